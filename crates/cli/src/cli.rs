@@ -1,0 +1,157 @@
+//! The command line as text: flags and subcommands, validated by clap and
+//! nothing more. `commands.rs` turns them into calls on sparekey-core.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Sparekey: 2FA codes and recovery codes in an age-encrypted vault.
+///
+/// Exit codes: 0 success, 1 failure (the message says what and what to do),
+/// 2 usage error.
+#[derive(Debug, Parser)]
+#[command(name = "sparekey-cli", version, max_term_width = 100)]
+pub struct Cli {
+    /// Vault folder [default: $SPAREKEY_VAULT_DIR, else the platform data dir,
+    /// e.g. ~/.local/share/sparekey]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub vault: Option<PathBuf>,
+
+    /// Read the passphrase from the first line of FILE ("-" for standard
+    /// input) instead of prompting on the terminal
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+
+    /// Print machine-readable JSON instead of text (read commands)
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new, empty vault.
+    Init {
+        /// scrypt work factor (log2 N) for the passphrase; below age's default
+        /// (about one second of work) only for tests and very slow machines
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(10..=22))]
+        work_factor: Option<u8>,
+    },
+    /// Add an account from an otpauth:// URI or from its parts.
+    Add(AddArgs),
+    /// List the accounts.
+    List,
+    /// Print the current code of an account (HOTP: takes the next code and saves the counter).
+    Code {
+        /// Part of "issuer:name" (case-insensitive), or the exact label
+        query: String,
+        /// Compute the TOTP code for this Unix time instead of now
+        #[arg(long, value_name = "UNIX_TIME")]
+        at: Option<u64>,
+    },
+    /// Rename an account.
+    Rename {
+        /// The account to rename
+        query: String,
+        /// New issuer (unchanged if omitted)
+        #[arg(long)]
+        issuer: Option<String>,
+        /// New account name (unchanged if omitted)
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Delete an account with its secret and recovery codes.
+    Rm {
+        /// The account to delete
+        query: String,
+        /// Do not ask for confirmation (required when not on a terminal)
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Recovery codes: add, list, use.
+    #[command(subcommand)]
+    Recovery(RecoveryCommand),
+    /// Change the vault's passphrase (rewrites only identity.age).
+    Passwd {
+        /// Read the new passphrase from the first line of FILE instead of prompting
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+        /// scrypt work factor for the new passphrase (as for init)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(10..=22))]
+        work_factor: Option<u8>,
+    },
+}
+
+/// `add`: either `--uri`, or `--name` and `--secret` with optional parameters.
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// An otpauth://totp/... or otpauth://hotp/... URI ("-" reads it from standard input)
+    #[arg(long, conflicts_with_all = ["secret", "algorithm", "digits", "period", "hotp_counter", "steam"])]
+    pub uri: Option<String>,
+    /// Who issued the account, e.g. PyPI
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// The account name, e.g. your username
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The base32 secret ("-" reads it from standard input; omit it to be
+    /// asked without echo). Beware: a secret on the command line lands in
+    /// shell history
+    #[arg(long)]
+    pub secret: Option<String>,
+    /// SHA1 (default), SHA256 or SHA512
+    #[arg(long)]
+    pub algorithm: Option<String>,
+    /// Code length: 6 (default), 7 or 8
+    #[arg(long)]
+    pub digits: Option<u8>,
+    /// Seconds each TOTP code lasts (default 30)
+    #[arg(long)]
+    pub period: Option<u32>,
+    /// Make it an HOTP (counter-based) account starting at this counter
+    #[arg(long, value_name = "COUNTER", conflicts_with = "period")]
+    pub hotp_counter: Option<u64>,
+    /// Make it a Steam Guard account (5-character codes)
+    #[arg(long, conflicts_with_all = ["hotp_counter", "digits", "algorithm"])]
+    pub steam: bool,
+}
+
+/// `recovery ...`
+#[derive(Debug, Subcommand)]
+pub enum RecoveryCommand {
+    /// Save an account's recovery codes from FILE or standard input
+    /// (PyPI, GitHub, GitLab and npm formats, one per line or space-separated).
+    Add {
+        /// The account
+        query: String,
+        /// A file with the codes, or "-" for standard input [default: -]
+        file: Option<PathBuf>,
+        /// Replace the codes already saved (after regenerating them at the service)
+        #[arg(long)]
+        replace: bool,
+    },
+    /// List an account's recovery codes, used and unused (masked unless --reveal).
+    List {
+        /// The account
+        query: String,
+        /// Show the codes in full
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Print the next unused recovery code and mark it used.
+    Use {
+        /// The account
+        query: String,
+    },
+    /// Mark a code unused again (undo), by its number in `recovery list`.
+    Unuse {
+        /// The account
+        query: String,
+        /// The code's number as `recovery list` shows it (from 1)
+        number: usize,
+    },
+}

@@ -1,0 +1,402 @@
+//! An account: who it is for (issuer and name), its OTP secret and its
+//! recovery codes, and how front ends find one by a typed query.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    otp::{Otp, OtpKind},
+    recovery::RecoverySet,
+    Error, Result,
+};
+
+/// Longest issuer, name or tag Sparekey accepts, in characters.
+pub const MAX_LABEL_CHARS: usize = 200;
+/// Longest note, in characters.
+pub const MAX_NOTE_CHARS: usize = 10_000;
+
+/// One account in the vault.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Account {
+    /// Stable random identifier (32 hex characters); never shown as a secret.
+    pub id: String,
+    /// Who issued the account, e.g. "PyPI". May be empty.
+    #[serde(default)]
+    pub issuer: String,
+    /// The account name at the issuer, e.g. a username or email.
+    pub name: String,
+    /// Free text from the user.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// Free-form tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Unix seconds when the account was added.
+    pub created_at: i64,
+    /// Unix seconds of the last change.
+    pub updated_at: i64,
+    /// The OTP secret and parameters, if the account has 2FA codes here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otp: Option<Otp>,
+    /// The account's recovery codes (possibly none).
+    #[serde(default, skip_serializing_if = "RecoverySet::is_empty")]
+    pub recovery: RecoverySet,
+}
+
+impl Account {
+    /// A new account with a fresh id; issuer and name are validated and trimmed.
+    pub fn new(issuer: &str, name: &str, otp: Option<Otp>, now: i64) -> Result<Account> {
+        let (issuer, name) = validate_labels(issuer, name)?;
+        Ok(Account {
+            id: new_id(),
+            issuer,
+            name,
+            note: String::new(),
+            tags: Vec::new(),
+            created_at: now,
+            updated_at: now,
+            otp,
+            recovery: RecoverySet::default(),
+        })
+    }
+
+    /// `issuer:name`, or just `name` when there is no issuer: how accounts are
+    /// named in messages and matched by queries.
+    pub fn label(&self) -> String {
+        if self.issuer.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}:{}", self.issuer, self.name)
+        }
+    }
+
+    /// Renames the account (validated like [`Account::new`]).
+    pub fn rename(&mut self, issuer: &str, name: &str, now: i64) -> Result<()> {
+        let (issuer, name) = validate_labels(issuer, name)?;
+        self.issuer = issuer;
+        self.name = name;
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Sets the note (validated for length).
+    pub fn set_note(&mut self, note: &str, now: i64) -> Result<()> {
+        if note.chars().count() > MAX_NOTE_CHARS {
+            return Err(Error::invalid(
+                "note",
+                format!("is longer than {MAX_NOTE_CHARS} characters"),
+            ));
+        }
+        self.note = note.to_owned();
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Sets the tags: trimmed, empty ones dropped, duplicates removed.
+    pub fn set_tags(&mut self, tags: &[String], now: i64) -> Result<()> {
+        let mut out: Vec<String> = Vec::new();
+        for tag in tags {
+            let tag = check_label("tag", tag)?;
+            if !tag.is_empty() && !out.contains(&tag) {
+                out.push(tag);
+            }
+        }
+        self.tags = out;
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// The account's OTP, or a clear error naming the account.
+    pub fn otp(&self) -> Result<&Otp> {
+        self.otp.as_ref().ok_or_else(|| Error::Missing {
+            account: self.label(),
+            what: "2FA secret (add one with `sparekey-cli add` or in the app)",
+        })
+    }
+}
+
+/// What front ends show of an account in lists: no secret, no code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AccountSummary {
+    /// The account's id.
+    pub id: String,
+    /// Issuer (may be empty).
+    pub issuer: String,
+    /// Account name.
+    pub name: String,
+    /// `issuer:name`.
+    pub label: String,
+    /// `totp`, `hotp`, `steam`, or `none` without a 2FA secret.
+    pub otp_type: &'static str,
+    /// Code length (5 for Steam), when there is a secret.
+    pub digits: Option<u8>,
+    /// Seconds per code for TOTP and Steam.
+    pub period: Option<u32>,
+    /// `SHA1`, `SHA256` or `SHA512`, when there is a secret.
+    pub algorithm: Option<String>,
+    /// HOTP counter: the counter of the next code.
+    pub counter: Option<u64>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// The user's note.
+    pub note: String,
+    /// Unix seconds when added.
+    pub created_at: i64,
+    /// Unix seconds of the last change.
+    pub updated_at: i64,
+    /// Recovery-code counts.
+    pub recovery: RecoverySummary,
+}
+
+/// Counts of an account's recovery codes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecoverySummary {
+    /// Codes saved.
+    pub total: usize,
+    /// Codes not used yet.
+    pub unused: usize,
+    /// True when codes are saved and 2 or fewer remain unused.
+    pub running_low: bool,
+    /// The service the codes were recognised as (`pypi`, `github`...).
+    pub service: crate::recovery::Service,
+}
+
+/// A code as front ends show it. It holds a live code, which is meant to be
+/// shown, but no secret.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct CodeView {
+    /// The account's id.
+    pub id: String,
+    /// The current code.
+    pub code: String,
+    /// The code after this one (TOTP/Steam), for the last seconds of a period.
+    pub next_code: Option<String>,
+    /// Seconds until the code changes (TOTP/Steam).
+    pub seconds_left: Option<u32>,
+    /// Seconds per code (TOTP/Steam).
+    pub period: Option<u32>,
+    /// For HOTP: the counter this code was made from.
+    pub counter: Option<u64>,
+}
+
+impl std::fmt::Debug for CodeView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CodeView")
+            .field("id", &self.id)
+            .field("seconds_left", &self.seconds_left)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Account {
+    /// The account as lists show it.
+    pub fn summary(&self) -> AccountSummary {
+        let otp = self.otp.as_ref();
+        AccountSummary {
+            id: self.id.clone(),
+            issuer: self.issuer.clone(),
+            name: self.name.clone(),
+            label: self.label(),
+            otp_type: otp.map_or("none", |o| o.kind().type_name()),
+            digits: otp.map(Otp::digits),
+            period: otp.and_then(Otp::period),
+            algorithm: otp.map(|o| o.algorithm().to_string()),
+            counter: otp.and_then(|o| match o.kind() {
+                OtpKind::Hotp { counter } => Some(*counter),
+                _ => None,
+            }),
+            tags: self.tags.clone(),
+            note: self.note.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            recovery: RecoverySummary {
+                total: self.recovery.len(),
+                unused: self.recovery.unused_count(),
+                running_low: self.recovery.is_running_low(),
+                service: self.recovery.service(),
+            },
+        }
+    }
+
+    /// The code at `unix_time` for TOTP and Steam accounts, with the next one
+    /// and the seconds left. HOTP codes are not shown without being taken
+    /// (see [`Account::take_code`]), so this is an error for HOTP.
+    pub fn code_at(&self, unix_time: u64) -> Result<CodeView> {
+        let otp = self.otp()?;
+        let Some(period) = otp.period() else {
+            return Err(Error::invalid(
+                "code",
+                format!(
+                    "{} is counter-based (HOTP): take the next code explicitly, which advances \
+                     the counter",
+                    self.label()
+                ),
+            ));
+        };
+        Ok(CodeView {
+            id: self.id.clone(),
+            code: otp.code_at(unix_time).as_str().to_owned(),
+            next_code: Some(
+                otp.code_at(unix_time.saturating_add(u64::from(period)))
+                    .as_str()
+                    .to_owned(),
+            ),
+            seconds_left: otp.seconds_left(unix_time),
+            period: Some(period),
+            counter: None,
+        })
+    }
+
+    /// Takes a code to use now: for TOTP/Steam the current code; for HOTP the
+    /// code for the current counter, advancing the counter (the caller saves).
+    pub fn take_code(&mut self, unix_time: u64, now: i64) -> Result<CodeView> {
+        let is_hotp = matches!(self.otp()?.kind(), OtpKind::Hotp { .. });
+        if !is_hotp {
+            return self.code_at(unix_time);
+        }
+        let label = self.label();
+        let otp = self.otp.as_mut().ok_or_else(|| Error::Missing {
+            account: label,
+            what: "2FA secret",
+        })?;
+        let counter = match otp.kind() {
+            OtpKind::Hotp { counter } => *counter,
+            _ => 0,
+        };
+        let code = otp.advance_counter()?;
+        self.updated_at = now;
+        Ok(CodeView {
+            id: self.id.clone(),
+            code: code.as_str().to_owned(),
+            next_code: None,
+            seconds_left: None,
+            period: None,
+            counter: Some(counter),
+        })
+    }
+}
+
+fn validate_labels(issuer: &str, name: &str) -> Result<(String, String)> {
+    let issuer = check_label("issuer", issuer)?;
+    let name = check_label("name", name)?;
+    if name.is_empty() {
+        return Err(Error::invalid(
+            "name",
+            "is empty: give the account name, e.g. your username at the service",
+        ));
+    }
+    Ok((issuer, name))
+}
+
+fn check_label(field: &str, value: &str) -> Result<String> {
+    let value = value.trim();
+    if value.chars().count() > MAX_LABEL_CHARS {
+        return Err(Error::invalid(
+            field,
+            format!("is longer than {MAX_LABEL_CHARS} characters"),
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            field,
+            "contains a control character (tab, newline...)",
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// A fresh 128-bit random identifier as 32 lowercase hex characters.
+pub fn new_id() -> String {
+    let bytes: [u8; 16] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Finds the one account a typed query means.
+///
+/// Rules, in order: an exact `issuer:name` (or bare name for accounts with no
+/// issuer) match, ignoring case, wins; an exact account id wins; otherwise the
+/// query must be a case-insensitive substring of exactly one account's
+/// `issuer:name`. No match and several matches are distinct errors, the latter
+/// listing every match.
+pub fn find(accounts: &[Account], query: &str) -> Result<usize> {
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        return Err(Error::invalid(
+            "query",
+            "is empty: give part of the issuer or name",
+        ));
+    }
+    let exact: Vec<usize> = accounts
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.label().to_lowercase() == q || a.id == q)
+        .map(|(i, _)| i)
+        .collect();
+    let hits = if exact.is_empty() {
+        accounts
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.label().to_lowercase().contains(&q))
+            .map(|(i, _)| i)
+            .collect()
+    } else {
+        exact
+    };
+    match hits.as_slice() {
+        [] => Err(Error::NoMatch {
+            query: query.to_owned(),
+        }),
+        [one] => Ok(*one),
+        many => Err(Error::Ambiguous {
+            query: query.to_owned(),
+            matches: many.iter().map(|&i| accounts[i].label()).collect(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn acct(issuer: &str, name: &str) -> Account {
+        Account::new(issuer, name, None, 0).unwrap()
+    }
+
+    #[test]
+    fn find_prefers_exact_label_then_unique_substring() {
+        let accounts = vec![
+            acct("PyPI", "alice"),
+            acct("GitHub", "alice"),
+            acct("GitHub", "alice-work"),
+        ];
+        assert_eq!(find(&accounts, "pypi").unwrap(), 0);
+        assert_eq!(find(&accounts, "GitHub:alice").unwrap(), 1);
+        assert_eq!(find(&accounts, "work").unwrap(), 2);
+        match find(&accounts, "alice") {
+            Err(Error::Ambiguous { matches, .. }) => assert_eq!(matches.len(), 3),
+            other => panic!("expected ambiguous, got {other:?}"),
+        }
+        assert!(matches!(
+            find(&accounts, "gitlab"),
+            Err(Error::NoMatch { .. })
+        ));
+        let id = accounts[1].id.clone();
+        assert_eq!(find(&accounts, &id).unwrap(), 1);
+    }
+
+    #[test]
+    fn labels_are_validated() {
+        assert!(Account::new("PyPI", "  ", None, 0).is_err());
+        assert!(Account::new("Py\nPI", "a", None, 0).is_err());
+        let a = Account::new(" PyPI ", " alice ", None, 0).unwrap();
+        assert_eq!(a.label(), "PyPI:alice");
+        assert_eq!(acct("", "bob").label(), "bob");
+    }
+
+    #[test]
+    fn ids_are_unique_hex() {
+        let a = new_id();
+        assert_eq!(a.len(), 32);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, new_id());
+    }
+}

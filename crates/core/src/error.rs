@@ -1,0 +1,195 @@
+//! The one error type of sparekey-core.
+//!
+//! Every message names what went wrong (the file, field or entry) and, where
+//! it helps, what to do next. No message ever contains a secret: variants that
+//! describe bad input carry the field name and a reason, never the input.
+
+use std::{fmt, io, path::PathBuf};
+
+/// Result alias used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in Sparekey's core.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The passphrase (or emergency-kit key) does not open this vault.
+    WrongPassphrase,
+    /// No vault exists in the folder.
+    VaultNotFound {
+        /// The vault folder.
+        dir: PathBuf,
+    },
+    /// `init` was asked to create a vault where one already exists.
+    VaultExists {
+        /// The vault folder.
+        dir: PathBuf,
+    },
+    /// A vault file is not a readable Sparekey/age file (truncated, damaged,
+    /// foreign). The file is left exactly as it is.
+    Corrupt {
+        /// The damaged file.
+        file: PathBuf,
+        /// What is wrong with it, in words (never its content).
+        detail: String,
+    },
+    /// The vault was written by a newer Sparekey; it is refused, untouched.
+    NewerVersion {
+        /// The vault file.
+        file: PathBuf,
+        /// Version found in the document.
+        found: u32,
+        /// Newest version this build understands.
+        supported: u32,
+    },
+    /// Reading or writing a file failed.
+    Io {
+        /// What Sparekey was doing, e.g. "write the vault".
+        action: &'static str,
+        /// The file or folder involved.
+        path: PathBuf,
+        /// The operating system's error.
+        source: io::Error,
+    },
+    /// Another process held the vault's write lock for too long.
+    LockTimeout {
+        /// The lock file.
+        path: PathBuf,
+    },
+    /// User input (a field of an otpauth URI, a secret, recovery codes...)
+    /// is not acceptable.
+    InvalidInput {
+        /// The field or thing that is wrong, e.g. "secret" or "digits".
+        field: String,
+        /// Why, and what would be accepted.
+        reason: String,
+    },
+    /// No account matches a query.
+    NoMatch {
+        /// The query as typed.
+        query: String,
+    },
+    /// More than one account matches a query.
+    Ambiguous {
+        /// The query as typed.
+        query: String,
+        /// `issuer:name` of every match.
+        matches: Vec<String>,
+    },
+    /// An operation needs something the account does not have
+    /// (e.g. a code from an account with no OTP secret).
+    Missing {
+        /// The account, as `issuer:name`.
+        account: String,
+        /// What is missing, in words.
+        what: &'static str,
+    },
+}
+
+impl Error {
+    /// Shorthand for [`Error::InvalidInput`].
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Io`].
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// A short, stable identifier for the kind of error, for front ends that
+    /// branch on it (the desktop UI receives it as `kind`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::WrongPassphrase => "wrong_passphrase",
+            Error::VaultNotFound { .. } => "vault_not_found",
+            Error::VaultExists { .. } => "vault_exists",
+            Error::Corrupt { .. } => "corrupt",
+            Error::NewerVersion { .. } => "newer_version",
+            Error::Io { .. } => "io",
+            Error::LockTimeout { .. } => "lock_timeout",
+            Error::InvalidInput { .. } => "invalid_input",
+            Error::NoMatch { .. } => "no_match",
+            Error::Ambiguous { .. } => "ambiguous",
+            Error::Missing { .. } => "missing",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::WrongPassphrase => write!(
+                f,
+                "wrong passphrase: it does not open this vault (check Caps Lock and keyboard layout; \
+                 an emergency kit also opens the vault)"
+            ),
+            Error::VaultNotFound { dir } => write!(
+                f,
+                "no vault in {}: create one with `sparekey-cli init`, or point --vault at the folder \
+                 that holds identity.age and vault.age",
+                dir.display()
+            ),
+            Error::VaultExists { dir } => write!(
+                f,
+                "a vault already exists in {}: nothing was changed (choose another folder with --vault)",
+                dir.display()
+            ),
+            Error::Corrupt { file, detail } => write!(
+                f,
+                "{} cannot be read: {detail}. The file was left as it is; restore the newest good copy \
+                 from the backups/ folder beside it",
+                file.display()
+            ),
+            Error::NewerVersion {
+                file,
+                found,
+                supported,
+            } => write!(
+                f,
+                "{} was written by a newer Sparekey (vault format version {found}; this build reads up \
+                 to {supported}). It was not changed: update Sparekey to open it",
+                file.display()
+            ),
+            Error::Io {
+                action,
+                path,
+                source,
+            } => write!(f, "could not {action} {}: {source}", path.display()),
+            Error::LockTimeout { path } => write!(
+                f,
+                "the vault is busy: another Sparekey process has held {} for too long. Try again; if no \
+                 other Sparekey is running, delete that file",
+                path.display()
+            ),
+            Error::InvalidInput { field, reason } => write!(f, "invalid {field}: {reason}"),
+            Error::NoMatch { query } => write!(
+                f,
+                "no account matches {query:?} (list them with `sparekey-cli list`)"
+            ),
+            Error::Ambiguous { query, matches } => write!(
+                f,
+                "{query:?} matches {} accounts: {}. Be more specific, e.g. \"issuer:name\"",
+                matches.len(),
+                matches.join(", ")
+            ),
+            Error::Missing { account, what } => write!(f, "{account} has no {what}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}

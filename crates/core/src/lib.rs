@@ -1,0 +1,39 @@
+//! # sparekey-core
+//!
+//! The whole domain of Sparekey, a vault for the things that get you back
+//! into an account: 2FA secrets and recovery codes, encrypted with age.
+//! Front ends (the `sparekey-cli` binary and the Tauri desktop shell) only
+//! translate between a person and this crate; every rule lives here, once.
+//!
+//! - [`vault`]: the encrypted folder on disk and its document.
+//! - [`account`]: accounts and how a typed query finds one.
+//! - [`otp`]: TOTP/HOTP/Steam codes and otpauth URIs.
+//! - [`recovery`]: recovery-code sets and the parser for pasted codes.
+//! - [`secret`]: types that zeroize and never print their content.
+//!
+//! ```
+//! use sparekey_core::{otp, secret::SecretString, vault::Vault, account::Account};
+//! # let dir = tempfile::tempdir().unwrap();
+//! let pass = SecretString::from("correct horse battery staple".to_owned());
+//! let mut vault = Vault::create(dir.path(), &pass, Some(10))?;
+//! let parsed = otp::parse_uri("otpauth://totp/PyPI:alice?secret=JBSWY3DPEHPK3PXP&issuer=PyPI")?;
+//! vault.update(|doc| {
+//!     doc.accounts.push(Account::new("PyPI", &parsed.name, Some(parsed.otp), 0)?);
+//!     Ok(())
+//! })?;
+//! let again = Vault::unlock(dir.path(), &pass)?;
+//! assert_eq!(again.doc().accounts[0].label(), "PyPI:alice");
+//! # Ok::<(), sparekey_core::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod account;
+pub mod error;
+pub mod otp;
+pub mod recovery;
+pub mod secret;
+pub mod time;
+pub mod vault;
+
+pub use error::{Error, Result};

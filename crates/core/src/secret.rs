@@ -1,0 +1,61 @@
+//! Types that hold secrets: they zeroize on drop and never print their content.
+//!
+//! `SecretString` comes from `age::secrecy` so that Sparekey and the age crate
+//! agree on one version. `SecretBytes` holds raw key material such as a TOTP
+//! key. Neither has a revealing `Debug` or any `Display`.
+
+use std::fmt;
+
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+pub use age::secrecy::{ExposeSecret, SecretString};
+
+/// Raw secret bytes (an OTP key). Zeroized on drop; `Debug` prints only the length.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct SecretBytes(Vec<u8>);
+
+impl SecretBytes {
+    /// Wraps bytes; the caller's buffer is moved in, not copied.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+
+    /// The secret bytes. Keep the borrow short and never log it.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Number of bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when there are no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for SecretBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretBytes([REDACTED; {} bytes])", self.0.len())
+    }
+}
+
+/// Builds a `SecretString` from a `String`, moving it so no copy is left behind.
+pub fn secret_string(s: String) -> SecretString {
+    SecretString::from(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_bytes() {
+        let s = SecretBytes::new(b"hunter2-key".to_vec());
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("11 bytes"));
+    }
+}

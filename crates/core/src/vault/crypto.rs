@@ -1,0 +1,275 @@
+//! age encryption for the vault's two files.
+//!
+//! `identity.age` is a standard age *encrypted identity file*: the vault's
+//! X25519 identity, in `age-keygen`'s text form, encrypted with the user's
+//! passphrase (a lone scrypt stanza). `vault.age` is the document encrypted to
+//! the vault's X25519 recipient and any extra recipients. So the reference
+//! tool reads a vault with `age -d -i identity.age vault.age`.
+//!
+//! Every failure maps to a distinct [`Error`]: a wrong passphrase is
+//! [`Error::WrongPassphrase`], anything else wrong with a file is
+//! [`Error::Corrupt`] naming it.
+
+use std::{
+    io::{Read, Write},
+    iter,
+    path::Path,
+    str::FromStr,
+};
+
+use age::{
+    armor::{ArmoredReader, ArmoredWriter, Format},
+    scrypt, x25519, DecryptError, Decryptor, Encryptor,
+};
+use zeroize::Zeroizing;
+
+use crate::{
+    secret::{ExposeSecret, SecretString},
+    time, Error, Result,
+};
+
+/// Highest scrypt work factor (log2 N) Sparekey accepts when reading a
+/// passphrase-protected file: 2^22 costs about 4 GiB and several seconds, so a
+/// hostile file cannot ask for more.
+pub const MAX_WORK_FACTOR: u8 = 22;
+/// Lowest work factor `init --work-factor` accepts (for tests and very slow
+/// machines only; age's default targets about one second).
+pub const MIN_WORK_FACTOR: u8 = 10;
+
+/// Generates a fresh X25519 identity.
+pub fn generate_identity() -> x25519::Identity {
+    x25519::Identity::generate()
+}
+
+/// The identity in `age-keygen`'s file format (comment lines, then the key),
+/// wiped on drop.
+pub fn identity_file_text(identity: &x25519::Identity, now: i64) -> Zeroizing<String> {
+    let (y, mo, d, h, mi, s) = time::to_utc(now);
+    Zeroizing::new(format!(
+        "# created: {y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z\n# public key: {}\n{}\n",
+        identity.to_public(),
+        identity.to_string().expose_secret()
+    ))
+}
+
+/// Parses an identity file's text: the one `AGE-SECRET-KEY-1...` line among
+/// comments and blank lines.
+pub fn parse_identity_text(text: &str, file: &Path) -> Result<x25519::Identity> {
+    let mut keys = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'));
+    match (keys.next(), keys.next()) {
+        (Some(line), None) => x25519::Identity::from_str(line).map_err(|_| Error::Corrupt {
+            file: file.to_owned(),
+            detail: "it does not hold a valid AGE-SECRET-KEY-1 identity".into(),
+        }),
+        _ => Err(Error::Corrupt {
+            file: file.to_owned(),
+            detail: "it must hold exactly one AGE-SECRET-KEY-1 identity".into(),
+        }),
+    }
+}
+
+/// Encrypts `plaintext` with a passphrase (one scrypt stanza, as age requires).
+/// `work_factor` overrides age's machine-tuned default (about one second).
+pub fn encrypt_with_passphrase(
+    plaintext: &[u8],
+    passphrase: &SecretString,
+    work_factor: Option<u8>,
+    armor: bool,
+) -> Vec<u8> {
+    let mut recipient = scrypt::Recipient::new(passphrase.clone());
+    if let Some(wf) = work_factor {
+        recipient.set_work_factor(wf.clamp(MIN_WORK_FACTOR, MAX_WORK_FACTOR));
+    }
+    let encryptor = Encryptor::with_recipients(iter::once(&recipient as &dyn age::Recipient))
+        .expect("a single scrypt recipient is always valid");
+    write_age(encryptor, plaintext, armor)
+}
+
+/// Encrypts `plaintext` to X25519 recipients.
+pub fn encrypt_to(plaintext: &[u8], recipients: &[x25519::Recipient]) -> Result<Vec<u8>> {
+    if recipients.is_empty() {
+        return Err(Error::invalid(
+            "recipients",
+            "none given: the vault must be encrypted to at least its own key",
+        ));
+    }
+    let encryptor =
+        Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+            .map_err(|e| Error::invalid("recipients", e.to_string()))?;
+    Ok(write_age(encryptor, plaintext, false))
+}
+
+fn write_age(encryptor: Encryptor, plaintext: &[u8], armor: bool) -> Vec<u8> {
+    // Writing into a Vec cannot fail, so the io::Results below are infallible.
+    let format = if armor {
+        Format::AsciiArmor
+    } else {
+        Format::Binary
+    };
+    let run = || -> std::io::Result<Vec<u8>> {
+        let armored = ArmoredWriter::wrap_output(Vec::with_capacity(plaintext.len() + 512), format)?;
+        let mut writer = encryptor.wrap_output(armored)?;
+        writer.write_all(plaintext)?;
+        writer.finish()?.finish()
+    };
+    run().expect("encrypting into memory cannot fail")
+}
+
+/// Decrypts a passphrase-protected age file (binary or armored), refusing
+/// work factors above [`MAX_WORK_FACTOR`].
+pub fn decrypt_with_passphrase(
+    bytes: &[u8],
+    passphrase: &SecretString,
+    file: &Path,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let decryptor = Decryptor::new_buffered(ArmoredReader::new(bytes))
+        .map_err(|e| map_decrypt_error(e, file))?;
+    if !decryptor.is_scrypt() {
+        return Err(Error::Corrupt {
+            file: file.to_owned(),
+            detail: "it is an age file, but not one protected by a passphrase".into(),
+        });
+    }
+    let mut identity = scrypt::Identity::new(passphrase.clone());
+    identity.set_max_work_factor(MAX_WORK_FACTOR);
+    let reader = decryptor
+        .decrypt(iter::once(&identity as &dyn age::Identity))
+        .map_err(|e| match e {
+            DecryptError::DecryptionFailed | DecryptError::KeyDecryptionFailed => {
+                Error::WrongPassphrase
+            }
+            other => map_decrypt_error(other, file),
+        })?;
+    read_all(reader, file)
+}
+
+/// Decrypts an age file with an X25519 identity.
+pub fn decrypt_with_identity(
+    bytes: &[u8],
+    identity: &x25519::Identity,
+    file: &Path,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let decryptor = Decryptor::new_buffered(ArmoredReader::new(bytes))
+        .map_err(|e| map_decrypt_error(e, file))?;
+    let reader = decryptor
+        .decrypt(iter::once(identity as &dyn age::Identity))
+        .map_err(|e| match e {
+            DecryptError::NoMatchingKeys => Error::Corrupt {
+                file: file.to_owned(),
+                detail: "it is not encrypted to this vault's key (is it from another vault?)"
+                    .into(),
+            },
+            other => map_decrypt_error(other, file),
+        })?;
+    read_all(reader, file)
+}
+
+fn read_all(mut reader: impl Read, file: &Path) -> Result<Zeroizing<Vec<u8>>> {
+    let mut out = Zeroizing::new(Vec::new());
+    reader.read_to_end(&mut out).map_err(|e| Error::Corrupt {
+        file: file.to_owned(),
+        detail: match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => "it is truncated".into(),
+            _ => "it is damaged (its encrypted content fails authentication)".into(),
+        },
+    })?;
+    Ok(out)
+}
+
+fn map_decrypt_error(e: DecryptError, file: &Path) -> Error {
+    let detail = match e {
+        DecryptError::ExcessiveWork { required, .. } => format!(
+            "it asks for scrypt work factor 2^{required}, above Sparekey's limit of 2^{MAX_WORK_FACTOR}"
+        ),
+        DecryptError::InvalidHeader | DecryptError::UnknownFormat => {
+            "it is not an age file, or its header is damaged".into()
+        }
+        DecryptError::InvalidMac => "its header was modified (MAC check failed)".into(),
+        DecryptError::Io(ref io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            "it is truncated".into()
+        }
+        DecryptError::NoMatchingKeys => "none of the given keys opens it".into(),
+        DecryptError::DecryptionFailed | DecryptError::KeyDecryptionFailed => {
+            "it is damaged (decryption failed)".into()
+        }
+        _ => "it could not be decrypted".into(),
+    };
+    Error::Corrupt {
+        file: file.to_owned(),
+        detail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pass(s: &str) -> SecretString {
+        SecretString::from(s.to_owned())
+    }
+
+    #[test]
+    fn passphrase_round_trip_and_wrong_passphrase() {
+        let f = Path::new("x.age");
+        let ct = encrypt_with_passphrase(b"hello", &pass("right"), Some(10), false);
+        assert_eq!(
+            &*decrypt_with_passphrase(&ct, &pass("right"), f).unwrap(),
+            b"hello"
+        );
+        assert!(matches!(
+            decrypt_with_passphrase(&ct, &pass("wrong"), f),
+            Err(Error::WrongPassphrase)
+        ));
+        let armored = encrypt_with_passphrase(b"hello", &pass("right"), Some(10), true);
+        assert!(armored.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----"));
+        assert_eq!(
+            &*decrypt_with_passphrase(&armored, &pass("right"), f).unwrap(),
+            b"hello"
+        );
+    }
+
+    #[test]
+    fn excessive_work_factor_is_refused_before_any_work() {
+        let f = Path::new("x.age");
+        let mut ct = encrypt_with_passphrase(b"hello", &pass("p"), Some(10), false);
+        // Rewrite the stanza's work factor "10" to "40" (header is ASCII).
+        let text = String::from_utf8_lossy(&ct).into_owned();
+        let pos = text.find(" 10\n").unwrap();
+        ct[pos + 1..pos + 3].copy_from_slice(b"40");
+        match decrypt_with_passphrase(&ct, &pass("p"), f) {
+            Err(Error::Corrupt { detail, .. }) => assert!(detail.contains("2^40"), "{detail}"),
+            other => panic!("expected refusal, got {:?}", other.map(|_| ())),
+        }
+    }
+
+    #[test]
+    fn identity_text_round_trip() {
+        let id = generate_identity();
+        let text = identity_file_text(&id, 0);
+        assert!(text.contains("# public key: age1"));
+        let back = parse_identity_text(&text, Path::new("i")).unwrap();
+        assert_eq!(back.to_public().to_string(), id.to_public().to_string());
+        assert!(parse_identity_text("# nothing\n", Path::new("i")).is_err());
+    }
+
+    #[test]
+    fn truncated_and_foreign_files_are_corrupt() {
+        let f = Path::new("v.age");
+        let id = generate_identity();
+        let ct = encrypt_to(&[7u8; 100_000], &[id.to_public()]).unwrap();
+        for bad in [&ct[..ct.len() - 10], &ct[..40], b"{\"json\":1}".as_slice(), b""] {
+            assert!(matches!(
+                decrypt_with_identity(bad, &id, f),
+                Err(Error::Corrupt { .. })
+            ));
+        }
+        let other = generate_identity();
+        match decrypt_with_identity(&ct, &other, f) {
+            Err(Error::Corrupt { detail, .. }) => assert!(detail.contains("another vault")),
+            other => panic!("{:?}", other.map(|_| ())),
+        }
+    }
+}

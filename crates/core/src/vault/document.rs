@@ -1,0 +1,270 @@
+//! The vault document: the JSON that `vault.age` decrypts to.
+//!
+//! It carries `format` and `version` so that a reader can tell a Sparekey
+//! vault from any other JSON and refuse a vault written by a newer Sparekey
+//! instead of rewriting it. Older versions are brought forward by
+//! [`migrate`], one step per version.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+use crate::{account::Account, Error, Result};
+
+/// The `format` field of every Sparekey vault document.
+pub const FORMAT: &str = "sparekey-vault";
+/// The newest document version this build reads and writes.
+pub const VERSION: u32 = 1;
+
+/// Settings that travel with the vault.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Minutes of inactivity before the app locks itself (0 = never).
+    pub auto_lock_minutes: u32,
+    /// Seconds before a copied code is cleared from the clipboard (0 = never).
+    pub clipboard_clear_seconds: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            auto_lock_minutes: 5,
+            clipboard_clear_seconds: 20,
+        }
+    }
+}
+
+/// The decrypted vault.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Document {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// The document version, at most [`VERSION`].
+    pub version: u32,
+    /// Every account, in the order they were added.
+    #[serde(default)]
+    pub accounts: Vec<Account>,
+    /// Extra age recipients (`age1...`) the vault is also encrypted to, such
+    /// as an emergency kit's key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_recipients: Vec<String>,
+    /// Settings.
+    #[serde(default)]
+    pub settings: Settings,
+    /// Fields this build does not know (written by a newer build of the same
+    /// document version): kept as they are so a save never drops them.
+    #[serde(flatten)]
+    pub unknown: Map<String, Value>,
+}
+
+impl Default for Document {
+    fn default() -> Self {
+        Document {
+            format: FORMAT.to_owned(),
+            version: VERSION,
+            accounts: Vec::new(),
+            extra_recipients: Vec::new(),
+            settings: Settings::default(),
+            unknown: Map::new(),
+        }
+    }
+}
+
+impl Document {
+    /// Parses decrypted JSON. `file` names the source in errors.
+    ///
+    /// Error texts carry only positions and kinds, never the JSON itself
+    /// (it holds secrets).
+    pub fn from_json(json: &[u8], file: &Path) -> Result<Document> {
+        let corrupt = |detail: String| Error::Corrupt {
+            file: file.to_owned(),
+            detail,
+        };
+        let mut value: Value = serde_json::from_slice(json).map_err(|e| {
+            corrupt(format!(
+                "its content is not valid JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        let header = value
+            .as_object()
+            .ok_or_else(|| corrupt("its content is not a Sparekey vault document".into()))?;
+        if header.get("format").and_then(Value::as_str) != Some(FORMAT) {
+            return Err(corrupt(format!(
+                "its content is not a Sparekey vault document (no \"format\": \"{FORMAT}\")"
+            )));
+        }
+        let version = header
+            .get("version")
+            .and_then(Value::as_u64)
+            .and_then(|v| u32::try_from(v).ok())
+            .ok_or_else(|| corrupt("the document has no valid \"version\"".into()))?;
+        if version > VERSION {
+            return Err(Error::NewerVersion {
+                file: file.to_owned(),
+                found: version,
+                supported: VERSION,
+            });
+        }
+        if version < VERSION {
+            migrate(&mut value, version)?;
+        }
+        let doc: Document = serde_json::from_value(value).map_err(|e| {
+            // serde's message can quote a value (a secret); give only where.
+            corrupt(format!(
+                "the document does not have the expected shape ({:?} error at line {}, column {})",
+                e.classify(),
+                e.line(),
+                e.column()
+            ))
+        })?;
+        doc.check(file)?;
+        Ok(doc)
+    }
+
+    /// Serializes to JSON in a buffer that is wiped when dropped.
+    pub fn to_json(&self) -> Zeroizing<Vec<u8>> {
+        // Serializing plain data structures into a Vec cannot fail.
+        Zeroizing::new(serde_json::to_vec_pretty(self).unwrap_or_default())
+    }
+
+    /// Consistency rules that serde cannot express.
+    fn check(&self, file: &Path) -> Result<()> {
+        let mut seen = std::collections::HashSet::new();
+        for (i, account) in self.accounts.iter().enumerate() {
+            if !seen.insert(account.id.as_str()) {
+                return Err(Error::Corrupt {
+                    file: file.to_owned(),
+                    detail: format!("account #{} repeats the id of an earlier account", i + 1),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The account `candidate` would duplicate: one with the same
+    /// `issuer:name` (ignoring case), or one with the same OTP secret.
+    pub fn duplicate_of(&self, candidate: &Account) -> Option<&Account> {
+        let label = candidate.label().to_lowercase();
+        self.accounts.iter().find(|a| {
+            a.id != candidate.id
+                && (a.label().to_lowercase() == label
+                    || match (&a.otp, &candidate.otp) {
+                        (Some(x), Some(y)) => x.secret() == y.secret(),
+                        _ => false,
+                    })
+        })
+    }
+
+    /// Adds an account, refusing a duplicate (same label or same secret).
+    pub fn add_account(&mut self, account: Account) -> Result<()> {
+        if let Some(existing) = self.duplicate_of(&account) {
+            let why = if existing.label().eq_ignore_ascii_case(&account.label()) {
+                "an account with this issuer and name"
+            } else {
+                "an account with the same 2FA secret"
+            };
+            return Err(Error::invalid(
+                "account",
+                format!(
+                    "the vault already has {why} ({}); rename or remove it first",
+                    existing.label()
+                ),
+            ));
+        }
+        self.accounts.push(account);
+        Ok(())
+    }
+
+    /// Removes the account with this id and returns it.
+    pub fn remove_account(&mut self, id: &str) -> Result<Account> {
+        let i = self.index_of(id).ok_or_else(|| Error::NoMatch {
+            query: format!("id {id}"),
+        })?;
+        Ok(self.accounts.remove(i))
+    }
+
+    /// The one account a typed query means (see [`crate::account::find`]).
+    pub fn find(&self, query: &str) -> Result<&Account> {
+        crate::account::find(&self.accounts, query).map(|i| &self.accounts[i])
+    }
+
+    /// Index of the account with this id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.accounts.iter().position(|a| a.id == id)
+    }
+
+    /// The account with this id, or a clear error.
+    pub fn account_mut(&mut self, id: &str) -> Result<&mut Account> {
+        self.accounts
+            .iter_mut()
+            .find(|a| a.id == id)
+            .ok_or_else(|| Error::NoMatch {
+                query: format!("id {id}"),
+            })
+    }
+}
+
+/// Brings a document of an older `version` up to [`VERSION`]. Version 1 is
+/// the first, so no step exists yet; each future version adds an arm that
+/// rewrites `value` one version forward, then recurses, and a fixture test of
+/// the old shape.
+pub fn migrate(value: &mut Value, from: u32) -> Result<()> {
+    match from {
+        VERSION => Ok(()),
+        // e.g. `1 => { v1_to_v2(value); migrate(value, 2) }`
+        _ => {
+            let _ = value;
+            Err(Error::invalid(
+                "vault version",
+                format!("{from} is not a version Sparekey ever wrote"),
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path() -> &'static Path {
+        Path::new("vault.age")
+    }
+
+    #[test]
+    fn round_trip_keeps_unknown_fields() {
+        let json = br#"{"format":"sparekey-vault","version":1,"accounts":[],"from_the_future":{"a":1}}"#;
+        let doc = Document::from_json(json, path()).unwrap();
+        let again = Document::from_json(&doc.to_json(), path()).unwrap();
+        assert_eq!(again.unknown["from_the_future"]["a"], 1);
+    }
+
+    #[test]
+    fn newer_version_is_refused() {
+        let json = br#"{"format":"sparekey-vault","version":7,"accounts":[]}"#;
+        match Document::from_json(json, path()) {
+            Err(Error::NewerVersion { found: 7, .. }) => {}
+            other => panic!("expected NewerVersion, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn foreign_json_is_corrupt_and_errors_quote_no_content() {
+        for json in [
+            &br#"{"hello":"world"}"#[..],
+            br#"[1,2]"#,
+            br#"not json"#,
+            br#"{"format":"sparekey-vault"}"#,
+            br#"{"format":"sparekey-vault","version":0}"#,
+        ] {
+            assert!(Document::from_json(json, path()).is_err());
+        }
+        let secretish = br#"{"format":"sparekey-vault","version":1,"accounts":"TOPSECRETVALUE"}"#;
+        let err = Document::from_json(secretish, path()).unwrap_err().to_string();
+        assert!(!err.contains("TOPSECRET"), "{err}");
+    }
+}

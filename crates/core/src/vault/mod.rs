@@ -1,0 +1,12 @@
+//! The vault: an age-encrypted document in a folder, as DESIGN.md describes.
+//!
+//! - [`document`]: the JSON schema, its version and migrations.
+//! - [`crypto`]: age encryption of `identity.age` and `vault.age`.
+//! - [`store`]: the folder on disk, transactional updates, lock and backups.
+
+pub mod crypto;
+pub mod document;
+pub mod store;
+
+pub use document::{Document, Settings};
+pub use store::{Vault, VaultPaths};

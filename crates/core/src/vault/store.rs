@@ -1,0 +1,476 @@
+//! The vault folder on disk: create, unlock, transactional updates with
+//! atomic saves, a writers' lock, change detection and rotating backups.
+//!
+//! Rules this module keeps (DESIGN.md, "The vault on disk"):
+//! - A save writes a temp file in the same folder, fsyncs it, links the
+//!   previous `vault.age` into `backups/`, renames the temp file over
+//!   `vault.age` and fsyncs the folder. A crash at any instant leaves the old
+//!   or the new vault, never a broken one.
+//! - Every mutation is lock → re-read if changed on disk → apply → save →
+//!   unlock, so processes sharing a vault never lose each other's updates.
+//! - A file that could not be read is never written over.
+
+use std::{
+    fs::{self, File, OpenOptions},
+    io::{Read, Write},
+    path::{Path, PathBuf},
+    thread,
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+
+use age::x25519;
+
+use super::{crypto, document::Document};
+use crate::{secret::SecretString, time, Error, Result};
+
+/// How many earlier versions of `vault.age` are kept in `backups/`.
+pub const BACKUPS_KEPT: usize = 20;
+/// Largest `identity.age` Sparekey reads.
+pub const MAX_IDENTITY_BYTES: u64 = 64 * 1024;
+/// Largest `vault.age` Sparekey reads (10,000 accounts take about 4 MiB).
+pub const MAX_VAULT_BYTES: u64 = 64 * 1024 * 1024;
+/// How long a writer waits for another process's lock before giving up.
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(15);
+
+const TEMP_PREFIX: &str = ".tmp-";
+
+/// Where a vault's files live.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VaultPaths {
+    dir: PathBuf,
+}
+
+impl VaultPaths {
+    /// The vault in `dir`.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        VaultPaths { dir: dir.into() }
+    }
+
+    /// The vault folder given on the command line, else `SPAREKEY_VAULT_DIR`,
+    /// else the platform data folder (e.g. `~/.local/share/sparekey`).
+    pub fn resolve(explicit: Option<&Path>) -> Result<Self> {
+        if let Some(dir) = explicit {
+            return Ok(Self::new(dir));
+        }
+        if let Some(dir) = std::env::var_os("SPAREKEY_VAULT_DIR").filter(|d| !d.is_empty()) {
+            return Ok(Self::new(PathBuf::from(dir)));
+        }
+        directories::ProjectDirs::from("dev", "sparekey", "sparekey")
+            .map(|p| Self::new(p.data_dir()))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "vault folder",
+                    "no home folder found: pass --vault DIR or set SPAREKEY_VAULT_DIR",
+                )
+            })
+    }
+
+    /// The vault folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+    /// `identity.age`: the X25519 identity wrapped by the passphrase.
+    pub fn identity(&self) -> PathBuf {
+        self.dir.join("identity.age")
+    }
+    /// `vault.age`: the encrypted document.
+    pub fn vault(&self) -> PathBuf {
+        self.dir.join("vault.age")
+    }
+    /// `backups/`: earlier versions of `vault.age`.
+    pub fn backups(&self) -> PathBuf {
+        self.dir.join("backups")
+    }
+    /// `vault.lock`: held by whoever is writing.
+    pub fn lock(&self) -> PathBuf {
+        self.dir.join("vault.lock")
+    }
+    /// True when either vault file is present.
+    pub fn exists(&self) -> bool {
+        self.identity().exists() || self.vault().exists()
+    }
+
+    /// Backups of `vault.age`, newest first.
+    pub fn list_backups(&self) -> Result<Vec<PathBuf>> {
+        let dir = self.backups();
+        let entries = match fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io("list the backups in", dir, e)),
+        };
+        let mut out: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("vault-") && n.ends_with(".age"))
+            })
+            .collect();
+        out.sort();
+        out.reverse();
+        Ok(out)
+    }
+}
+
+/// What identifies one version of `vault.age` on disk without reading it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    inode: u64,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Some(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            inode,
+        })
+    }
+}
+
+/// An unlocked vault: the identity and the decrypted document in memory.
+/// Dropping it (locking) drops both; the identity and document buffers are
+/// wiped by their own types.
+pub struct Vault {
+    paths: VaultPaths,
+    identity: x25519::Identity,
+    doc: Document,
+    stamp: Option<Stamp>,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("dir", &self.paths.dir)
+            .field("accounts", &self.doc.accounts.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Vault {
+    /// Creates a new, empty vault in `dir` (created if missing). Refuses a
+    /// folder that already holds a vault. `work_factor` overrides age's
+    /// machine-tuned scrypt cost (about one second) for the passphrase.
+    pub fn create(
+        dir: &Path,
+        passphrase: &SecretString,
+        work_factor: Option<u8>,
+    ) -> Result<Vault> {
+        let paths = VaultPaths::new(dir);
+        create_dir_private(dir)?;
+        let _lock = WriteLock::acquire(&paths)?;
+        if paths.exists() {
+            return Err(Error::VaultExists {
+                dir: dir.to_owned(),
+            });
+        }
+        let identity = crypto::generate_identity();
+        let mut vault = Vault {
+            paths,
+            identity,
+            doc: Document::default(),
+            stamp: None,
+        };
+        // The document first: a crash between the two writes leaves a
+        // vault.age without identity.age, which `unlock` reports as such.
+        vault.write_document(&vault.doc.clone())?;
+        vault.write_identity(passphrase, work_factor)?;
+        Ok(vault)
+    }
+
+    /// Opens the vault in `dir` with its passphrase.
+    pub fn unlock(dir: &Path, passphrase: &SecretString) -> Result<Vault> {
+        let paths = VaultPaths::new(dir);
+        check_present(&paths)?;
+        let wrapped = read_capped(&paths.identity(), MAX_IDENTITY_BYTES)?;
+        let text = crypto::decrypt_with_passphrase(&wrapped, passphrase, &paths.identity())?;
+        let text = std::str::from_utf8(&text).map_err(|_| Error::Corrupt {
+            file: paths.identity(),
+            detail: "its content is not an age identity file".into(),
+        })?;
+        let identity = crypto::parse_identity_text(text, &paths.identity())?;
+        Self::unlock_with_identity(dir, identity)
+    }
+
+    /// Opens the vault in `dir` with an X25519 identity (the vault's own, or
+    /// an emergency kit's key).
+    pub fn unlock_with_identity(dir: &Path, identity: x25519::Identity) -> Result<Vault> {
+        let paths = VaultPaths::new(dir);
+        check_present(&paths)?;
+        let mut vault = Vault {
+            paths,
+            identity,
+            doc: Document::default(),
+            stamp: None,
+        };
+        vault.reload()?;
+        Ok(vault)
+    }
+
+    /// The decrypted document as last read or saved.
+    pub fn doc(&self) -> &Document {
+        &self.doc
+    }
+
+    /// The vault's files.
+    pub fn paths(&self) -> &VaultPaths {
+        &self.paths
+    }
+
+    /// The vault's own recipient (`age1...`).
+    pub fn recipient(&self) -> String {
+        self.identity.to_public().to_string()
+    }
+
+    /// Re-reads `vault.age` if it changed on disk since it was last read or
+    /// saved (another process, a sync tool). Returns whether it did.
+    pub fn refresh(&mut self) -> Result<bool> {
+        if Stamp::of(&self.paths.vault()) == self.stamp {
+            return Ok(false);
+        }
+        self.reload()?;
+        Ok(true)
+    }
+
+    /// Applies one change as a transaction: take the lock, re-read the vault
+    /// if it changed on disk, run `change` on a draft, save the draft, release.
+    /// If `change` or the save fails, nothing is written and the vault in
+    /// memory is as it was before.
+    pub fn update<T>(&mut self, change: impl FnOnce(&mut Document) -> Result<T>) -> Result<T> {
+        let _lock = WriteLock::acquire(&self.paths)?;
+        remove_stale_temp_files(&self.paths);
+        self.refresh()?;
+        let mut draft = self.doc.clone();
+        let out = change(&mut draft)?;
+        self.write_document(&draft)?;
+        self.doc = draft;
+        Ok(out)
+    }
+
+    /// Rewraps the identity with a new passphrase. Only `identity.age`
+    /// changes; the old passphrase stops working at once (no copy of the old
+    /// `identity.age` is kept, since it would still open with the old one).
+    pub fn change_passphrase(
+        &mut self,
+        new_passphrase: &SecretString,
+        work_factor: Option<u8>,
+    ) -> Result<()> {
+        let _lock = WriteLock::acquire(&self.paths)?;
+        self.write_identity(new_passphrase, work_factor)
+    }
+
+    fn reload(&mut self) -> Result<()> {
+        let path = self.paths.vault();
+        // Stamp first: if the file changes while we read, the next refresh
+        // sees a different stamp and reads again.
+        let stamp = Stamp::of(&path);
+        let bytes = read_capped(&path, MAX_VAULT_BYTES)?;
+        let json = crypto::decrypt_with_identity(&bytes, &self.identity, &path)?;
+        self.doc = Document::from_json(&json, &path)?;
+        self.stamp = stamp;
+        Ok(())
+    }
+
+    fn recipients(&self, doc: &Document) -> Result<Vec<x25519::Recipient>> {
+        let mut out = vec![self.identity.to_public()];
+        for (i, r) in doc.extra_recipients.iter().enumerate() {
+            out.push(r.parse().map_err(|_| {
+                Error::invalid(
+                    "extra recipient",
+                    format!("#{} in the vault is not a valid age1... recipient", i + 1),
+                )
+            })?);
+        }
+        Ok(out)
+    }
+
+    fn write_document(&mut self, doc: &Document) -> Result<()> {
+        let ciphertext = crypto::encrypt_to(&doc.to_json(), &self.recipients(doc)?)?;
+        let target = self.paths.vault();
+        let temp = write_temp(self.paths.dir(), "vault.age", &ciphertext)?;
+        if target.exists() {
+            if let Err(e) = backup_current(&self.paths) {
+                let _ = fs::remove_file(&temp);
+                return Err(e);
+            }
+        }
+        commit_temp(&temp, &target, self.paths.dir())?;
+        self.stamp = Stamp::of(&target);
+        prune_backups(&self.paths);
+        Ok(())
+    }
+
+    fn write_identity(&self, passphrase: &SecretString, work_factor: Option<u8>) -> Result<()> {
+        let text = crypto::identity_file_text(&self.identity, time::now());
+        let wrapped =
+            crypto::encrypt_with_passphrase(text.as_bytes(), passphrase, work_factor, false);
+        let temp = write_temp(self.paths.dir(), "identity.age", &wrapped)?;
+        commit_temp(&temp, &self.paths.identity(), self.paths.dir())
+    }
+}
+
+fn check_present(paths: &VaultPaths) -> Result<()> {
+    match (paths.identity().exists(), paths.vault().exists()) {
+        (true, true) => Ok(()),
+        (false, false) => Err(Error::VaultNotFound {
+            dir: paths.dir().to_owned(),
+        }),
+        (true, false) => Err(Error::Corrupt {
+            file: paths.vault(),
+            detail: "it is missing, though identity.age is present".into(),
+        }),
+        (false, true) => Err(Error::Corrupt {
+            file: paths.identity(),
+            detail: "it is missing, though vault.age is present (an emergency kit can still open \
+                     the vault)"
+                .into(),
+        }),
+    }
+}
+
+fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>> {
+    let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+    let mut bytes = Vec::new();
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io("read", path, e))?;
+    if bytes.len() as u64 > cap {
+        return Err(Error::Corrupt {
+            file: path.to_owned(),
+            detail: format!("it is larger than {} MiB, far too large for a Sparekey file", cap >> 20),
+        });
+    }
+    Ok(bytes)
+}
+
+fn create_dir_private(dir: &Path) -> Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| Error::io("create the folder", dir, e))
+}
+
+fn open_private(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Writes `bytes` to a fresh temp file in `dir` and fsyncs it.
+fn write_temp(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let nonce: u64 = rand::random();
+    let temp = dir.join(format!("{TEMP_PREFIX}{name}-{}-{nonce:016x}", std::process::id()));
+    let result = open_private(&temp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    if let Err(e) = result {
+        let _ = fs::remove_file(&temp);
+        return Err(Error::io("save (nothing was changed)", dir, e));
+    }
+    Ok(temp)
+}
+
+/// Renames the temp file over `target` and fsyncs the folder.
+fn commit_temp(temp: &Path, target: &Path, dir: &Path) -> Result<()> {
+    if let Err(e) = fs::rename(temp, target) {
+        let _ = fs::remove_file(temp);
+        return Err(Error::io("save (nothing was changed)", target, e));
+    }
+    sync_dir(dir)
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io("flush the folder", dir, e))?;
+    Ok(())
+}
+
+/// Keeps the current `vault.age` in `backups/`: a hard link (instant, no
+/// extra space), or a copy where links are not supported.
+fn backup_current(paths: &VaultPaths) -> Result<()> {
+    let dir = paths.backups();
+    create_dir_private(&dir)?;
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let name = format!(
+        "vault-{}-{nanos:09}-{:04x}.age",
+        time::format_compact(time::now()),
+        rand::random::<u16>()
+    );
+    let dest = dir.join(name);
+    let current = paths.vault();
+    if fs::hard_link(&current, &dest).is_err() {
+        fs::copy(&current, &dest).map_err(|e| Error::io("back up the vault to", &dest, e))?;
+    }
+    Ok(())
+}
+
+fn prune_backups(paths: &VaultPaths) {
+    // Pruning is tidying: failing to delete an old backup loses nothing.
+    if let Ok(list) = paths.list_backups() {
+        for old in list.iter().skip(BACKUPS_KEPT) {
+            let _ = fs::remove_file(old);
+        }
+    }
+}
+
+/// Temp files left by a writer that was killed mid-save. Only called while
+/// holding the lock, so no live writer owns them.
+fn remove_stale_temp_files(paths: &VaultPaths) {
+    if let Ok(entries) = fs::read_dir(paths.dir()) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// The writers' lock: an OS advisory lock on `vault.lock`, released when
+/// dropped or when the process dies (so a killed writer never wedges it).
+struct WriteLock {
+    _file: File,
+}
+
+impl WriteLock {
+    fn acquire(paths: &VaultPaths) -> Result<WriteLock> {
+        let path = paths.lock();
+        let mut options = OpenOptions::new();
+        options.write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options
+            .open(&path)
+            .map_err(|e| Error::io("open the lock file", &path, e))?;
+        let start = Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(WriteLock { _file: file }),
+                Err(fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_TIMEOUT => {
+                    thread::sleep(Duration::from_millis(5 + u64::from(rand::random::<u8>() % 20)));
+                }
+                Err(fs::TryLockError::WouldBlock) => return Err(Error::LockTimeout { path }),
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(Error::io("lock", &path, e));
+                }
+            }
+        }
+    }
+}
