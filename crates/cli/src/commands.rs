@@ -229,7 +229,10 @@ fn list(paths: &VaultPaths, pass_file: Option<&Path>, out: &Out) -> Result<()> {
         .max()
         .unwrap_or(0)
         .max(7);
-    out.line(format!("{:<width$}  {:<34}  RECOVERY CODES", "ACCOUNT", "2FA"))?;
+    out.line(format!(
+        "{:<width$}  {:<34}  RECOVERY CODES",
+        "ACCOUNT", "2FA"
+    ))?;
     for s in &summaries {
         let codes = match s.recovery.total {
             0 => "none".to_owned(),

@@ -46,7 +46,10 @@ pub fn first_line(path: &Path, what: &str) -> Result<SecretString> {
 pub fn whole_text(path: &Path, what: &str) -> Result<Zeroizing<String>> {
     let mut text = Zeroizing::new(String::new());
     let read = if path == Path::new("-") {
-        io::stdin().lock().take(MAX_TEXT_BYTES + 1).read_to_string(&mut text)
+        io::stdin()
+            .lock()
+            .take(MAX_TEXT_BYTES + 1)
+            .read_to_string(&mut text)
     } else {
         fs::File::open(path).and_then(|f| f.take(MAX_TEXT_BYTES + 1).read_to_string(&mut text))
     };

@@ -107,10 +107,14 @@ impl Account {
 
     /// The account's OTP, or a clear error naming the account.
     pub fn otp(&self) -> Result<&Otp> {
-        self.otp.as_ref().ok_or_else(|| Error::Missing {
+        self.otp.as_ref().ok_or_else(|| self.missing_otp())
+    }
+
+    fn missing_otp(&self) -> Error {
+        Error::Missing {
             account: self.label(),
             what: "2FA secret (add one with `sparekey-cli add` or in the app)",
-        })
+        }
     }
 }
 
@@ -249,19 +253,12 @@ impl Account {
     /// Takes a code to use now: for TOTP/Steam the current code; for HOTP the
     /// code for the current counter, advancing the counter (the caller saves).
     pub fn take_code(&mut self, unix_time: u64, now: i64) -> Result<CodeView> {
-        let is_hotp = matches!(self.otp()?.kind(), OtpKind::Hotp { .. });
-        if !is_hotp {
-            return self.code_at(unix_time);
-        }
-        let label = self.label();
-        let otp = self.otp.as_mut().ok_or_else(|| Error::Missing {
-            account: label,
-            what: "2FA secret",
-        })?;
-        let counter = match otp.kind() {
+        let counter = match self.otp()?.kind() {
             OtpKind::Hotp { counter } => *counter,
-            _ => 0,
+            _ => return self.code_at(unix_time),
         };
+        let missing = self.missing_otp();
+        let otp = self.otp.as_mut().ok_or(missing)?;
         let code = otp.advance_counter()?;
         self.updated_at = now;
         Ok(CodeView {

@@ -152,6 +152,10 @@ pub struct Otp {
     algorithm: Algorithm,
     digits: u8,
     secret: SecretBytes,
+    /// totp-rs's generator, built once: step = period (TOTP, Steam) or 1
+    /// (HOTP, where the counter is passed as the time). It zeroizes its copy
+    /// of the key on drop.
+    generator: totp_rs::Totp,
 }
 
 impl Otp {
@@ -165,7 +169,12 @@ impl Otp {
     ///
     /// Errors name the field (`secret`, `digits`, `period`, `algorithm`) and
     /// never contain the secret.
-    pub fn new(kind: OtpKind, algorithm: Algorithm, digits: u8, secret: SecretBytes) -> Result<Otp> {
+    pub fn new(
+        kind: OtpKind,
+        algorithm: Algorithm,
+        digits: u8,
+        secret: SecretBytes,
+    ) -> Result<Otp> {
         if secret.is_empty() {
             return Err(Error::invalid("secret", "is empty"));
         }
@@ -199,11 +208,13 @@ impl Otp {
                 digits
             }
         };
+        let generator = build_generator(&kind, algorithm, digits, &secret);
         Ok(Otp {
             kind,
             algorithm,
             digits,
             secret,
+            generator,
         })
     }
 
@@ -244,10 +255,10 @@ impl Otp {
     /// for HOTP, the code for the current counter (the time is ignored).
     pub fn code_at(&self, unix_time: u64) -> Code {
         match self.kind {
-            OtpKind::Totp { period } | OtpKind::Steam { period } => {
-                self.generate(u64::from(period), unix_time)
+            OtpKind::Totp { .. } | OtpKind::Steam { .. } => {
+                Code(self.generator.generate(unix_time).to_string())
             }
-            OtpKind::Hotp { counter } => self.generate(1, counter),
+            OtpKind::Hotp { counter } => Code(self.generator.generate(counter).to_string()),
         }
     }
 
@@ -279,7 +290,7 @@ impl Otp {
                     Error::invalid("counter", "has reached its maximum and cannot advance")
                 })?;
                 *counter = next;
-                Ok(self.generate(1, current))
+                Ok(self.code_for_counter(current))
             }
             other => Err(Error::invalid(
                 "counter",
@@ -294,19 +305,43 @@ impl Otp {
     /// Runs totp-rs on values validated by [`Otp::new`]: digits are 5 (Steam)
     /// or 6..=8 and `step >= 1`, so `generate` cannot panic.
     fn generate(&self, step: u64, time: u64) -> Code {
-        let (algorithm, digits) = match self.kind {
-            OtpKind::Steam { .. } => (totp_rs::Algorithm::Steam, STEAM_DIGITS),
-            _ => (self.algorithm.to_totp_rs(), self.digits),
-        };
-        let totp = totp_rs::Builder::new()
-            .with_algorithm(algorithm)
-            .with_digits(digits)
-            .with_step_duration(step.max(1))
-            .with_secret(self.secret.expose())
-            .build_noncompliant();
-        let token = totp.generate(time);
+        let generator =
+            build_generator_with_step(self.algorithm, self.digits, &self.kind, step, &self.secret);
+        let token = generator.generate(time);
         Code(token.to_string())
     }
+}
+
+fn build_generator(
+    kind: &OtpKind,
+    algorithm: Algorithm,
+    digits: u8,
+    secret: &SecretBytes,
+) -> totp_rs::Totp {
+    let step = match kind {
+        OtpKind::Totp { period } | OtpKind::Steam { period } => u64::from(*period),
+        OtpKind::Hotp { .. } => 1,
+    };
+    build_generator_with_step(algorithm, digits, kind, step, secret)
+}
+
+fn build_generator_with_step(
+    algorithm: Algorithm,
+    digits: u8,
+    kind: &OtpKind,
+    step: u64,
+    secret: &SecretBytes,
+) -> totp_rs::Totp {
+    let (algorithm, digits) = match kind {
+        OtpKind::Steam { .. } => (totp_rs::Algorithm::Steam, STEAM_DIGITS),
+        _ => (algorithm.to_totp_rs(), digits),
+    };
+    totp_rs::Builder::new()
+        .with_algorithm(algorithm)
+        .with_digits(digits)
+        .with_step_duration(step.max(1))
+        .with_secret(secret.expose())
+        .build_noncompliant()
 }
 
 impl fmt::Debug for Otp {
@@ -492,7 +527,7 @@ pub fn parse_uri(uri: &str) -> Result<ParsedUri> {
             format!(
                 "expected a URI starting with otpauth://, got {}; Google Authenticator \
                  exports (otpauth-migration://) are imported with `import --format google-migration`",
-                if scheme.len() <= 32 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+                if scheme.len() < 16 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
                     format!("a {scheme}:// URI")
                 } else {
                     "something else".to_owned()
@@ -612,7 +647,10 @@ pub fn parse_uri(uri: &str) -> Result<ParsedUri> {
         let counter = p.value.trim().parse::<u64>().map_err(|_| {
             with_context(Error::invalid(
                 "counter",
-                format!("must be a whole number of 0 or more, got {}", shown(&p.value)),
+                format!(
+                    "must be a whole number of 0 or more, got {}",
+                    shown(&p.value)
+                ),
             ))
         })?;
         OtpKind::Hotp { counter }
@@ -688,15 +726,16 @@ fn parse_steam_uri(rest: &str) -> Result<ParsedUri> {
 /// Splits and decodes `issuer:account` (colon possibly `%3A`, spaces after
 /// it, `+` for spaces). In an account that looks like an e-mail address a
 /// `+` is kept (`alice+2fa@example.com`).
+///
+/// The first literal `:` separates issuer and account; only when there is
+/// none does the first `%3A` do so. [`to_uri`] writes the separator as a
+/// literal colon and colons inside names as `%3A`, so names with colons
+/// survive a round trip.
 fn parse_label(raw: &str) -> Result<(Option<String>, String)> {
     let bad_label = |_| Error::invalid("label", "is not valid UTF-8 after percent-decoding");
-    // Split on the first colon, literal or encoded.
-    let lower = raw.to_ascii_lowercase();
-    let split = match (raw.find(':'), lower.find("%3a")) {
-        (Some(a), Some(b)) if b < a => Some((b, 3)),
-        (Some(a), _) => Some((a, 1)),
-        (None, Some(b)) => Some((b, 3)),
-        (None, None) => None,
+    let split = match raw.find(':') {
+        Some(at) => Some((at, 1)),
+        None => raw.to_ascii_lowercase().find("%3a").map(|at| (at, 3)),
     };
     let (raw_issuer, raw_account) = match split {
         Some((at, len)) => (Some(&raw[..at]), &raw[at + len..]),
@@ -789,7 +828,10 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// HOTP writes `counter=` instead of `period=`; Steam writes
 /// `otpauth://totp/...&encoder=steam&digits=5` (the form KeePassXC and
 /// others read, and which [`parse_uri`] reads back as Steam). An empty
-/// `issuer` leaves the issuer out. The result contains the secret.
+/// `issuer` leaves the issuer out. Colons inside `issuer` or `name` are
+/// written as `%3A` and the label separator as a literal `:`, so
+/// `parse_uri(to_uri(..))` gives back the same issuer, name and generator
+/// (names are trimmed of surrounding spaces). The result contains the secret.
 pub fn to_uri(issuer: &str, name: &str, otp: &Otp) -> SecretString {
     let issuer = issuer.trim();
     let mut secret = data_encoding::BASE32_NOPAD.encode(otp.secret.expose());
@@ -802,6 +844,10 @@ pub fn to_uri(issuer: &str, name: &str, otp: &Otp) -> SecretString {
     uri.push('/');
     if !issuer.is_empty() {
         uri.extend(utf8_percent_encode(issuer, COMPONENT));
+        uri.push(':');
+    } else if name.contains(':') {
+        // An empty issuer before the colon keeps `name`'s own (encoded)
+        // colon from being read as the separator.
         uri.push(':');
     }
     uri.extend(utf8_percent_encode(name, COMPONENT));
@@ -853,12 +899,15 @@ struct OtpDoc {
     secret: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     algorithm: Option<String>,
+    // Numbers are read as JSON values and checked here, so that an error
+    // names the field ("digits must be 6, 7 or 8, got 300") instead of
+    // serde's anonymous "expected u8".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    digits: Option<u8>,
+    digits: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    period: Option<u32>,
+    period: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    counter: Option<u64>,
+    counter: Option<serde_json::Value>,
 }
 
 impl Drop for OtpDoc {
@@ -883,24 +932,24 @@ impl Serialize for Otp {
                 kind: KindTag::Totp,
                 secret,
                 algorithm: Some(self.algorithm.as_str().to_owned()),
-                digits: Some(self.digits),
-                period: Some(period),
+                digits: Some(self.digits.into()),
+                period: Some(period.into()),
                 counter: None,
             },
             OtpKind::Hotp { counter } => OtpDoc {
                 kind: KindTag::Hotp,
                 secret,
                 algorithm: Some(self.algorithm.as_str().to_owned()),
-                digits: Some(self.digits),
+                digits: Some(self.digits.into()),
                 period: None,
-                counter: Some(counter),
+                counter: Some(counter.into()),
             },
             OtpKind::Steam { period } => OtpDoc {
                 kind: KindTag::Steam,
                 secret,
                 algorithm: None,
                 digits: None,
-                period: Some(period),
+                period: Some(period.into()),
                 counter: None,
             },
         };
@@ -912,6 +961,29 @@ impl<'de> Deserialize<'de> for Otp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
         let doc = OtpDoc::deserialize(deserializer)?;
         otp_from_doc(&doc).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A non-negative whole number from a vault document, or an error naming
+/// `field`.
+fn doc_number(
+    value: &Option<serde_json::Value>,
+    field: &str,
+    expected: &str,
+) -> Result<Option<u64>> {
+    match value {
+        None => Ok(None),
+        Some(v) => v.as_u64().map(Some).ok_or_else(|| {
+            let got = match v {
+                serde_json::Value::Number(n) => n.to_string(),
+                serde_json::Value::String(_) => "text (write the number without quotes)".to_owned(),
+                serde_json::Value::Null => "null".to_owned(),
+                serde_json::Value::Bool(b) => b.to_string(),
+                serde_json::Value::Array(_) => "a list".to_owned(),
+                serde_json::Value::Object(_) => "an object".to_owned(),
+            };
+            Error::invalid(field, format!("must be {expected}, got {got}"))
+        }),
     }
 }
 
@@ -927,6 +999,25 @@ fn otp_from_doc(doc: &OtpDoc) -> Result<Otp> {
             format!("does not apply to a {type_name} entry; remove it"),
         )
     };
+    let digits = doc_number(&doc.digits, "digits", "6, 7 or 8")?;
+    let period = doc_number(&doc.period, "period", "1 to 300 seconds")?;
+    let counter = doc_number(&doc.counter, "counter", "a whole number of 0 or more")?;
+    let digits = match digits {
+        Some(d) => Some(
+            u8::try_from(d)
+                .map_err(|_| Error::invalid("digits", format!("must be 6, 7 or 8, got {d}")))?,
+        ),
+        None => None,
+    };
+    let period = match period {
+        Some(p) => Some(u32::try_from(p).map_err(|_| {
+            Error::invalid(
+                "period",
+                format!("must be 1 to {MAX_PERIOD} seconds, got {p}"),
+            )
+        })?),
+        None => None,
+    };
     let secret = parse_secret(&doc.secret)?;
     let algorithm = match &doc.algorithm {
         Some(text) => text.parse::<Algorithm>()?,
@@ -934,37 +1025,36 @@ fn otp_from_doc(doc: &OtpDoc) -> Result<Otp> {
     };
     match doc.kind {
         KindTag::Totp => {
-            if doc.counter.is_some() {
+            if counter.is_some() {
                 return Err(not_for("counter"));
             }
             Otp::new(
                 OtpKind::Totp {
-                    period: doc.period.unwrap_or(DEFAULT_PERIOD),
+                    period: period.unwrap_or(DEFAULT_PERIOD),
                 },
                 algorithm,
-                doc.digits.unwrap_or(6),
+                digits.unwrap_or(6),
                 secret,
             )
         }
         KindTag::Hotp => {
-            if doc.period.is_some() {
+            if period.is_some() {
                 return Err(not_for("period"));
             }
-            let counter = doc
-                .counter
+            let counter = counter
                 .ok_or_else(|| Error::invalid("counter", "is missing from an hotp entry"))?;
             Otp::new(
                 OtpKind::Hotp { counter },
                 algorithm,
-                doc.digits.unwrap_or(6),
+                digits.unwrap_or(6),
                 secret,
             )
         }
         KindTag::Steam => {
-            if doc.counter.is_some() {
+            if counter.is_some() {
                 return Err(not_for("counter"));
             }
-            if let Some(digits) = doc.digits.filter(|d| *d != STEAM_DIGITS) {
+            if let Some(digits) = digits.filter(|d| *d != STEAM_DIGITS) {
                 return Err(Error::invalid(
                     "digits",
                     format!("Steam codes always have 5 characters, got {digits}"),
@@ -972,7 +1062,7 @@ fn otp_from_doc(doc: &OtpDoc) -> Result<Otp> {
             }
             Otp::new(
                 OtpKind::Steam {
-                    period: doc.period.unwrap_or(DEFAULT_PERIOD),
+                    period: period.unwrap_or(DEFAULT_PERIOD),
                 },
                 algorithm,
                 STEAM_DIGITS,
@@ -1025,7 +1115,12 @@ mod tests {
             "755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583",
             "399871", "520489",
         ];
-        let hotp = otp(OtpKind::Hotp { counter: 0 }, Algorithm::Sha1, 6, RFC_SEED_SHA1);
+        let hotp = otp(
+            OtpKind::Hotp { counter: 0 },
+            Algorithm::Sha1,
+            6,
+            RFC_SEED_SHA1,
+        );
         for (counter, want) in expected.iter().enumerate() {
             assert_eq!(hotp.code_for_counter(counter as u64).as_str(), *want);
         }
@@ -1083,7 +1178,12 @@ mod tests {
             1284755224, 1094287082, 137359152, 1726969429, 1640338314, 868254676, 1918287922,
             82162583, 673399871, 645520489,
         ];
-        let steam = otp(OtpKind::Steam { period: 30 }, Algorithm::Sha1, 5, RFC_SEED_SHA1);
+        let steam = otp(
+            OtpKind::Steam { period: 30 },
+            Algorithm::Sha1,
+            5,
+            RFC_SEED_SHA1,
+        );
         for (counter, value) in truncated.iter().enumerate() {
             assert_eq!(
                 steam.code_for_counter(counter as u64).as_str(),
@@ -1110,7 +1210,12 @@ mod tests {
 
     #[test]
     fn steam_forces_five_digits_and_sha1() {
-        let steam = otp(OtpKind::Steam { period: 30 }, Algorithm::Sha1, 8, b"0123456789");
+        let steam = otp(
+            OtpKind::Steam { period: 30 },
+            Algorithm::Sha1,
+            8,
+            b"0123456789",
+        );
         assert_eq!(steam.digits(), 5);
         assert_eq!(steam.code_at(0).as_str().len(), 5);
         let err = Otp::new(
@@ -1131,23 +1236,53 @@ mod tests {
         let totp = |p| OtpKind::Totp { period: p };
         let field = |r: Result<Otp>| reason(r.unwrap_err());
 
-        assert_eq!(field(Otp::new(totp(30), Algorithm::Sha1, 9, s())).0, "digits");
-        let (f, r) = field(Otp::new(totp(30), Algorithm::Sha1, 5, s()));
-        assert_eq!((f.as_str(), r.as_str()), ("digits", "must be 6, 7 or 8, got 5"));
         assert_eq!(
-            field(Otp::new(OtpKind::Hotp { counter: 0 }, Algorithm::Sha1, 4, s())).0,
+            field(Otp::new(totp(30), Algorithm::Sha1, 9, s())).0,
             "digits"
         );
-        assert_eq!(field(Otp::new(totp(0), Algorithm::Sha1, 6, s())).0, "period");
-        assert_eq!(field(Otp::new(totp(301), Algorithm::Sha1, 6, s())).0, "period");
+        let (f, r) = field(Otp::new(totp(30), Algorithm::Sha1, 5, s()));
         assert_eq!(
-            field(Otp::new(OtpKind::Steam { period: 0 }, Algorithm::Sha1, 5, s())).0,
+            (f.as_str(), r.as_str()),
+            ("digits", "must be 6, 7 or 8, got 5")
+        );
+        assert_eq!(
+            field(Otp::new(
+                OtpKind::Hotp { counter: 0 },
+                Algorithm::Sha1,
+                4,
+                s()
+            ))
+            .0,
+            "digits"
+        );
+        assert_eq!(
+            field(Otp::new(totp(0), Algorithm::Sha1, 6, s())).0,
+            "period"
+        );
+        assert_eq!(
+            field(Otp::new(totp(301), Algorithm::Sha1, 6, s())).0,
+            "period"
+        );
+        assert_eq!(
+            field(Otp::new(
+                OtpKind::Steam { period: 0 },
+                Algorithm::Sha1,
+                5,
+                s()
+            ))
+            .0,
             "period"
         );
         let empty = SecretBytes::new(Vec::new());
-        assert_eq!(field(Otp::new(totp(30), Algorithm::Sha1, 6, empty)).0, "secret");
+        assert_eq!(
+            field(Otp::new(totp(30), Algorithm::Sha1, 6, empty)).0,
+            "secret"
+        );
         let huge = SecretBytes::new(vec![1; MAX_SECRET_BYTES + 1]);
-        assert_eq!(field(Otp::new(totp(30), Algorithm::Sha1, 6, huge)).0, "secret");
+        assert_eq!(
+            field(Otp::new(totp(30), Algorithm::Sha1, 6, huge)).0,
+            "secret"
+        );
 
         // Bounds that are accepted.
         for (period, digits, len) in [(1, 6, 1), (300, 8, MAX_SECRET_BYTES), (30, 7, 10)] {
@@ -1159,21 +1294,36 @@ mod tests {
 
     #[test]
     fn accessors() {
-        let o = otp(OtpKind::Totp { period: 60 }, Algorithm::Sha256, 7, b"hello world");
+        let o = otp(
+            OtpKind::Totp { period: 60 },
+            Algorithm::Sha256,
+            7,
+            b"hello world",
+        );
         assert_eq!(o.kind(), &OtpKind::Totp { period: 60 });
         assert_eq!(o.algorithm(), Algorithm::Sha256);
         assert_eq!(o.digits(), 7);
         assert_eq!(o.secret().expose(), b"hello world");
         assert_eq!(o.secret_base32().expose_secret(), "NBSWY3DPEB3W64TMMQ");
         assert_eq!(o.period(), Some(60));
-        let h = otp(OtpKind::Hotp { counter: 3 }, Algorithm::Sha1, 6, b"hello world");
+        let h = otp(
+            OtpKind::Hotp { counter: 3 },
+            Algorithm::Sha1,
+            6,
+            b"hello world",
+        );
         assert_eq!(h.period(), None);
         assert_eq!(h.seconds_left(100), None);
     }
 
     #[test]
     fn seconds_left_counts_down_to_one() {
-        let o = otp(OtpKind::Totp { period: 30 }, Algorithm::Sha1, 6, b"0123456789");
+        let o = otp(
+            OtpKind::Totp { period: 30 },
+            Algorithm::Sha1,
+            6,
+            b"0123456789",
+        );
         assert_eq!(o.seconds_left(0), Some(30));
         assert_eq!(o.seconds_left(1), Some(29));
         assert_eq!(o.seconds_left(29), Some(1));
@@ -1188,12 +1338,29 @@ mod tests {
 
     #[test]
     fn advance_counter_rules() {
-        let mut totp = otp(OtpKind::Totp { period: 30 }, Algorithm::Sha1, 6, b"0123456789");
+        let mut totp = otp(
+            OtpKind::Totp { period: 30 },
+            Algorithm::Sha1,
+            6,
+            b"0123456789",
+        );
         assert_eq!(reason(totp.advance_counter().unwrap_err()).0, "counter");
-        let mut last = otp(OtpKind::Hotp { counter: u64::MAX }, Algorithm::Sha1, 6, b"0123456789");
+        let mut last = otp(
+            OtpKind::Hotp { counter: u64::MAX },
+            Algorithm::Sha1,
+            6,
+            b"0123456789",
+        );
         assert_eq!(reason(last.advance_counter().unwrap_err()).0, "counter");
         assert_eq!(last.kind(), &OtpKind::Hotp { counter: u64::MAX });
-        let mut h = otp(OtpKind::Hotp { counter: u64::MAX - 1 }, Algorithm::Sha1, 6, b"0123456789");
+        let mut h = otp(
+            OtpKind::Hotp {
+                counter: u64::MAX - 1,
+            },
+            Algorithm::Sha1,
+            6,
+            b"0123456789",
+        );
         let code = h.advance_counter().unwrap();
         assert_eq!(code, h.code_for_counter(u64::MAX - 1));
         assert_eq!(h.kind(), &OtpKind::Hotp { counter: u64::MAX });
@@ -1240,7 +1407,10 @@ mod tests {
         }
         // Padding present or missing.
         assert_eq!(parse_secret("NBSWY3DP").unwrap().expose(), b"hello");
-        assert_eq!(parse_secret("NBSWY3DPEE======").unwrap().expose(), b"hello!");
+        assert_eq!(
+            parse_secret("NBSWY3DPEE======").unwrap().expose(),
+            b"hello!"
+        );
         assert_eq!(parse_secret("NBSWY3DPEE").unwrap().expose(), b"hello!");
         assert_eq!(parse_secret("nbswy3dpee==").unwrap().expose(), b"hello!");
         // Non-zero trailing bits (from generators that pick random
@@ -1319,8 +1489,8 @@ mod tests {
         assert_eq!(p.issuer, None);
 
         // Plus-addressed e-mail keeps its '+'; %2B is always '+'.
-        let p = parse_uri("otpauth://totp/Mail:alice+2fa@example.com?secret=JBSWY3DPEHPK3PXP")
-            .unwrap();
+        let p =
+            parse_uri("otpauth://totp/Mail:alice+2fa@example.com?secret=JBSWY3DPEHPK3PXP").unwrap();
         assert_eq!(p.name, "alice+2fa@example.com");
         let p = parse_uri("otpauth://totp/Mail:a%2Bb?secret=JBSWY3DPEHPK3PXP").unwrap();
         assert_eq!(p.name, "a+b");
@@ -1348,7 +1518,10 @@ mod tests {
         assert_eq!(p.issuer.as_deref(), Some("Y"));
         assert_eq!(
             p.notes,
-            vec!["issuer parameter \"X\" differs from the label's \"Y\"; kept the label's".to_owned()]
+            vec![
+                "issuer parameter \"X\" differs from the label's \"Y\"; kept the label's"
+                    .to_owned()
+            ]
         );
         let p = parse_uri("otpauth://totp/Y:bob?secret=JBSWY3DPEHPK3PXP&issuer=Y").unwrap();
         assert!(p.notes.is_empty());
@@ -1398,22 +1571,55 @@ mod tests {
         rejected("otpauth://totp/x?secret=", "secret");
         rejected("otpauth://totp/x?issuer=A", "secret");
         let m = rejected("otpauth://totp/Acme:bob?secret=JBSWY3DPEHPK3P0P", "secret");
-        assert!(m.contains("character 14"), "{m}");
+        assert!(m.contains("character 15"), "{m}");
         assert!(m.contains("Acme:bob"), "{m}");
-        rejected("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&algorithm=MD5", "algorithm");
-        rejected("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=9", "digits");
-        rejected("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=5", "digits");
-        rejected("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=six", "digits");
+        rejected(
+            "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&algorithm=MD5",
+            "algorithm",
+        );
+        rejected(
+            "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=9",
+            "digits",
+        );
+        rejected(
+            "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=5",
+            "digits",
+        );
+        rejected(
+            "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=six",
+            "digits",
+        );
         rejected("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=", "digits");
-        rejected("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&period=0", "period");
-        rejected("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&period=301", "period");
-        rejected("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&period=-30", "period");
+        rejected(
+            "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&period=0",
+            "period",
+        );
+        rejected(
+            "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&period=301",
+            "period",
+        );
+        rejected(
+            "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&period=-30",
+            "period",
+        );
         rejected("otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP", "counter");
-        rejected("otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=-1", "counter");
-        rejected("otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=1e3", "counter");
-        rejected("otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=0&encoder=steam", "type");
+        rejected(
+            "otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=-1",
+            "counter",
+        );
+        rejected(
+            "otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=1e3",
+            "counter",
+        );
+        rejected(
+            "otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=0&encoder=steam",
+            "type",
+        );
         rejected("otpauth://totp/%FF%FE?secret=JBSWY3DPEHPK3PXP", "label");
-        rejected("otpauth://steam/x?secret=JBSWY3DPEHPK3PXP&algorithm=SHA256", "algorithm");
+        rejected(
+            "otpauth://steam/x?secret=JBSWY3DPEHPK3PXP&algorithm=SHA256",
+            "algorithm",
+        );
         rejected("steam://", "secret");
         // No message leaks the secret.
         for uri in [
@@ -1432,27 +1638,54 @@ mod tests {
             (
                 "ACME Co",
                 "john.doe+work@email.com",
-                otp(OtpKind::Totp { period: 30 }, Algorithm::Sha1, 6, b"0123456789"),
+                otp(
+                    OtpKind::Totp { period: 30 },
+                    Algorithm::Sha1,
+                    6,
+                    b"0123456789",
+                ),
             ),
             (
                 "Weird: & = ? / % + issuer",
                 "name: with & = ? # / % + ünïcode",
-                otp(OtpKind::Totp { period: 45 }, Algorithm::Sha512, 8, &[0xff; 64]),
+                otp(
+                    OtpKind::Totp { period: 45 },
+                    Algorithm::Sha512,
+                    8,
+                    &[0xff; 64],
+                ),
             ),
             (
                 "Corp",
                 "me",
-                otp(OtpKind::Hotp { counter: 123_456_789 }, Algorithm::Sha256, 7, &[1, 2, 3]),
+                otp(
+                    OtpKind::Hotp {
+                        counter: 123_456_789,
+                    },
+                    Algorithm::Sha256,
+                    7,
+                    &[1, 2, 3],
+                ),
             ),
             (
                 "Steam",
                 "gamer",
-                otp(OtpKind::Steam { period: 30 }, Algorithm::Sha1, 5, RFC_SEED_SHA1),
+                otp(
+                    OtpKind::Steam { period: 30 },
+                    Algorithm::Sha1,
+                    5,
+                    RFC_SEED_SHA1,
+                ),
             ),
             (
                 "",
                 "no issuer",
-                otp(OtpKind::Totp { period: 30 }, Algorithm::Sha1, 6, RFC_SEED_SHA1),
+                otp(
+                    OtpKind::Totp { period: 30 },
+                    Algorithm::Sha1,
+                    6,
+                    RFC_SEED_SHA1,
+                ),
             ),
         ];
         for (issuer, name, o) in cases {
@@ -1467,17 +1700,32 @@ mod tests {
 
     #[test]
     fn to_uri_shape() {
-        let o = otp(OtpKind::Totp { period: 30 }, Algorithm::Sha1, 6, b"hello world");
+        let o = otp(
+            OtpKind::Totp { period: 30 },
+            Algorithm::Sha1,
+            6,
+            b"hello world",
+        );
         assert_eq!(
             to_uri("ACME Co", "jo@x.org", &o).expose_secret(),
             "otpauth://totp/ACME%20Co:jo%40x.org?secret=NBSWY3DPEB3W64TMMQ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30"
         );
-        let h = otp(OtpKind::Hotp { counter: 5 }, Algorithm::Sha256, 8, b"hello world");
+        let h = otp(
+            OtpKind::Hotp { counter: 5 },
+            Algorithm::Sha256,
+            8,
+            b"hello world",
+        );
         assert_eq!(
             to_uri("", "me", &h).expose_secret(),
             "otpauth://hotp/me?secret=NBSWY3DPEB3W64TMMQ&algorithm=SHA256&digits=8&counter=5"
         );
-        let s = otp(OtpKind::Steam { period: 30 }, Algorithm::Sha1, 5, b"hello world");
+        let s = otp(
+            OtpKind::Steam { period: 30 },
+            Algorithm::Sha1,
+            5,
+            b"hello world",
+        );
         assert_eq!(
             to_uri("Steam", "g", &s).expose_secret(),
             "otpauth://totp/Steam:g?secret=NBSWY3DPEB3W64TMMQ&issuer=Steam&algorithm=SHA1&digits=5&period=30&encoder=steam"
@@ -1488,7 +1736,12 @@ mod tests {
 
     #[test]
     fn debug_redacts_secret_and_code() {
-        let o = otp(OtpKind::Totp { period: 30 }, Algorithm::Sha1, 8, RFC_SEED_SHA1);
+        let o = otp(
+            OtpKind::Totp { period: 30 },
+            Algorithm::Sha1,
+            8,
+            RFC_SEED_SHA1,
+        );
         let code = o.code_at(59);
         assert_eq!(code.as_str(), "94287082");
         assert_eq!(code.to_string(), "94287082");
@@ -1516,17 +1769,32 @@ mod tests {
 
     #[test]
     fn serde_shapes() {
-        let t = otp(OtpKind::Totp { period: 30 }, Algorithm::Sha1, 6, b"hello world");
+        let t = otp(
+            OtpKind::Totp { period: 30 },
+            Algorithm::Sha1,
+            6,
+            b"hello world",
+        );
         assert_eq!(
             serde_json::to_string(&t).unwrap(),
             r#"{"type":"totp","secret":"NBSWY3DPEB3W64TMMQ","algorithm":"SHA1","digits":6,"period":30}"#
         );
-        let h = otp(OtpKind::Hotp { counter: 5 }, Algorithm::Sha512, 8, b"hello world");
+        let h = otp(
+            OtpKind::Hotp { counter: 5 },
+            Algorithm::Sha512,
+            8,
+            b"hello world",
+        );
         assert_eq!(
             serde_json::to_string(&h).unwrap(),
             r#"{"type":"hotp","secret":"NBSWY3DPEB3W64TMMQ","algorithm":"SHA512","digits":8,"counter":5}"#
         );
-        let s = otp(OtpKind::Steam { period: 30 }, Algorithm::Sha1, 5, b"hello world");
+        let s = otp(
+            OtpKind::Steam { period: 30 },
+            Algorithm::Sha1,
+            5,
+            b"hello world",
+        );
         assert_eq!(
             serde_json::to_string(&s).unwrap(),
             r#"{"type":"steam","secret":"NBSWY3DPEB3W64TMMQ","period":30}"#
@@ -1556,21 +1824,51 @@ mod tests {
     #[test]
     fn serde_rejects_bad_documents_clearly() {
         let cases = [
-            (r#"{"type":"totp","secret":"NBSWY3DP","digits":9}"#, "digits"),
-            (r#"{"type":"totp","secret":"NBSWY3DP","digits":300}"#, "digits"),
-            (r#"{"type":"totp","secret":"NBSWY3DP","period":0}"#, "period"),
-            (r#"{"type":"totp","secret":"NBSWY3DP","algorithm":"MD5"}"#, "algorithm"),
+            (
+                r#"{"type":"totp","secret":"NBSWY3DP","digits":9}"#,
+                "digits",
+            ),
+            (
+                r#"{"type":"totp","secret":"NBSWY3DP","digits":300}"#,
+                "digits",
+            ),
+            (
+                r#"{"type":"totp","secret":"NBSWY3DP","period":0}"#,
+                "period",
+            ),
+            (
+                r#"{"type":"totp","secret":"NBSWY3DP","algorithm":"MD5"}"#,
+                "algorithm",
+            ),
             (r#"{"type":"totp","secret":"NBSW1Y3DP"}"#, "secret"),
             (r#"{"type":"totp","secret":""}"#, "secret"),
             (r#"{"type":"totp"}"#, "secret"),
-            (r#"{"type":"totp","secret":"NBSWY3DP","counter":3}"#, "counter"),
+            (
+                r#"{"type":"totp","secret":"NBSWY3DP","counter":3}"#,
+                "counter",
+            ),
             (r#"{"type":"hotp","secret":"NBSWY3DP"}"#, "counter"),
-            (r#"{"type":"hotp","secret":"NBSWY3DP","counter":-1}"#, "counter"),
-            (r#"{"type":"hotp","secret":"NBSWY3DP","counter":1,"period":30}"#, "period"),
-            (r#"{"type":"steam","secret":"NBSWY3DP","digits":6}"#, "digits"),
-            (r#"{"type":"steam","secret":"NBSWY3DP","algorithm":"SHA256"}"#, "algorithm"),
+            (
+                r#"{"type":"hotp","secret":"NBSWY3DP","counter":-1}"#,
+                "counter",
+            ),
+            (
+                r#"{"type":"hotp","secret":"NBSWY3DP","counter":1,"period":30}"#,
+                "period",
+            ),
+            (
+                r#"{"type":"steam","secret":"NBSWY3DP","digits":6}"#,
+                "digits",
+            ),
+            (
+                r#"{"type":"steam","secret":"NBSWY3DP","algorithm":"SHA256"}"#,
+                "algorithm",
+            ),
             (r#"{"type":"motp","secret":"NBSWY3DP"}"#, "motp"),
-            (r#"{"type":"totp","secret":"NBSWY3DP","peroid":60}"#, "peroid"),
+            (
+                r#"{"type":"totp","secret":"NBSWY3DP","peroid":60}"#,
+                "peroid",
+            ),
             (r#"{"secret":"NBSWY3DP"}"#, "type"),
             (r#"[1,2]"#, ""),
             (r#""totp""#, ""),

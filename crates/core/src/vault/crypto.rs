@@ -96,9 +96,8 @@ pub fn encrypt_to(plaintext: &[u8], recipients: &[x25519::Recipient]) -> Result<
             "none given: the vault must be encrypted to at least its own key",
         ));
     }
-    let encryptor =
-        Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
-            .map_err(|e| Error::invalid("recipients", e.to_string()))?;
+    let encryptor = Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+        .map_err(|e| Error::invalid("recipients", e.to_string()))?;
     Ok(write_age(encryptor, plaintext, false))
 }
 
@@ -110,7 +109,8 @@ fn write_age(encryptor: Encryptor, plaintext: &[u8], armor: bool) -> Vec<u8> {
         Format::Binary
     };
     let run = || -> std::io::Result<Vec<u8>> {
-        let armored = ArmoredWriter::wrap_output(Vec::with_capacity(plaintext.len() + 512), format)?;
+        let armored =
+            ArmoredWriter::wrap_output(Vec::with_capacity(plaintext.len() + 512), format)?;
         let mut writer = encryptor.wrap_output(armored)?;
         writer.write_all(plaintext)?;
         writer.finish()?.finish()
@@ -173,7 +173,7 @@ fn read_all(mut reader: impl Read, file: &Path) -> Result<Zeroizing<Vec<u8>>> {
         file: file.to_owned(),
         detail: match e.kind() {
             std::io::ErrorKind::UnexpectedEof => "it is truncated".into(),
-            _ => "it is damaged (its encrypted content fails authentication)".into(),
+            _ => "it is truncated or damaged (its encrypted content fails authentication)".into(),
         },
     })?;
     Ok(out)
@@ -260,7 +260,12 @@ mod tests {
         let f = Path::new("v.age");
         let id = generate_identity();
         let ct = encrypt_to(&[7u8; 100_000], &[id.to_public()]).unwrap();
-        for bad in [&ct[..ct.len() - 10], &ct[..40], b"{\"json\":1}".as_slice(), b""] {
+        for bad in [
+            &ct[..ct.len() - 10],
+            &ct[..40],
+            b"{\"json\":1}".as_slice(),
+            b"",
+        ] {
             assert!(matches!(
                 decrypt_with_identity(bad, &id, f),
                 Err(Error::Corrupt { .. })

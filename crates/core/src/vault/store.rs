@@ -158,11 +158,7 @@ impl Vault {
     /// Creates a new, empty vault in `dir` (created if missing). Refuses a
     /// folder that already holds a vault. `work_factor` overrides age's
     /// machine-tuned scrypt cost (about one second) for the passphrase.
-    pub fn create(
-        dir: &Path,
-        passphrase: &SecretString,
-        work_factor: Option<u8>,
-    ) -> Result<Vault> {
+    pub fn create(dir: &Path, passphrase: &SecretString, work_factor: Option<u8>) -> Result<Vault> {
         let paths = VaultPaths::new(dir);
         create_dir_private(dir)?;
         let _lock = WriteLock::acquire(&paths)?;
@@ -344,7 +340,10 @@ fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>> {
     if bytes.len() as u64 > cap {
         return Err(Error::Corrupt {
             file: path.to_owned(),
-            detail: format!("it is larger than {} MiB, far too large for a Sparekey file", cap >> 20),
+            detail: format!(
+                "it is larger than {} MiB, far too large for a Sparekey file",
+                cap >> 20
+            ),
         });
     }
     Ok(bytes)
@@ -371,7 +370,10 @@ fn open_private(path: &Path) -> std::io::Result<File> {
 /// Writes `bytes` to a fresh temp file in `dir` and fsyncs it.
 fn write_temp(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     let nonce: u64 = rand::random();
-    let temp = dir.join(format!("{TEMP_PREFIX}{name}-{}-{nonce:016x}", std::process::id()));
+    let temp = dir.join(format!(
+        "{TEMP_PREFIX}{name}-{}-{nonce:016x}",
+        std::process::id()
+    ));
     let result = open_private(&temp).and_then(|mut f| {
         f.write_all(bytes)?;
         f.sync_all()
@@ -464,7 +466,9 @@ impl WriteLock {
             match file.try_lock() {
                 Ok(()) => return Ok(WriteLock { _file: file }),
                 Err(fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_TIMEOUT => {
-                    thread::sleep(Duration::from_millis(5 + u64::from(rand::random::<u8>() % 20)));
+                    thread::sleep(Duration::from_millis(
+                        5 + u64::from(rand::random::<u8>() % 20),
+                    ));
                 }
                 Err(fs::TryLockError::WouldBlock) => return Err(Error::LockTimeout { path }),
                 Err(fs::TryLockError::Error(e)) => {

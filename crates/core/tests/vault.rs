@@ -1,0 +1,403 @@
+//! The vault store as a user relies on it: what is saved comes back, damage
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! is reported and never written over, concurrent writers lose nothing.
+
+use std::{fs, path::Path, sync::Arc, thread};
+
+use sparekey_core::{
+    account::Account,
+    otp,
+    secret::SecretString,
+    vault::{crypto, store::BACKUPS_KEPT, Vault},
+    Error,
+};
+
+fn pass(s: &str) -> SecretString {
+    SecretString::from(s.to_owned())
+}
+
+fn new_vault(dir: &Path) -> Vault {
+    Vault::create(dir, &pass("correct horse"), Some(10)).unwrap()
+}
+
+fn add(vault: &mut Vault, issuer: &str, name: &str) {
+    let parsed = otp::parse_uri(&format!(
+        "otpauth://totp/{issuer}:{name}?secret={}",
+        random_secret()
+    ))
+    .unwrap();
+    vault
+        .update(|doc| doc.add_account(Account::new(issuer, name, Some(parsed.otp), 1)?))
+        .unwrap();
+}
+
+fn random_secret() -> String {
+    let bytes: [u8; 20] = rand::random();
+    data_encoding::BASE32_NOPAD.encode(&bytes)
+}
+
+fn labels(vault: &Vault) -> Vec<String> {
+    let mut l: Vec<_> = vault.doc().accounts.iter().map(Account::label).collect();
+    l.sort();
+    l
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in walk(dir) {
+        out.push((
+            entry.strip_prefix(dir).unwrap().display().to_string(),
+            fs::read(&entry).unwrap(),
+        ));
+    }
+    out.sort();
+    out
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn saved_accounts_come_back_after_unlock() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = new_vault(dir.path());
+    add(&mut v, "PyPI", "alice");
+    add(&mut v, "GitHub", "alice");
+    drop(v);
+    let v = Vault::unlock(dir.path(), &pass("correct horse")).unwrap();
+    assert_eq!(labels(&v), ["GitHub:alice", "PyPI:alice"]);
+}
+
+#[test]
+fn init_refuses_an_existing_vault_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = new_vault(dir.path());
+    add(&mut v, "PyPI", "alice");
+    let before = snapshot(dir.path());
+    assert!(matches!(
+        Vault::create(dir.path(), &pass("other"), Some(10)),
+        Err(Error::VaultExists { .. })
+    ));
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn wrong_passphrase_is_its_own_error() {
+    let dir = tempfile::tempdir().unwrap();
+    new_vault(dir.path());
+    let err = Vault::unlock(dir.path(), &pass("Correct horse")).unwrap_err();
+    assert!(matches!(err, Error::WrongPassphrase), "{err}");
+    assert!(err.to_string().contains("wrong passphrase"));
+}
+
+#[test]
+fn missing_vault_is_not_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Vault::unlock(&dir.path().join("nope"), &pass("x")).unwrap_err();
+    assert!(matches!(err, Error::VaultNotFound { .. }), "{err}");
+    assert!(err.to_string().contains("sparekey-cli init"));
+}
+
+/// Every kind of damage to either file: a clear Corrupt error naming the
+/// file, and not one byte of the folder changes, even when a write follows.
+#[test]
+fn damaged_files_are_reported_and_never_overwritten() {
+    type Damage = fn(Vec<u8>) -> Vec<u8>;
+    let damages: [(&str, Damage); 5] = [
+        ("truncated", |b| b[..b.len() / 2].to_vec()),
+        ("empty", |_| Vec::new()),
+        ("bit-flipped", |mut b| {
+            let n = b.len();
+            b[n - 20] ^= 0x01;
+            b
+        }),
+        ("foreign", |_| b"{\"just\": \"json\"}\n".to_vec()),
+        ("header-only", |b| {
+            let end = b.windows(4).position(|w| w == b"\n---").unwrap();
+            b[..end].to_vec()
+        }),
+    ];
+    for file in ["vault.age", "identity.age"] {
+        for (name, damage) in damages {
+            let dir = tempfile::tempdir().unwrap();
+            let mut v = new_vault(dir.path());
+            add(&mut v, "PyPI", "alice");
+            let path = dir.path().join(file);
+            fs::write(&path, damage(fs::read(&path).unwrap())).unwrap();
+            let before = snapshot(dir.path());
+            let err = Vault::unlock(dir.path(), &pass("correct horse")).unwrap_err();
+            match &err {
+                Error::Corrupt { file: f, .. } => assert!(f.ends_with(file), "{name}: {err}"),
+                other => panic!("{file} {name}: expected Corrupt, got {other}"),
+            }
+            assert!(err.to_string().contains(file), "{err}");
+            // The session that was open before the damage must not write either.
+            if file == "vault.age" {
+                let result = v.update(|doc| {
+                    doc.settings.auto_lock_minutes = 1;
+                    Ok(())
+                });
+                assert!(
+                    result.is_err(),
+                    "{name}: a save over a damaged vault must fail"
+                );
+            }
+            assert_eq!(
+                snapshot(dir.path()),
+                before,
+                "{file} {name}: the folder changed"
+            );
+        }
+    }
+}
+
+#[test]
+fn vault_from_a_newer_version_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = new_vault(dir.path());
+    let json = br#"{"format":"sparekey-vault","version":99,"accounts":[]}"#;
+    let identity_text = {
+        // Re-encrypt a v99 document to the vault's own recipient.
+        v.recipient()
+    };
+    let recipient = identity_text.parse().unwrap();
+    let ct = crypto::encrypt_to(json, &[recipient]).unwrap();
+    fs::write(dir.path().join("vault.age"), ct).unwrap();
+    let before = snapshot(dir.path());
+    let err = Vault::unlock(dir.path(), &pass("correct horse")).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::NewerVersion {
+                found: 99,
+                supported: 1,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("newer Sparekey"));
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn a_change_that_fails_writes_nothing_and_keeps_memory_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = new_vault(dir.path());
+    add(&mut v, "PyPI", "alice");
+    let before = snapshot(dir.path());
+    let result: Result<(), Error> = v.update(|doc| {
+        doc.accounts.clear();
+        Err(Error::invalid("test", "refused"))
+    });
+    assert!(result.is_err());
+    assert_eq!(labels(&v), ["PyPI:alice"]);
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn each_save_keeps_the_previous_version_and_at_most_twenty() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = new_vault(dir.path());
+    add(&mut v, "A", "one");
+    let backups = v.paths().list_backups().unwrap();
+    assert_eq!(backups.len(), 1);
+    // The newest backup is the vault as it was before the last save.
+    let old = fs::read(&backups[0]).unwrap();
+    fs::write(dir.path().join("vault.age"), old).unwrap();
+    let reopened = Vault::unlock(dir.path(), &pass("correct horse")).unwrap();
+    assert!(reopened.doc().accounts.is_empty());
+    for i in 0..25 {
+        add(&mut v, "B", &format!("n{i}"));
+    }
+    assert_eq!(v.paths().list_backups().unwrap().len(), BACKUPS_KEPT);
+}
+
+#[test]
+fn two_sessions_see_and_keep_each_others_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = new_vault(dir.path());
+    let mut b = Vault::unlock(dir.path(), &pass("correct horse")).unwrap();
+    add(&mut a, "A", "from-a");
+    add(&mut b, "B", "from-b"); // b re-reads a's save before applying its own
+    assert!(a.refresh().unwrap());
+    assert_eq!(labels(&a), ["A:from-a", "B:from-b"]);
+    assert!(!a.refresh().unwrap(), "no change on disk: no re-read");
+}
+
+#[test]
+fn concurrent_writers_in_threads_lose_nothing() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    new_vault(dir.path());
+    let handles: Vec<_> = (0..4)
+        .map(|t| {
+            let dir = Arc::clone(&dir);
+            thread::spawn(move || {
+                let mut v = Vault::unlock(dir.path(), &pass("correct horse")).unwrap();
+                for i in 0..10 {
+                    add(&mut v, "T", &format!("t{t}-{i}"));
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let v = Vault::unlock(dir.path(), &pass("correct horse")).unwrap();
+    assert_eq!(v.doc().accounts.len(), 40);
+}
+
+#[test]
+fn passphrase_change_rewrites_only_the_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = new_vault(dir.path());
+    add(&mut v, "PyPI", "alice");
+    let vault_before = fs::read(dir.path().join("vault.age")).unwrap();
+    v.change_passphrase(&pass("new passphrase"), Some(10))
+        .unwrap();
+    assert_eq!(
+        fs::read(dir.path().join("vault.age")).unwrap(),
+        vault_before
+    );
+    assert!(matches!(
+        Vault::unlock(dir.path(), &pass("correct horse")),
+        Err(Error::WrongPassphrase)
+    ));
+    let v = Vault::unlock(dir.path(), &pass("new passphrase")).unwrap();
+    assert_eq!(labels(&v), ["PyPI:alice"]);
+}
+
+/// A folder that turns read-only mid-session: the save fails with a clear
+/// message and the vault on disk is unchanged. As root (CI), permissions do
+/// not bind, so the folder is a real tmpfs remounted read-only.
+#[cfg(target_os = "linux")]
+#[test]
+fn read_only_folder_fails_clearly_and_keeps_the_vault() {
+    use std::{os::unix::fs::PermissionsExt, process::Command};
+    let base = tempfile::tempdir().unwrap();
+    let dir = base.path().join("vault");
+    fs::create_dir(&dir).unwrap();
+    let root = running_as_root();
+    let sh = |args: &[&str]| {
+        let st = Command::new(args[0]).args(&args[1..]).status().unwrap();
+        assert!(st.success(), "{args:?} failed");
+    };
+    let dir_s = dir.to_str().unwrap();
+    if root {
+        sh(&["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir_s]);
+    }
+    let mut v = new_vault(&dir);
+    add(&mut v, "PyPI", "alice");
+    let before = snapshot(&dir);
+    if root {
+        sh(&["mount", "-o", "remount,ro", dir_s]);
+    } else {
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o500)).unwrap();
+    }
+    let err = v
+        .update(|doc| {
+            doc.settings.auto_lock_minutes = 2;
+            Ok(())
+        })
+        .unwrap_err();
+    let after = snapshot(&dir);
+    if root {
+        sh(&["umount", dir_s]);
+    } else {
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let text = err.to_string();
+    assert!(
+        text.contains("nothing was changed") || text.contains("lock"),
+        "{text}"
+    );
+    assert_eq!(after, before);
+}
+
+/// A full disk: the save fails with the OS's "No space left" and the vault
+/// still opens with its last saved content. The disk is a 96 KiB tmpfs; a
+/// non-root user runs this test again inside a user and mount namespace
+/// (`unshare -rm`), where mounting is allowed.
+#[cfg(target_os = "linux")]
+#[test]
+fn full_disk_fails_clearly_and_keeps_the_vault() {
+    use std::process::Command;
+    if !running_as_root() {
+        let status = Command::new("unshare")
+            .args(["-rm", "--"])
+            .arg(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "full_disk_fails_clearly_and_keeps_the_vault",
+                "--nocapture",
+            ])
+            .status()
+            .expect("unshare (util-linux) runs this test in a mount namespace");
+        assert!(status.success(), "the test failed inside `unshare -rm`");
+        return;
+    }
+    let base = tempfile::tempdir().unwrap();
+    let dir = base.path().join("vault");
+    fs::create_dir(&dir).unwrap();
+    let dir_s = dir.to_str().unwrap();
+    let st = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=96k", "tmpfs", dir_s])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let result = std::panic::catch_unwind(|| {
+        let mut v = new_vault(&dir);
+        add(&mut v, "PyPI", "alice");
+        // Fill the disk with a big note until a save fails.
+        let mut failure = None;
+        for i in 0..200 {
+            let r = v.update(|doc| {
+                let mut a = Account::new("Filler", &format!("f{i}"), None, 1)?;
+                a.set_note(&"x".repeat(9_000), 1)?;
+                doc.accounts.push(a);
+                Ok(())
+            });
+            if let Err(e) = r {
+                failure = Some(e.to_string());
+                break;
+            }
+        }
+        let failure = failure.expect("a 96 KiB disk must fill up");
+        assert!(failure.contains("No space left"), "{failure}");
+        assert!(failure.contains("nothing was changed"), "{failure}");
+        let in_memory = v.doc().accounts.len();
+        let reopened = Vault::unlock(&dir, &pass("correct horse")).unwrap();
+        assert_eq!(reopened.doc().accounts.len(), in_memory);
+        let stray: Vec<_> = walk(&dir)
+            .into_iter()
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(".tmp-")
+            })
+            .collect();
+        assert!(stray.is_empty(), "temp files left behind: {stray:?}");
+    });
+    Command::new("umount").arg(dir_s).status().unwrap();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+#[cfg(unix)]
+fn running_as_root() -> bool {
+    fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false)
+}

@@ -1,0 +1,11 @@
+//! Generates Tauri's context and the app's own command permissions
+//! (`allow-app-version`, …) so capabilities can grant exactly these commands.
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(&["app_version"]);
+    let attributes = tauri_build::Attributes::new().app_manifest(manifest);
+    if let Err(error) = tauri_build::try_build(attributes) {
+        // A build script reports failure by panicking; the message names the cause.
+        panic!("tauri-build failed: {error:#}");
+    }
+}

@@ -1,0 +1,66 @@
+//! Sparekey's desktop shell.
+//!
+//! This crate only translates: the web UI in `ui/` calls the commands in
+//! [`commands`] over Tauri's IPC, the commands call `sparekey-core`, and
+//! errors cross back as `{kind, message}` ([`error::AppError`]). Nothing here
+//! knows how a vault is stored or how a code is computed.
+
+pub mod commands;
+pub mod error;
+mod hardening;
+pub mod state;
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use tauri::Manager;
+
+/// The label of the one window, as declared in `tauri.conf.json` and granted
+/// in `capabilities/default.json`.
+pub const MAIN_WINDOW: &str = "main";
+
+/// Environment variable naming the vault folder (shared with the CLI).
+pub const VAULT_DIR_ENV: &str = "SPAREKEY_VAULT_DIR";
+
+/// Builds and runs the app until its last window closes.
+///
+/// # Panics
+///
+/// If the windowing system cannot be initialised (no display) or the
+/// embedded configuration is invalid: there is nothing else to do then.
+pub fn run() {
+    hardening::disable_core_dumps();
+
+    let app = tauri::Builder::default()
+        // First, so a second launch exits before anything else starts.
+        .plugin(single_instance())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_opener::init())
+        .manage(state::AppState::default())
+        .invoke_handler(tauri::generate_handler![commands::app_version])
+        .build(tauri::generate_context!());
+
+    match app {
+        Ok(app) => app.run(|_handle, _event| {}),
+        Err(error) => panic!("Sparekey could not start: {error}"),
+    }
+}
+
+/// One running instance per vault: a second launch on the same vault focuses
+/// the first window and exits. Instances on different vaults (such as tests
+/// running in parallel, each on its own temporary vault) do not interfere.
+fn single_instance<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    let mut builder = tauri_plugin_single_instance::Builder::new().callback(|app, _argv, _cwd| {
+        if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+            // Focusing is best effort: the window manager may refuse it.
+            let _ = window.unminimize();
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
+    });
+    if let Some(dir) = std::env::var_os(VAULT_DIR_ENV) {
+        let mut hasher = DefaultHasher::new();
+        dir.hash(&mut hasher);
+        builder = builder.dbus_id(format!("dev.sparekey.app.vault_{:016x}", hasher.finish()));
+    }
+    builder.build()
+}

@@ -1,0 +1,358 @@
+//! Helpers shared by the GUI tests: start the real `sparekey` binary under
+//! `tauri-driver` and drive it through WebDriver.
+//!
+//! Each [`GuiSession`] has its own `tauri-driver` on its own ports, its own
+//! temporary vault folder and its own XDG folders, so tests run in parallel
+//! (nextest runs each test in its own process) without sharing anything.
+
+// Each test binary uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::fs::File;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+use tempfile::TempDir;
+
+/// Environment variable naming the `tauri-driver` executable.
+pub const TAURI_DRIVER_ENV: &str = "TAURI_DRIVER";
+/// The app reads its vault folder from this variable; the app inherits it
+/// from `tauri-driver` through `WebKitWebDriver`.
+pub const VAULT_DIR_ENV: &str = "SPAREKEY_VAULT_DIR";
+
+/// How long `tauri-driver` and `WebKitWebDriver` may take to listen.
+const DRIVER_START_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a new session (which launches the app) may take.
+const SESSION_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default wait for an element or a condition in the page.
+pub const WAIT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The `tauri-driver` executable: `$TAURI_DRIVER`, else the first on `PATH`,
+/// else `~/.cargo/bin/tauri-driver`.
+pub fn tauri_driver() -> PathBuf {
+    if let Some(path) = std::env::var_os(TAURI_DRIVER_ENV) {
+        return PathBuf::from(path);
+    }
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("tauri-driver"))
+            .find(|candidate| candidate.is_file())
+    });
+    if let Some(path) = on_path {
+        return path;
+    }
+    let in_cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .map(|home| home.join("bin").join("tauri-driver"));
+    match in_cargo_home {
+        Some(path) if path.is_file() => path,
+        _ => panic!(
+            "tauri-driver not found: install it with \
+             `cargo install tauri-driver --locked --version '^2'` or set {TAURI_DRIVER_ENV}"
+        ),
+    }
+}
+
+/// Fails the test when there is no X display: the app cannot start without
+/// one, and a GUI test that silently passes would hide that.
+pub fn require_display() {
+    let display = std::env::var_os("DISPLAY").filter(|value| !value.is_empty());
+    assert!(
+        display.is_some(),
+        "DISPLAY is not set: the GUI tests need an X server. Run them under \
+         `xvfb-run -a -s '-screen 0 1280x800x24 -noreset' cargo test -p sparekey-tests --test gui`, \
+         or start `Xvfb :99 -screen 0 1280x800x24 -nolisten tcp -noreset &` and set DISPLAY=:99"
+    );
+}
+
+/// Two distinct ports that are free right now.
+fn free_ports() -> (u16, u16) {
+    // Both listeners stay open until both ports are known, so they differ.
+    let bind = || {
+        TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .and_then(|listener| Ok((listener.local_addr()?.port(), listener)))
+            .unwrap_or_else(|error| panic!("cannot find a free local port: {error}"))
+    };
+    let (first, _first_listener) = bind();
+    let (second, _second_listener) = bind();
+    (first, second)
+}
+
+fn accepts_connections(port: u16) -> bool {
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok()
+}
+
+/// Options for a [`GuiSession`]: extra app arguments and environment.
+#[derive(Debug, Default)]
+pub struct GuiSessionBuilder {
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+}
+
+impl GuiSessionBuilder {
+    /// Passes a command-line argument to the app.
+    pub fn arg(mut self, arg: impl Into<String>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Sets an environment variable for `tauri-driver`, which the app inherits.
+    pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Starts `tauri-driver` and the app; fails the test with a clear message
+    /// if anything is missing or does not come up in time.
+    pub async fn start(self) -> GuiSession {
+        require_display();
+        let app = sparekey_tests::bin("sparekey");
+        let driver_path = tauri_driver();
+        let home = tempfile::Builder::new()
+            .prefix("sparekey-gui-")
+            .tempdir()
+            .unwrap_or_else(|error| panic!("cannot create a temporary folder: {error}"));
+        let vault_dir = home.path().join("vault");
+        let log_path = home.path().join("tauri-driver.log");
+
+        let (port, native_port) = free_ports();
+        let driver = spawn_driver(
+            &driver_path,
+            port,
+            native_port,
+            &home,
+            &vault_dir,
+            &self.env,
+        );
+        let mut session = GuiSession {
+            client: None,
+            driver: Some(driver),
+            port,
+            vault_dir,
+            log_path,
+            home,
+        };
+        session.wait_for_driver(native_port);
+
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "tauri:options".to_owned(),
+            json!({ "application": app, "args": self.args }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(capabilities);
+        let connect = builder.connect(&url);
+        match tokio::time::timeout(SESSION_TIMEOUT, connect).await {
+            Ok(Ok(client)) => session.client = Some(client),
+            Ok(Err(error)) => panic!(
+                "WebDriver could not start the app {}: {error}\n{}",
+                app.display(),
+                session.driver_log()
+            ),
+            Err(_) => panic!(
+                "the app {} did not start within {SESSION_TIMEOUT:?}\n{}",
+                app.display(),
+                session.driver_log()
+            ),
+        }
+        session
+    }
+}
+
+fn spawn_driver(
+    driver: &Path,
+    port: u16,
+    native_port: u16,
+    home: &TempDir,
+    vault_dir: &Path,
+    env: &[(String, String)],
+) -> Child {
+    let log = File::create(home.path().join("tauri-driver.log"))
+        .unwrap_or_else(|error| panic!("cannot create the tauri-driver log: {error}"));
+    let log_err = log
+        .try_clone()
+        .unwrap_or_else(|error| panic!("cannot share the tauri-driver log: {error}"));
+    let mut command = Command::new(driver);
+    command
+        .arg("--port")
+        .arg(port.to_string())
+        .arg("--native-port")
+        .arg(native_port.to_string())
+        // Everything the app writes goes into this session's folder.
+        .env(VAULT_DIR_ENV, vault_dir)
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(log))
+        .stderr(Stdio::from(log_err));
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot run {}: {error}", driver.display()))
+}
+
+/// A running app under `tauri-driver`, with a WebDriver client attached.
+///
+/// Dropping it ends the WebDriver session (which closes the app) and stops
+/// `tauri-driver` with SIGTERM. Use a multi-threaded Tokio runtime
+/// (`#[tokio::test(flavor = "multi_thread")]`) so the drop can end the
+/// session; [`GuiSession::close`] does the same explicitly.
+#[derive(Debug)]
+pub struct GuiSession {
+    client: Option<Client>,
+    driver: Option<Child>,
+    port: u16,
+    vault_dir: PathBuf,
+    log_path: PathBuf,
+    // Last: removed after the app and the driver are gone.
+    home: TempDir,
+}
+
+impl GuiSession {
+    /// Starts the app with no extra arguments and an empty vault folder.
+    pub async fn start() -> Self {
+        Self::builder().start().await
+    }
+
+    /// Options for starting the app.
+    pub fn builder() -> GuiSessionBuilder {
+        GuiSessionBuilder::default()
+    }
+
+    /// The WebDriver client, to find elements, click and type.
+    pub fn client(&self) -> &Client {
+        match &self.client {
+            Some(client) => client,
+            None => panic!("the WebDriver session is already closed"),
+        }
+    }
+
+    /// The vault folder given to the app (`SPAREKEY_VAULT_DIR`); it does not
+    /// exist until the app or the test creates it.
+    pub fn vault_dir(&self) -> &Path {
+        &self.vault_dir
+    }
+
+    /// A scratch folder removed with the session.
+    pub fn temp_dir(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// Waits for the element matching `css` and returns its text.
+    pub async fn text(&self, css: &str) -> String {
+        let element = self
+            .client()
+            .wait()
+            .at_most(WAIT_TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|error| panic!("no element matches `{css}`: {error}"));
+        element
+            .text()
+            .await
+            .unwrap_or_else(|error| panic!("cannot read the text of `{css}`: {error}"))
+    }
+
+    /// What `tauri-driver`, `WebKitWebDriver` and the app printed so far.
+    pub fn driver_log(&self) -> String {
+        match std::fs::read_to_string(&self.log_path) {
+            Ok(log) if log.trim().is_empty() => "(tauri-driver printed nothing)".to_owned(),
+            Ok(log) => format!("tauri-driver output:\n{log}"),
+            Err(error) => format!("(cannot read the tauri-driver log: {error})"),
+        }
+    }
+
+    /// Ends the WebDriver session (closing the app) and stops `tauri-driver`.
+    pub async fn close(mut self) {
+        if let Some(client) = self.client.take() {
+            // The app may already be gone; stopping the driver still cleans up.
+            let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
+        }
+        self.stop_driver();
+    }
+
+    fn wait_for_driver(&mut self, native_port: u16) {
+        let deadline = Instant::now() + DRIVER_START_TIMEOUT;
+        loop {
+            if let Some(driver) = self.driver.as_mut() {
+                if let Ok(Some(status)) = driver.try_wait() {
+                    panic!(
+                        "tauri-driver exited early ({status}); is WebKitWebDriver installed \
+                         (Debian: webkit2gtk-driver)?\n{}",
+                        self.driver_log()
+                    );
+                }
+            }
+            if accepts_connections(self.port) && accepts_connections(native_port) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on ports {} and {native_port} within \
+                 {DRIVER_START_TIMEOUT:?}\n{}",
+                self.port,
+                self.driver_log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// SIGTERM, not SIGKILL: on SIGTERM tauri-driver also stops
+    /// WebKitWebDriver, which SIGKILL would leave running with its port.
+    fn stop_driver(&mut self) {
+        let Some(mut driver) = self.driver.take() else {
+            return;
+        };
+        if let Ok(Some(_)) = driver.try_wait() {
+            return;
+        }
+        let pid = i32::try_from(driver.id())
+            .ok()
+            .and_then(rustix::process::Pid::from_raw);
+        if let Some(pid) = pid {
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = driver.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // Last resort, so a stuck driver does not outlive the test run.
+        eprintln!("tauri-driver ignored SIGTERM for 10 s; killing it");
+        let _ = driver.kill();
+        let _ = driver.wait();
+    }
+}
+
+impl Drop for GuiSession {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            // Closing the session is async; it needs a multi-threaded runtime
+            // to block on from here. Otherwise stopping the driver has to do.
+            if let Ok(handle) = tokio::runtime::Handle::try_current() {
+                if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread {
+                    tokio::task::block_in_place(|| {
+                        let _ = handle.block_on(tokio::time::timeout(
+                            Duration::from_secs(10),
+                            client.close(),
+                        ));
+                    });
+                }
+            }
+        }
+        self.stop_driver();
+    }
+}
