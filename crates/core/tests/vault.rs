@@ -401,3 +401,71 @@ fn running_as_root() -> bool {
         .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
         .unwrap_or(false)
 }
+
+/// After `vault.age` is damaged, the newest good backup comes back and the
+/// damaged file is kept aside, not deleted.
+#[test]
+fn newest_good_backup_replaces_a_damaged_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = new_vault(dir.path());
+    add(&mut v, "A", "one");
+    add(&mut v, "B", "two");
+    // Damage the newest backup too: restore must skip it.
+    let backups = v.paths().list_backups().unwrap();
+    let newest = &backups[0];
+    fs::write(newest, b"garbage").unwrap();
+    let vault_file = dir.path().join("vault.age");
+    let damaged = {
+        let mut b = fs::read(&vault_file).unwrap();
+        b.truncate(b.len() / 2);
+        b
+    };
+    fs::write(&vault_file, &damaged).unwrap();
+    drop(v);
+
+    let infos = Vault::inspect_backups(dir.path(), &pass("correct horse")).unwrap();
+    assert_eq!(infos.len(), 2);
+    assert!(infos[0].accounts.is_err(), "the garbage backup is reported");
+    assert_eq!(
+        infos[1].accounts,
+        Ok(0),
+        "the backup from before the first add"
+    );
+
+    let (restored, used) = Vault::restore_backup(dir.path(), &pass("correct horse"), None).unwrap();
+    assert_eq!(used, infos[1].path);
+    assert!(restored.doc().accounts.is_empty());
+    let again = Vault::unlock(dir.path(), &pass("correct horse")).unwrap();
+    assert!(again.doc().accounts.is_empty());
+    let aside: Vec<_> = fs::read_dir(dir.path().join("backups"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("damaged-"))
+        .map(|e| fs::read(e.path()).unwrap())
+        .collect();
+    assert_eq!(aside, [damaged], "the damaged vault is kept, byte for byte");
+    // A wrong passphrase restores nothing.
+    assert!(matches!(
+        Vault::restore_backup(dir.path(), &pass("nope"), None),
+        Err(Error::WrongPassphrase)
+    ));
+}
+
+/// Rolling back a readable vault keeps the version it replaces as a backup.
+#[test]
+fn restoring_a_chosen_backup_keeps_the_current_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = new_vault(dir.path());
+    add(&mut v, "A", "one");
+    add(&mut v, "B", "two");
+    let one_account = v.paths().list_backups().unwrap()[0].clone();
+    let (restored, _) =
+        Vault::restore_backup(dir.path(), &pass("correct horse"), Some(&one_account)).unwrap();
+    assert_eq!(labels(&restored), ["A:one"]);
+    let newest = Vault::inspect_backups(dir.path(), &pass("correct horse")).unwrap();
+    assert_eq!(
+        newest[0].accounts,
+        Ok(2),
+        "the two-account version is now a backup"
+    );
+}

@@ -185,14 +185,83 @@ impl Vault {
     pub fn unlock(dir: &Path, passphrase: &SecretString) -> Result<Vault> {
         let paths = VaultPaths::new(dir);
         check_present(&paths)?;
-        let wrapped = read_capped(&paths.identity(), MAX_IDENTITY_BYTES)?;
-        let text = crypto::decrypt_with_passphrase(&wrapped, passphrase, &paths.identity())?;
-        let text = std::str::from_utf8(&text).map_err(|_| Error::Corrupt {
-            file: paths.identity(),
-            detail: "its content is not an age identity file".into(),
-        })?;
-        let identity = crypto::parse_identity_text(text, &paths.identity())?;
+        let identity = unwrap_identity(&paths, passphrase)?;
         Self::unlock_with_identity(dir, identity)
+    }
+
+    /// Every backup in `backups/`, newest first, with what it holds: for a
+    /// person choosing one after `vault.age` was damaged or a change regretted.
+    pub fn inspect_backups(dir: &Path, passphrase: &SecretString) -> Result<Vec<BackupInfo>> {
+        let paths = VaultPaths::new(dir);
+        let identity = unwrap_identity(&paths, passphrase)?;
+        Ok(paths
+            .list_backups()?
+            .into_iter()
+            .map(|path| {
+                let modified = fs::metadata(&path)
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                    .and_then(|d| i64::try_from(d.as_secs()).ok());
+                let accounts = read_document(&path, &identity)
+                    .map(|doc| doc.accounts.len())
+                    .map_err(|e| e.to_string());
+                BackupInfo {
+                    path,
+                    modified,
+                    accounts,
+                }
+            })
+            .collect())
+    }
+
+    /// Puts a backup back as `vault.age`: `backup`, or else the newest one
+    /// that opens. The `vault.age` it replaces is never deleted: a readable
+    /// one becomes a backup like any earlier version, a damaged one is moved
+    /// to `backups/damaged-<time>.age`. Returns the vault and the backup used.
+    pub fn restore_backup(
+        dir: &Path,
+        passphrase: &SecretString,
+        backup: Option<&Path>,
+    ) -> Result<(Vault, PathBuf)> {
+        let paths = VaultPaths::new(dir);
+        let identity = unwrap_identity(&paths, passphrase)?;
+        let _lock = WriteLock::acquire(&paths)?;
+        let (chosen, doc) = match backup {
+            Some(path) => (path.to_owned(), read_document(path, &identity)?),
+            None => paths
+                .list_backups()?
+                .into_iter()
+                .find_map(|p| read_document(&p, &identity).ok().map(|d| (p, d)))
+                .ok_or_else(|| Error::Corrupt {
+                    file: paths.backups(),
+                    detail: "no backup in it opens with this vault's key".into(),
+                })?,
+        };
+        let current = paths.vault();
+        if current.exists() {
+            if read_document(&current, &identity).is_ok() {
+                backup_current(&paths)?;
+            } else {
+                let aside = paths
+                    .backups()
+                    .join(format!("damaged-{}.age", time::format_compact(time::now())));
+                create_dir_private(&paths.backups())?;
+                fs::rename(&current, &aside)
+                    .map_err(|e| Error::io("move the damaged vault aside to", &aside, e))?;
+            }
+        }
+        let mut vault = Vault {
+            paths,
+            identity,
+            doc,
+            stamp: None,
+        };
+        let doc = std::mem::take(&mut vault.doc);
+        let written = vault.write_document(&doc);
+        vault.doc = doc;
+        written?;
+        Ok((vault, chosen))
     }
 
     /// Opens the vault in `dir` with an X25519 identity (the vault's own, or
@@ -282,9 +351,7 @@ impl Vault {
         // Stamp first: if the file changes while we read, the next refresh
         // sees a different stamp and reads again.
         let stamp = Stamp::of(&path);
-        let bytes = read_capped(&path, MAX_VAULT_BYTES)?;
-        let json = crypto::decrypt_with_identity(&bytes, &self.identity, &path)?;
-        self.doc = Document::from_json(&json, &path)?;
+        self.doc = read_document(&path, &self.identity)?;
         self.stamp = stamp;
         Ok(())
     }
@@ -325,6 +392,39 @@ impl Vault {
         let temp = write_temp(self.paths.dir(), "identity.age", &wrapped)?;
         commit_temp(&temp, &self.paths.identity(), self.paths.dir())
     }
+}
+
+/// One file in `backups/` as [`Vault::inspect_backups`] sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackupInfo {
+    /// The backup file.
+    pub path: PathBuf,
+    /// When it was written (Unix seconds), if the file system says.
+    pub modified: Option<i64>,
+    /// How many accounts it holds, or why it does not open.
+    pub accounts: std::result::Result<usize, String>,
+}
+
+fn unwrap_identity(paths: &VaultPaths, passphrase: &SecretString) -> Result<x25519::Identity> {
+    if !paths.identity().exists() {
+        return check_present(paths).and(Err(Error::Corrupt {
+            file: paths.identity(),
+            detail: "it is missing".into(),
+        }));
+    }
+    let wrapped = read_capped(&paths.identity(), MAX_IDENTITY_BYTES)?;
+    let text = crypto::decrypt_with_passphrase(&wrapped, passphrase, &paths.identity())?;
+    let text = std::str::from_utf8(&text).map_err(|_| Error::Corrupt {
+        file: paths.identity(),
+        detail: "its content is not an age identity file".into(),
+    })?;
+    crypto::parse_identity_text(text, &paths.identity())
+}
+
+fn read_document(path: &Path, identity: &x25519::Identity) -> Result<Document> {
+    let bytes = read_capped(path, MAX_VAULT_BYTES)?;
+    let json = crypto::decrypt_with_identity(&bytes, identity, path)?;
+    Document::from_json(&json, path)
 }
 
 fn check_present(paths: &VaultPaths) -> Result<()> {
