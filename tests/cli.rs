@@ -371,8 +371,10 @@ fn concurrent_adds_all_land() {
     assert_eq!(env.json(&["list"]).as_array().unwrap().len(), 8);
 }
 
+/// A distinct 20-byte secret for each `i` (its first four bytes are `i`).
 fn secret_for(i: u32) -> String {
-    let bytes: Vec<u8> = (0..20).map(|k| (i * 31 + k * 7) as u8).collect();
+    let mut bytes = i.to_be_bytes().to_vec();
+    bytes.extend((0..16u32).map(|k| (k * 7 + 1) as u8));
     base32(&bytes)
 }
 
@@ -621,4 +623,643 @@ fn rename_remove_and_change_passphrase() {
         .output()
         .unwrap();
     assert!(check_ok(&["list"], out).contains("GitHub"));
+}
+
+/// The state of step `id` in `guide show --json` output (main steps and branches).
+fn step_state(view: &Value, id: &str) -> String {
+    let branches = view["branches"].as_array().cloned().unwrap_or_default();
+    view["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(
+            branches
+                .iter()
+                .flat_map(|b| b["steps"].as_array().unwrap().iter()),
+        )
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("no step {id} in {view}"))["status"]["state"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn guide_show_and_check_track_a_pypi_account() {
+    let env = Env::init();
+    env.ok(&["add", "--uri", PYPI_URI]);
+    let show = |env: &Env| env.json(&["guide", "show", "pypi-prevent", "--account", "pypi"]);
+    let view = show(&env);
+    assert_eq!(view["account"]["label"], "PyPI:alice");
+    assert_eq!(step_state(&view, "totp"), "done");
+    assert_eq!(step_state(&view, "emails"), "not_done");
+    assert_eq!(step_state(&view, "recovery-codes"), "not_done");
+    assert_eq!(view["progress"]["done"], 1);
+    assert_eq!(view["next_step"], "password");
+
+    // A manual step, with a note; shown as done with its date and note.
+    let out = env.ok(&[
+        "guide",
+        "check",
+        "pypi-prevent",
+        "emails",
+        "--account",
+        "pypi",
+        "--note",
+        "work + personal",
+    ]);
+    assert!(
+        out.contains("Marked pypi-prevent/emails done for PyPI:alice"),
+        "{out}"
+    );
+    let view = show(&env);
+    assert_eq!(step_state(&view, "emails"), "done");
+    let emails = &view["steps"].as_array().unwrap()[1];
+    assert_eq!(emails["status"]["note"], "work + personal");
+    assert!(emails["status"]["done_at"].is_i64());
+    let text = env.ok(&["guide", "show", "pypi-prevent", "--account", "pypi"]);
+    assert!(text.contains("2 of 9 steps done"), "{text}");
+    assert!(text.contains("[x] Verify your primary email"), "{text}");
+    assert!(text.contains("note: work + personal"), "{text}");
+    assert!(
+        text.contains("https://pypi.org/manage/account/#account-emails"),
+        "{text}"
+    );
+    assert!(
+        text.contains("$ sparekey-cli recovery add pypi FILE"),
+        "{text}"
+    );
+
+    // Automatic steps follow the vault: saving codes and burning one.
+    let codes: Vec<String> = (0..8).map(|i| format!("{i:x}1a2b3c4d5e6f708")).collect();
+    let pasted = format!("PyPI recovery codes\n{}\n", codes.join("\n"));
+    check_ok(
+        &["recovery", "add"],
+        env.run_stdin(&["recovery", "add", "pypi", "-"], &pasted),
+    );
+    assert_eq!(step_state(&show(&env), "recovery-codes"), "done");
+    assert_eq!(step_state(&show(&env), "burn-code"), "not_done");
+    env.ok(&["recovery", "use", "pypi"]);
+    assert_eq!(step_state(&show(&env), "burn-code"), "done");
+
+    // Automatic steps cannot be marked; unknown steps and guides name the right ones.
+    let err = env.fail(&[
+        "guide",
+        "check",
+        "pypi-prevent",
+        "totp",
+        "--account",
+        "pypi",
+    ]);
+    assert!(err.contains("automatically"), "{err}");
+    let err = env.fail(&[
+        "guide",
+        "check",
+        "pypi-prevent",
+        "email",
+        "--account",
+        "pypi",
+    ]);
+    assert!(err.contains("emails"), "{err}");
+    let err = env.fail(&["guide", "show", "pypi"]);
+    assert!(
+        err.contains("pypi-prevent") && err.contains("pypi-recover"),
+        "{err}"
+    );
+
+    // Undo.
+    env.ok(&[
+        "guide",
+        "check",
+        "pypi-prevent",
+        "emails",
+        "--account",
+        "pypi",
+        "--undo",
+    ]);
+    assert_eq!(step_state(&show(&env), "emails"), "not_done");
+}
+
+#[test]
+fn guides_list_and_show_without_a_vault() {
+    let env = Env::new();
+    let list = env.json(&["guide", "list"]);
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["id"].as_str().unwrap())
+        .collect();
+    for id in [
+        "pypi-prevent",
+        "pypi-recover",
+        "github-prevent",
+        "generic-recover",
+    ] {
+        assert!(ids.contains(&id), "{ids:?}");
+    }
+    let text = env.ok(&["guide", "show", "pypi-recover", "--branch", "nothing-works"]);
+    assert!(
+        text.contains("https://github.com/pypi/support/issues/new?template=account-recovery.yml"),
+        "{text}"
+    );
+    assert!(
+        text.contains("$ sparekey-cli recovery-request pypi"),
+        "{text}"
+    );
+    // Only the chosen branch.
+    assert!(
+        !text.contains("https://pypi.org/account/recovery-code/"),
+        "{text}"
+    );
+    assert!(
+        text.contains("guide show pypi-prevent"),
+        "leads back to prevent: {text}"
+    );
+    let err = env.fail(&["guide", "show", "pypi-recover", "--branch", "lost"]);
+    assert!(err.contains("have-totp"), "{err}");
+    assert!(!env.vault().exists(), "showing a guide creates no vault");
+}
+
+#[test]
+fn health_json_lists_risks_and_exits_zero() {
+    let env = Env::init();
+    env.ok(&["add", "--uri", PYPI_URI]);
+    let health = |clock: &str| -> Value {
+        let out = env
+            .cmd(&["--json", "health"])
+            .env("SPAREKEY_CLOCK_SYNC", clock)
+            .output()
+            .unwrap();
+        serde_json::from_str(&check_ok(&["health"], out)).unwrap()
+    };
+    let report = health("unsynchronized");
+    assert_eq!(report["clock"], "unsynchronized");
+    let kinds: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "no_recovery_codes",
+            "no_recent_backup",
+            "no_emergency_kit",
+            "clock_unsynchronized",
+            "guide_unfinished"
+        ]
+    );
+    let first = &report["findings"][0];
+    assert_eq!(first["severity"], "critical");
+    assert_eq!(first["account_label"], "PyPI:alice");
+    assert_eq!(first["guide_id"], "pypi-prevent");
+    assert_eq!(first["step_id"], "recovery-codes");
+
+    // A synchronized (or undetectable) clock is no finding.
+    for clock in ["synchronized", "unknown"] {
+        let report = health(clock);
+        assert_eq!(report["clock"], clock);
+        assert!(report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["kind"] != "clock_unsynchronized"));
+    }
+    let text = env.ok(&["health"]);
+    assert!(text.starts_with("CRITICAL"), "{text}");
+    assert!(
+        text.contains("fix: step recovery-codes of sparekey-cli guide show pypi-prevent"),
+        "{text}"
+    );
+}
+
+#[test]
+fn recovery_request_drafts_pypis_form_or_says_what_is_missing() {
+    let env = Env::new();
+    let args = [
+        "recovery-request",
+        "pypi",
+        "--username",
+        "alice",
+        "--reason",
+        "Lost my 2FA app and the recovery codes",
+    ];
+    let out = env.run(&args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let draft = check_ok(&args, out);
+    let mut from = 0;
+    for needle in [
+        "`alice`",
+        "Lost my 2FA app and the recovery codes",
+        "I never generated or have lost access to the recovery codes for my account",
+        "agree to follow the PSF Code of Conduct",
+        "understand that it may take a significant amount of time",
+    ] {
+        let at = draft[from..]
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} missing or out of order in\n{draft}"));
+        from += at + needle.len();
+    }
+    assert!(
+        stderr.contains("https://github.com/pypi/support/issues/new?template=account-recovery.yml"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("7-day"), "{stderr}");
+    let json = env.json(&args);
+    assert_eq!(json["fields"][0]["value"], "`alice`");
+    assert_eq!(json["fields"].as_array().unwrap().len(), 5);
+
+    // No terminal to ask on: a clear error naming the missing flag.
+    let err = env.fail(&["recovery-request", "pypi", "--username", "alice"]);
+    assert!(err.contains("--reason"), "{err}");
+    let err = env.fail(&["recovery-request", "pypi", "--reason", "lost"]);
+    assert!(err.contains("--username"), "{err}");
+    let err = env.fail(&[
+        "recovery-request",
+        "pypi",
+        "--username",
+        "alice@example.com",
+        "--reason",
+        "lost",
+    ]);
+    assert!(err.contains("username"), "{err}");
+}
+
+/// The user forgot the passphrase: the printed kit opens the vault (with the
+/// age tool and with Sparekey), and a new passphrase can be set with it.
+#[test]
+fn emergency_kit_opens_the_vault_and_resets_a_lost_passphrase() {
+    let env = Env::init();
+    env.ok(&["add", "--uri", PYPI_URI]);
+    let kit = env.tmp.path().join("kit.txt");
+    let kit_s = kit.to_str().unwrap();
+    let made = env.ok(&["kit", "create", "--out", kit_s]);
+    assert!(made.contains("Wrote the emergency kit"), "{made}");
+    // Never overwrites, never two kits by accident.
+    assert!(env
+        .fail(&["kit", "create", "--out", kit_s])
+        .contains("already exists"));
+    let other = env.tmp.path().join("kit2.txt");
+    let other_s = other.to_str().unwrap();
+    assert!(env
+        .fail(&["kit", "create", "--out", other_s])
+        .contains("kit replace"));
+    assert!(env.ok(&["kit", "verify", kit_s]).contains("opens it"));
+
+    // The reference age tool reads the vault with the kit alone.
+    let out = Command::new("age")
+        .args(["-d", "-i", kit_s])
+        .arg(env.vault().join("vault.age"))
+        .output()
+        .expect("the age tool");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["accounts"][0]["issuer"], "PyPI");
+
+    // Forgot the passphrase: open with the kit and set a new one.
+    let with_kit = |args: &[&str]| {
+        Command::new(sparekey_tests::bin("sparekey-cli"))
+            .arg("--vault")
+            .arg(env.vault())
+            .args(["--kit-file", kit_s])
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let listed = check_ok(&["--kit-file", "list"], with_kit(&["list", "--json"]));
+    assert!(listed.contains("PyPI"), "{listed}");
+    let new_pass = env.tmp.path().join("new-pass");
+    fs::write(&new_pass, "remembered this time\n").unwrap();
+    check_ok(
+        &["passwd"],
+        with_kit(&[
+            "passwd",
+            "--new-passphrase-file",
+            new_pass.to_str().unwrap(),
+            "--work-factor",
+            "10",
+        ]),
+    );
+    assert!(env.fail(&["list"]).contains("wrong passphrase"));
+    fs::write(env.tmp.path().join("pass"), "remembered this time\n").unwrap();
+    assert_eq!(env.json(&["list"])[0]["issuer"], "PyPI");
+
+    // Replacing the kit: the old one stops working, clearly.
+    env.ok(&["kit", "replace", "--out", other_s]);
+    let err = check_fail(&["--kit-file"], with_kit(&["list"]));
+    assert!(err.contains("replaced"), "{err}");
+    assert!(env
+        .fail(&["kit", "verify", kit_s])
+        .contains("not the vault's current kit"));
+}
+
+// ----- import, export, restore -----
+
+fn import_fixture(name: &str) -> String {
+    sparekey_tests::workspace_root()
+        .join("crates/core/tests/fixtures/import")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn import_previews_then_writes_only_with_yes() {
+    let env = Env::init();
+    let aegis = import_fixture("aegis_plain.json");
+    // No terminal and no --yes: the preview is printed, nothing is written.
+    let out = env.run(&["import", "--format", "aegis", &aegis]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("--yes"), "{stderr}");
+    assert!(stdout.contains("7 entries found"), "{stdout}");
+    assert!(stdout.contains("To import (4):"), "{stdout}");
+    assert!(
+        stdout.contains("#4 Steam:dave (steam, 5 digits)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Cannot import (3):"), "{stdout}");
+    assert!(stdout.contains("#5 Old VPN:erin: is a mOTP"), "{stdout}");
+    assert!(stdout.contains("#6 Yandex:frank: is a Yandex"), "{stdout}");
+    assert!(
+        !stdout.contains("KRUGKIDROVUWG2ZA"),
+        "no secret in the preview"
+    );
+    assert_eq!(env.json(&["list"]).as_array().unwrap().len(), 0);
+    // --dry-run: preview, exit 0, still nothing written.
+    let stdout = env.ok(&["import", "--format", "aegis", "--dry-run", &aegis]);
+    assert!(stdout.contains("To import (4):"));
+    assert_eq!(env.json(&["list"]).as_array().unwrap().len(), 0);
+    // --yes writes.
+    let stdout = env.ok(&["import", "--format", "aegis", "--yes", &aegis]);
+    assert!(stdout.contains("Imported 4 account(s)."), "{stdout}");
+    let list = env.json(&["list"]);
+    let labels: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Mastodon:alice@example.com",
+            "Bank:bob",
+            "VPN:carol",
+            "Steam:dave"
+        ]
+    );
+    // The same export again: all duplicates, nothing to import.
+    let stdout = env.ok(&["import", "--format", "aegis", "--yes", &aegis]);
+    assert!(stdout.contains("Duplicates, not imported (4):"), "{stdout}");
+    assert!(stdout.contains("Nothing to import"), "{stdout}");
+    // The imported codes are right: Mastodon's secret through oathtool.
+    let code = env.ok(&["code", "Mastodon", "--at", "1700000000"]);
+    let expected = oathtool(&[
+        "--totp",
+        "-b",
+        "--now",
+        "2023-11-14 22:13:20 UTC",
+        "KRUGKIDROVUWG2ZAMJZG653OEBTG66BA",
+    ]);
+    assert_eq!(code.trim(), expected);
+}
+
+#[test]
+fn import_encrypted_exports_ask_for_their_password() {
+    let env = Env::init();
+    let file = import_fixture("twofas_encrypted.2fas");
+    let err = env.fail(&["import", "--format", "2fas", "--yes", &file]);
+    assert!(err.contains("--password-file"), "{err}");
+    let wrong = env.tmp.path().join("wrong");
+    fs::write(&wrong, "not it\n").unwrap();
+    let err = env.fail(&[
+        "import",
+        "--format",
+        "2fas",
+        "--yes",
+        "--password-file",
+        wrong.to_str().unwrap(),
+        &file,
+    ]);
+    assert!(err.contains("wrong password"), "{err}");
+    let right = env.tmp.path().join("right");
+    fs::write(&right, "fixture password\n").unwrap();
+    let stdout = env.ok(&[
+        "import",
+        "--format",
+        "2fas",
+        "--yes",
+        "--password-file",
+        right.to_str().unwrap(),
+        &file,
+    ]);
+    assert!(stdout.contains("Imported 2 account(s)."), "{stdout}");
+    // --json dry run: the preview as data, without secrets.
+    let v = env.json(&[
+        "import",
+        "--format",
+        "aegis",
+        "--dry-run",
+        "--password-file",
+        right.to_str().unwrap(),
+        &import_fixture("aegis_encrypted.json"),
+    ]);
+    assert_eq!(v["written"], false);
+    // Bank:bob has the same secret as the 2FAS Proton:bob just imported.
+    assert_eq!(v["preview"]["to_import"].as_array().unwrap().len(), 1);
+    assert_eq!(v["preview"]["duplicates"][0]["existing"], "Proton:bob");
+    assert!(!v.to_string().contains("KRUGKIDROVUWG2ZA"));
+    // A broken file: one clear line.
+    let err = env.fail(&[
+        "import",
+        "--format",
+        "aegis",
+        &import_fixture("fail_aegis_truncated.json"),
+    ]);
+    assert!(err.contains("truncated"), "{err}");
+}
+
+#[test]
+fn google_qr_batch_imports_from_images() {
+    let env = Env::init();
+    let stdout = env.ok(&[
+        "import",
+        "--format",
+        "qr",
+        "--yes",
+        &import_fixture("google_batch_1.png"),
+        &import_fixture("google_batch_2.png"),
+    ]);
+    assert!(stdout.contains("Imported 3 account(s)."), "{stdout}");
+    let stdout = env.ok(&[
+        "import",
+        "--format",
+        "qr",
+        "--dry-run",
+        &import_fixture("google_batch_1.png"),
+    ]);
+    assert!(stdout.contains("code(s) 2 of 2"), "{stdout}");
+}
+
+#[test]
+fn plaintext_exports_need_yes_and_read_back() {
+    let env = Env::init();
+    env.ok(&["add", "--uri", PYPI_URI]);
+    env.ok(&[
+        "import",
+        "--format",
+        "otpauth",
+        "--yes",
+        &import_fixture("otpauth_list.txt"),
+    ]);
+    let err = env.fail(&["export", "--format", "otpauth"]);
+    assert!(err.contains("plaintext") && err.contains("--yes"), "{err}");
+    let list = env.ok(&["export", "--format", "otpauth", "--yes"]);
+    // GitHub:alice in the list has PyPI:alice's secret: left out as a duplicate.
+    assert_eq!(list.lines().count(), 4, "{list}");
+    assert!(list.contains("secret=JBSWY3DPEHPK3PXP"));
+
+    // Aegis JSON to a file, imported into another vault.
+    let aegis = env.tmp.path().join("aegis.json");
+    env.ok(&[
+        "export",
+        "--format",
+        "aegis",
+        "--yes",
+        "--out",
+        aegis.to_str().unwrap(),
+    ]);
+    let err = env.fail(&[
+        "export",
+        "--format",
+        "aegis",
+        "--yes",
+        "--out",
+        aegis.to_str().unwrap(),
+    ]);
+    assert!(err.contains("already exists"), "{err}");
+    let other = Env::init();
+    let stdout = other.ok(&[
+        "import",
+        "--format",
+        "aegis",
+        "--yes",
+        aegis.to_str().unwrap(),
+    ]);
+    assert!(stdout.contains("Imported 4 account(s)."), "{stdout}");
+    assert_eq!(
+        other.ok(&["code", "PyPI:alice", "--at", "59"]),
+        env.ok(&["code", "PyPI:alice", "--at", "59"])
+    );
+
+    // A QR code of one account, read by zbarimg.
+    let png = env.tmp.path().join("pypi.png");
+    env.ok(&[
+        "export",
+        "--format",
+        "qr-png",
+        "--account",
+        "PyPI:alice",
+        "--yes",
+        "--out",
+        png.to_str().unwrap(),
+    ]);
+    let out = Command::new("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(&png)
+        .output()
+        .expect("zbarimg is missing: install Debian's `zbar-tools`");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("otpauth://totp/PyPI:alice?secret=JBSWY3DPEHPK3PXP"),
+        "{text}"
+    );
+
+    // The printable QR page and a recovery sheet: self-contained HTML.
+    let page = env.ok(&["export", "--format", "qr-html", "--yes"]);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert_eq!(page.matches("<svg").count(), 4);
+    env.run_stdin(
+        &["recovery", "add", "PyPI:alice"],
+        "0123456789abcdef\nfedcba9876543210\n",
+    );
+    let sheet = env.ok(&[
+        "export",
+        "--format",
+        "recovery-sheet",
+        "--account",
+        "PyPI:alice",
+        "--yes",
+    ]);
+    assert!(sheet.contains("<li>0123456789abcdef</li>"), "{sheet}");
+    let err = env.fail(&["export", "--format", "recovery-sheet", "--yes"]);
+    assert!(err.contains("--account"), "{err}");
+}
+
+#[test]
+fn backup_restores_into_a_new_vault_and_age_reads_it() {
+    let env = Env::init();
+    env.ok(&["add", "--uri", PYPI_URI]);
+    let pass = env.tmp.path().join("pass");
+    let backup = env.tmp.path().join("backup.age");
+    env.ok(&[
+        "export",
+        "--format",
+        "backup",
+        "--backup-passphrase-file",
+        pass.to_str().unwrap(),
+        "--work-factor",
+        "10",
+        "--out",
+        backup.to_str().unwrap(),
+    ]);
+    // The reference age tool reads the backup with its passphrase.
+    let json = age_decrypt(env.tmp.path(), "backup.age");
+    assert!(json.contains("\"format\":\"sparekey-vault\""), "{json}");
+    assert!(json.contains("JBSWY3DPEHPK3PXP"));
+    assert!(json.contains("last_backup_export_at"));
+
+    // Restore on "another machine": a fresh folder.
+    let other = Env::new();
+    let stdout = other.ok(&[
+        "restore",
+        backup.to_str().unwrap(),
+        "--backup-passphrase-file",
+        pass.to_str().unwrap(),
+        "--work-factor",
+        "10",
+    ]);
+    assert!(stdout.contains("Restored 1 account(s)"), "{stdout}");
+    assert_eq!(
+        other.ok(&["code", "PyPI", "--at", "59"]),
+        env.ok(&["code", "PyPI", "--at", "59"])
+    );
+    // Never over an existing vault; a wrong passphrase is refused cleanly.
+    let err = other.fail(&[
+        "restore",
+        backup.to_str().unwrap(),
+        "--backup-passphrase-file",
+        pass.to_str().unwrap(),
+    ]);
+    assert!(err.contains("already exists"), "{err}");
+    let third = Env::new();
+    let wrong = third.tmp.path().join("wrong");
+    fs::write(&wrong, "wrong passphrase\n").unwrap();
+    let err = third.fail(&[
+        "restore",
+        backup.to_str().unwrap(),
+        "--backup-passphrase-file",
+        wrong.to_str().unwrap(),
+    ]);
+    assert!(err.contains("wrong passphrase"), "{err}");
+    assert!(!third.vault().join("vault.age").exists());
 }

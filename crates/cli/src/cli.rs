@@ -22,6 +22,16 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
 
+    /// Open the vault with its emergency kit (the kit file) instead of the
+    /// passphrase; then set a new passphrase with `passwd`
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        conflicts_with = "passphrase_file"
+    )]
+    pub kit_file: Option<PathBuf>,
+
     /// Print machine-readable JSON instead of text (read commands)
     #[arg(long, global = true)]
     pub json: bool,
@@ -75,7 +85,11 @@ pub enum Command {
     /// Recovery codes: add, list, use.
     #[command(subcommand)]
     Recovery(RecoveryCommand),
-    /// Change the vault's passphrase (rewrites only identity.age).
+    /// The emergency kit: a second key on paper that opens the vault.
+    #[command(subcommand)]
+    Kit(KitCommand),
+    /// Change the vault's passphrase (rewrites only identity.age; with
+    /// --kit-file, sets a new passphrase when the old one is lost).
     Passwd {
         /// Read the new passphrase from the first line of FILE instead of prompting
         #[arg(long, value_name = "FILE")]
@@ -83,6 +97,71 @@ pub enum Command {
         /// scrypt work factor for the new passphrase (as for init)
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(10..=22))]
         work_factor: Option<u8>,
+    },
+    /// Guides: make an account lockout-proof, or get back in.
+    #[command(subcommand)]
+    Guide(GuideCommand),
+    /// List lockout risks across the vault, most serious first (exit 0 even with findings).
+    Health,
+    /// Draft an account-recovery request (the last resort when locked out).
+    RecoveryRequest {
+        /// The service (only pypi has a request form)
+        #[arg(value_enum)]
+        service: RequestService,
+        /// Your username at the service (asked on a terminal when omitted)
+        #[arg(long)]
+        username: Option<String>,
+        /// Why you need recovery, e.g. "Lost my 2FA app and the recovery codes"
+        /// (asked on a terminal when omitted)
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Import accounts from another app's export: shows a preview, writes only once confirmed.
+    Import(crate::transfer::ImportArgs),
+    /// Export the vault: encrypted backup, otpauth list, Aegis JSON, QR codes, recovery sheet.
+    Export(crate::transfer::ExportArgs),
+    /// Make a new vault (in --vault) from an encrypted backup; never overwrites a vault.
+    Restore(crate::transfer::RestoreArgs),
+}
+
+/// Services with an account-recovery request form.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum RequestService {
+    /// PyPI: an issue in pypi/support with the account-recovery form
+    Pypi,
+}
+
+/// `guide ...`
+#[derive(Debug, Subcommand)]
+pub enum GuideCommand {
+    /// List the guides.
+    List,
+    /// Show a guide's steps; with --account, what is done for that account.
+    Show {
+        /// The guide id, e.g. pypi-prevent (see `guide list`)
+        id: String,
+        /// Evaluate the steps for this account (opens the vault)
+        #[arg(long, value_name = "QUERY")]
+        account: Option<String>,
+        /// For recover guides: show only this branch (the answer to the guide's question)
+        #[arg(long, value_name = "BRANCH")]
+        branch: Option<String>,
+    },
+    /// Mark a manual step done for an account (or undo it).
+    Check {
+        /// The guide id
+        id: String,
+        /// The step id, as `guide show` prints it
+        step: String,
+        /// The account
+        #[arg(long, value_name = "QUERY")]
+        account: String,
+        /// A note to keep with the mark, e.g. which addresses are verified
+        #[arg(long, conflicts_with = "undo")]
+        note: Option<String>,
+        /// Remove the mark instead
+        #[arg(long)]
+        undo: bool,
     },
 }
 
@@ -153,5 +232,27 @@ pub enum RecoveryCommand {
         query: String,
         /// The code's number as `recovery list` shows it (from 1)
         number: usize,
+    },
+}
+
+/// `kit ...`
+#[derive(Debug, Subcommand)]
+pub enum KitCommand {
+    /// Make the vault's emergency kit and write it to FILE (never overwritten).
+    Create {
+        /// Where to write the kit (an age identity file)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Make a new kit; the old one stops opening the vault and its backups.
+    Replace {
+        /// Where to write the new kit
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Check that a kit file is this vault's current kit and opens it.
+    Verify {
+        /// The kit file
+        file: PathBuf,
     },
 }

@@ -24,16 +24,16 @@ use crate::{
 };
 
 /// Where output goes, and whether as JSON.
-pub struct Out {
-    json: bool,
+pub(crate) struct Out {
+    pub(crate) json: bool,
 }
 
 impl Out {
-    fn line(&self, text: impl AsRef<str>) -> Result<()> {
+    pub(crate) fn line(&self, text: impl AsRef<str>) -> Result<()> {
         writeln!(io::stdout().lock(), "{}", text.as_ref()).context("could not write the output")
     }
 
-    fn json(&self, value: &serde_json::Value) -> Result<()> {
+    pub(crate) fn json(&self, value: &serde_json::Value) -> Result<()> {
         let text = serde_json::to_string_pretty(value).context("could not encode JSON")?;
         self.line(text)
     }
@@ -41,13 +41,17 @@ impl Out {
 
 /// Notes for the person (warnings, hints) go to standard error so that
 /// standard output stays clean for scripts.
-fn note(text: impl AsRef<str>) {
+pub(crate) fn note(text: impl AsRef<str>) {
     eprintln!("{}", text.as_ref());
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let paths = VaultPaths::resolve(cli.vault.as_deref())?;
+    if let Some(kit) = cli.kit_file {
+        // Set once, before any command runs.
+        let _ = KIT_FILE.set(kit);
+    }
     let out = Out { json: cli.json };
     let pass_file = cli.passphrase_file.as_deref();
     match cli.command {
@@ -62,6 +66,7 @@ pub fn run(cli: Cli) -> Result<()> {
         } => rename(&paths, pass_file, &query, issuer, name, &out),
         Command::Rm { query, yes } => rm(&paths, pass_file, &query, yes, &out),
         Command::Recovery(cmd) => recovery_cmd(&paths, pass_file, cmd, &out),
+        Command::Kit(cmd) => crate::kit::run(&paths, pass_file, cmd, &out),
         Command::Passwd {
             new_passphrase_file,
             work_factor,
@@ -72,15 +77,43 @@ pub fn run(cli: Cli) -> Result<()> {
             work_factor,
             &out,
         ),
+        Command::Guide(cmd) => crate::guides::guide(&paths, pass_file, cmd, &out),
+        Command::Health => crate::guides::health(&paths, pass_file, &out),
+        Command::RecoveryRequest {
+            service,
+            username,
+            reason,
+        } => crate::guides::recovery_request(service, username, reason, &out),
+        Command::Import(args) => crate::transfer::import(&paths, pass_file, args, &out),
+        Command::Export(args) => crate::transfer::export(&paths, pass_file, args, &out),
+        Command::Restore(args) => crate::transfer::restore(&paths, pass_file, args, &out),
     }
 }
 
-fn open(paths: &VaultPaths, pass_file: Option<&Path>) -> Result<Vault> {
+/// `--kit-file`, set once in [`run`]: when given, every command opens the
+/// vault with the emergency kit instead of asking for the passphrase.
+static KIT_FILE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Opens the vault: with the emergency kit if `--kit-file` was given, else
+/// with the passphrase (from `--passphrase-file` or a prompt).
+pub(crate) fn open(paths: &VaultPaths, pass_file: Option<&Path>) -> Result<Vault> {
     if !paths.exists() {
         return Err(Error::VaultNotFound {
             dir: paths.dir().to_owned(),
         }
         .into());
+    }
+    if let Some(kit_file) = KIT_FILE.get() {
+        let text = input::whole_text(kit_file, "emergency kit")?;
+        let vault = Vault::unlock_with_kit(
+            paths.dir(),
+            &SecretString::from(String::from(text.as_str())),
+        )?;
+        note(
+            "Opened with the emergency kit. If the passphrase is lost, set a new one now: \
+             sparekey-cli --kit-file KIT-FILE passwd",
+        );
+        return Ok(vault);
     }
     let pass = input::passphrase(pass_file)?;
     Ok(Vault::unlock(paths.dir(), &pass)?)

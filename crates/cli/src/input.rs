@@ -126,3 +126,19 @@ pub fn confirm(question: &str) -> Result<bool> {
 pub fn stdin_is_terminal() -> bool {
     io::stdin().is_terminal()
 }
+
+/// Asks for one line of text on the terminal (echoed). `what` names the
+/// value in the error when there is no terminal to ask on.
+pub fn prompt_line(prompt: &str, what: &str, flag: &str) -> Result<String> {
+    if !stdin_is_terminal() {
+        bail!("no {what} given and no terminal to ask on: pass {flag}");
+    }
+    let mut err = io::stderr();
+    write!(err, "{prompt}")?;
+    err.flush()?;
+    let mut answer = String::new();
+    io::stdin()
+        .read_line(&mut answer)
+        .with_context(|| format!("could not read the {what} from the terminal"))?;
+    Ok(answer.trim().to_owned())
+}

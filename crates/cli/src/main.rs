@@ -6,7 +6,10 @@
 
 mod cli;
 mod commands;
+mod guides;
 mod input;
+mod kit;
+mod transfer;
 
 use std::process::ExitCode;
 

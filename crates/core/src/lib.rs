@@ -8,8 +8,14 @@
 //! - [`vault`]: the encrypted folder on disk and its document.
 //! - [`account`]: accounts and how a typed query finds one.
 //! - [`otp`]: TOTP/HOTP/Steam codes and otpauth URIs.
+//! - [`qr`]: reading QR codes from screenshots and photos, drawing them as SVG/PNG.
 //! - [`recovery`]: recovery-code sets and the parser for pasted codes.
 //! - [`secret`]: types that zeroize and never print their content.
+//! - [`guides`]: prevent/recover guides (embedded data) and progress per account.
+//! - [`health`]: lockout-risk findings across the vault.
+//! - [`export`]: otpauth lists, Aegis JSON, QR pages, encrypted backups, recovery sheets.
+//! - [`import`]: reading other authenticators' exports, as a preview first.
+//! - [`clock`]: whether the system clock is synchronized (TOTP depends on it).
 //!
 //! ```
 //! use sparekey_core::{otp, secret::SecretString, vault::Vault, account::Account};
@@ -29,8 +35,14 @@
 #![deny(missing_docs)]
 
 pub mod account;
+pub mod clock;
 pub mod error;
+pub mod export;
+pub mod guides;
+pub mod health;
+pub mod import;
 pub mod otp;
+pub mod qr;
 pub mod recovery;
 pub mod secret;
 pub mod time;

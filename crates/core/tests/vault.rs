@@ -469,3 +469,127 @@ fn restoring_a_chosen_backup_keeps_the_current_version() {
         "the two-account version is now a backup"
     );
 }
+
+mod emergency_kit {
+    use super::*;
+    use sparekey_core::{secret::ExposeSecret, vault::crypto};
+
+    fn kit_text(key: &sparekey_core::vault::KitKey) -> SecretString {
+        SecretString::from(key.text().expose_secret().to_owned())
+    }
+
+    #[test]
+    fn a_kit_opens_the_vault_and_a_new_passphrase_can_be_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut v = new_vault(dir.path());
+        add(&mut v, "PyPI", "alice");
+        let kit = v.create_kit(100).unwrap();
+        assert!(format!("{kit:?}").contains("age1"));
+        assert!(!format!("{kit:?}").contains("AGE-SECRET-KEY"));
+        drop(v);
+
+        // The passphrase still works, and so does the kit.
+        assert!(!Vault::unlock(dir.path(), &pass("correct horse"))
+            .unwrap()
+            .opened_with_kit());
+        let mut by_kit = Vault::unlock_with_kit(dir.path(), &kit_text(&kit)).unwrap();
+        assert!(by_kit.opened_with_kit());
+        assert_eq!(labels(&by_kit), ["PyPI:alice"]);
+        // Saving while opened with the kit keeps the passphrase working.
+        add(&mut by_kit, "GitHub", "alice");
+        assert_eq!(
+            labels(&Vault::unlock(dir.path(), &pass("correct horse")).unwrap()),
+            ["GitHub:alice", "PyPI:alice"]
+        );
+
+        // The user forgot the passphrase: set a new one with the kit.
+        by_kit
+            .reset_passphrase(&pass("brand new passphrase"), Some(10))
+            .unwrap();
+        assert!(!by_kit.opened_with_kit());
+        assert!(matches!(
+            Vault::unlock(dir.path(), &pass("correct horse")),
+            Err(Error::WrongPassphrase)
+        ));
+        let v = Vault::unlock(dir.path(), &pass("brand new passphrase")).unwrap();
+        assert_eq!(labels(&v), ["GitHub:alice", "PyPI:alice"]);
+        assert_eq!(v.doc().own_recipient, v.recipient());
+        assert!(v.doc().extra_recipients.is_empty());
+        // The kit still opens it.
+        assert!(Vault::unlock_with_kit(dir.path(), &kit_text(&kit)).is_ok());
+    }
+
+    #[test]
+    fn a_replaced_kit_opens_nothing_not_even_old_backups() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut v = new_vault(dir.path());
+        add(&mut v, "PyPI", "alice");
+        let old = v.create_kit(1).unwrap();
+        add(&mut v, "GitHub", "alice");
+        let new = v.create_kit(2).unwrap();
+        assert_ne!(old.recipient(), new.recipient());
+        let err = Vault::unlock_with_kit(dir.path(), &kit_text(&old)).unwrap_err();
+        assert!(err.to_string().contains("replaced"), "{err}");
+        let old_key = sparekey_core::vault::store::parse_kit(&kit_text(&old)).unwrap();
+        let backups = v.paths().list_backups().unwrap();
+        assert!(backups.len() >= 3);
+        for b in backups {
+            let bytes = fs::read(&b).unwrap();
+            assert!(
+                crypto::decrypt_with_identity(&bytes, &old_key, &b).is_err(),
+                "{} still opens with the replaced kit",
+                b.display()
+            );
+        }
+        // The passphrase still opens every backup.
+        let infos = Vault::inspect_backups(dir.path(), &pass("correct horse")).unwrap();
+        assert!(infos.iter().all(|i| i.accounts.is_ok()), "{infos:?}");
+        assert!(Vault::unlock_with_kit(dir.path(), &kit_text(&new)).is_ok());
+    }
+
+    #[test]
+    fn verify_tells_the_current_kit_from_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut v = new_vault(dir.path());
+        let no_kit = v.verify_kit(&pass("AGE-SECRET-KEY-1QQQQ"), 5).unwrap_err();
+        assert!(no_kit.to_string().contains("kit"), "{no_kit}");
+        let kit = v.create_kit(1).unwrap();
+        v.verify_kit(&kit_text(&kit), 7).unwrap();
+        assert_eq!(v.doc().emergency_kit.as_ref().unwrap().verified_at, Some(7));
+        let other_dir = tempfile::tempdir().unwrap();
+        let other = new_vault(other_dir.path()).create_kit(1).unwrap();
+        assert!(v.verify_kit(&kit_text(&other), 8).is_err());
+        assert!(Vault::unlock_with_kit(dir.path(), &kit_text(&other)).is_err());
+        let garbage = Vault::unlock_with_kit(dir.path(), &pass("not a key")).unwrap_err();
+        assert!(
+            garbage.to_string().contains("AGE-SECRET-KEY-1"),
+            "{garbage}"
+        );
+    }
+
+    /// The printed kit is an age identity file: the reference tool opens the
+    /// vault with it, no Sparekey and no passphrase needed.
+    #[test]
+    fn the_age_tool_opens_the_vault_with_the_kit() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut v = new_vault(dir.path());
+        add(&mut v, "PyPI", "alice");
+        let kit = v.create_kit(1).unwrap();
+        let kit_file = dir.path().join("kit.txt");
+        fs::write(&kit_file, kit.text().expose_secret()).unwrap();
+        let out = std::process::Command::new("age")
+            .arg("-d")
+            .arg("-i")
+            .arg(&kit_file)
+            .arg(dir.path().join("vault.age"))
+            .output()
+            .expect("the age tool (Debian package age)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["accounts"][0]["issuer"], "PyPI");
+    }
+}

@@ -37,11 +37,25 @@ impl Default for Settings {
     }
 }
 
+/// The emergency kit as the vault remembers it (never its secret key).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmergencyKit {
+    /// The kit key's recipient (`age1...`).
+    pub recipient: String,
+    /// When the kit was made (Unix seconds).
+    pub created_at: i64,
+    /// When the kit was last checked to open the vault, if ever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_at: Option<i64>,
+}
+
 /// The decrypted vault.
 ///
-/// Any change to this shape (a new field included) bumps [`VERSION`] and adds
-/// a [`migrate`] step, so an older Sparekey refuses a newer vault instead of
-/// saving it without the fields it does not know.
+/// Once version 1 is released, any change to this shape (a new field
+/// included) bumps [`VERSION`] and adds a [`migrate`] step, so an older
+/// Sparekey refuses a newer vault instead of saving it without the fields it
+/// does not know. (The guide fields below joined before the release, with
+/// `#[serde(default)]`, so they are still version 1.)
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Document {
     /// Always [`FORMAT`].
@@ -51,13 +65,45 @@ pub struct Document {
     /// Every account, in the order they were added.
     #[serde(default)]
     pub accounts: Vec<Account>,
-    /// Extra age recipients (`age1...`) the vault is also encrypted to, such
-    /// as an emergency kit's key.
+    /// The vault's own recipient (`age1...`), the public half of the key in
+    /// `identity.age`. Kept here so that a vault opened with its emergency
+    /// kit still encrypts to the passphrase's key.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub own_recipient: String,
+    /// The emergency kit: a second key, printed on paper, that opens the
+    /// vault without the passphrase.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emergency_kit: Option<EmergencyKit>,
+    /// Further age recipients (`age1...`) the vault is also encrypted to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra_recipients: Vec<String>,
     /// Settings.
     #[serde(default)]
     pub settings: Settings,
+    /// Manual guide steps the user marked done, one per guide, step and
+    /// account (see [`crate::guides`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guide_checks: Vec<StepCheck>,
+    /// When an encrypted backup of the vault was last exported (Unix
+    /// seconds); `None` if never. Set by [`Document::record_backup_export`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_backup_export_at: Option<i64>,
+}
+
+/// A manual guide step marked done for one account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepCheck {
+    /// The guide's id, e.g. `pypi-prevent`.
+    pub guide_id: String,
+    /// The step's id within the guide, e.g. `emails`.
+    pub step_id: String,
+    /// The account's id.
+    pub account_id: String,
+    /// When the user marked the step done (Unix seconds).
+    pub done_at: i64,
+    /// The user's note (may be empty).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 impl Default for Document {
@@ -66,8 +112,12 @@ impl Default for Document {
             format: FORMAT.to_owned(),
             version: VERSION,
             accounts: Vec::new(),
+            own_recipient: String::new(),
+            emergency_kit: None,
             extra_recipients: Vec::new(),
             settings: Settings::default(),
+            guide_checks: Vec::new(),
+            last_backup_export_at: None,
         }
     }
 }
@@ -82,8 +132,15 @@ impl Document {
             file: file.to_owned(),
             detail,
         };
-        // First only `format` and `version` (serde skips the rest cheaply),
-        // so a newer or foreign document is refused before its shape matters.
+        // The common case first: a current document parses as one. Only when
+        // that fails, or the version is not ours, is the header examined on
+        // its own to say why (foreign, newer, older and migratable, damaged).
+        if let Ok(doc) = serde_json::from_slice::<Document>(json) {
+            if doc.format == FORMAT && doc.version == VERSION {
+                doc.check(file)?;
+                return Ok(doc);
+            }
+        }
         #[derive(Deserialize)]
         struct Header {
             format: Option<Value>,
@@ -190,12 +247,48 @@ impl Document {
         Ok(())
     }
 
-    /// Removes the account with this id and returns it.
+    /// Removes the account with this id (and its guide progress) and
+    /// returns it.
     pub fn remove_account(&mut self, id: &str) -> Result<Account> {
         let i = self.index_of(id).ok_or_else(|| Error::NoMatch {
             query: format!("id {id}"),
         })?;
+        self.guide_checks.retain(|c| c.account_id != id);
         Ok(self.accounts.remove(i))
+    }
+
+    /// Notes that an encrypted backup of the whole vault was exported at
+    /// `now` (Unix seconds); the guides' and health's backup checks read it.
+    pub fn record_backup_export(&mut self, now: i64) {
+        self.last_backup_export_at = Some(now);
+    }
+
+    /// The saved check of a manual guide step for an account, if any.
+    pub fn step_check(
+        &self,
+        guide_id: &str,
+        step_id: &str,
+        account_id: &str,
+    ) -> Option<&StepCheck> {
+        self.guide_checks
+            .iter()
+            .find(|c| c.guide_id == guide_id && c.step_id == step_id && c.account_id == account_id)
+    }
+
+    /// Saves (or replaces) the check of a manual guide step. Callers validate
+    /// the ids first; [`crate::guides::check_step`] does.
+    pub fn set_step_check(&mut self, check: StepCheck) {
+        self.remove_step_check(&check.guide_id, &check.step_id, &check.account_id);
+        self.guide_checks.push(check);
+    }
+
+    /// Removes the check of a manual guide step; returns whether one existed.
+    pub fn remove_step_check(&mut self, guide_id: &str, step_id: &str, account_id: &str) -> bool {
+        let before = self.guide_checks.len();
+        self.guide_checks.retain(|c| {
+            !(c.guide_id == guide_id && c.step_id == step_id && c.account_id == account_id)
+        });
+        self.guide_checks.len() != before
     }
 
     /// The one account a typed query means (see [`crate::account::find`]).
@@ -251,6 +344,32 @@ mod tests {
         doc.settings.auto_lock_minutes = 9;
         let again = Document::from_json(&doc.to_json(), path()).unwrap();
         assert_eq!(again.settings.auto_lock_minutes, 9);
+    }
+
+    #[test]
+    fn guide_fields_round_trip_and_default_when_absent() {
+        let mut doc = Document::default();
+        doc.record_backup_export(1_700_000_000);
+        doc.set_step_check(StepCheck {
+            guide_id: "pypi-prevent".into(),
+            step_id: "emails".into(),
+            account_id: "a1".into(),
+            done_at: 5,
+            note: "two addresses".into(),
+        });
+        let again = Document::from_json(&doc.to_json(), path()).unwrap();
+        assert_eq!(again.last_backup_export_at, Some(1_700_000_000));
+        assert_eq!(
+            again
+                .step_check("pypi-prevent", "emails", "a1")
+                .map(|c| c.note.as_str()),
+            Some("two addresses")
+        );
+        // A version-1 document written before these fields existed still reads.
+        let old = br#"{"format":"sparekey-vault","version":1,"accounts":[]}"#;
+        let old = Document::from_json(old, path()).unwrap();
+        assert!(old.guide_checks.is_empty());
+        assert_eq!(old.last_backup_export_at, None);
     }
 
     #[test]

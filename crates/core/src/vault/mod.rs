@@ -8,5 +8,5 @@ pub mod crypto;
 pub mod document;
 pub mod store;
 
-pub use document::{Document, Settings};
-pub use store::{Vault, VaultPaths};
+pub use document::{Document, EmergencyKit, Settings};
+pub use store::{KitKey, Vault, VaultPaths};

@@ -20,7 +20,10 @@ use std::{
 
 use age::x25519;
 
-use super::{crypto, document::Document};
+use super::{
+    crypto,
+    document::{Document, EmergencyKit},
+};
 use crate::{secret::SecretString, time, Error, Result};
 
 /// How many earlier versions of `vault.age` are kept in `backups/`.
@@ -140,7 +143,10 @@ impl Stamp {
 /// wiped by their own types.
 pub struct Vault {
     paths: VaultPaths,
+    /// The key that opened the vault: its own (from `identity.age`) or the
+    /// emergency kit's.
     identity: x25519::Identity,
+    opened_with_kit: bool,
     doc: Document,
     stamp: Option<Stamp>,
 }
@@ -168,10 +174,15 @@ impl Vault {
             });
         }
         let identity = crypto::generate_identity();
+        let doc = Document {
+            own_recipient: identity.to_public().to_string(),
+            ..Document::default()
+        };
         let mut vault = Vault {
             paths,
             identity,
-            doc: Document::default(),
+            opened_with_kit: false,
+            doc,
             stamp: None,
         };
         // The document first: a crash between the two writes leaves a
@@ -254,6 +265,7 @@ impl Vault {
         let mut vault = Vault {
             paths,
             identity,
+            opened_with_kit: false,
             doc,
             stamp: None,
         };
@@ -268,15 +280,59 @@ impl Vault {
     /// an emergency kit's key).
     pub fn unlock_with_identity(dir: &Path, identity: x25519::Identity) -> Result<Vault> {
         let paths = VaultPaths::new(dir);
-        check_present(&paths)?;
+        if !paths.vault().exists() {
+            return check_present(&paths).and(Err(Error::VaultNotFound {
+                dir: dir.to_owned(),
+            }));
+        }
         let mut vault = Vault {
             paths,
             identity,
+            opened_with_kit: false,
             doc: Document::default(),
             stamp: None,
         };
         vault.reload()?;
+        let key = vault.identity.to_public().to_string();
+        vault.opened_with_kit = vault.doc.own_recipient != key
+            && vault
+                .doc
+                .emergency_kit
+                .as_ref()
+                .is_some_and(|kit| kit.recipient == key);
         Ok(vault)
+    }
+
+    /// Opens the vault with its emergency kit: the kit file's text (or just
+    /// its `AGE-SECRET-KEY-1...` line). Refuses a key that opens the vault
+    /// but is not its current kit.
+    pub fn unlock_with_kit(dir: &Path, kit_text: &SecretString) -> Result<Vault> {
+        let key = parse_kit(kit_text)?;
+        let vault = Self::unlock_with_identity(dir, key).map_err(|e| match e {
+            Error::Corrupt { ref detail, .. }
+                if detail.contains("not encrypted to this vault's key") =>
+            {
+                Error::invalid(
+                    "emergency kit",
+                    "this kit does not open the vault: it belongs to another vault, or it was \
+                     replaced by a newer kit",
+                )
+            }
+            other => other,
+        })?;
+        if !vault.opened_with_kit {
+            return Err(Error::invalid(
+                "emergency kit",
+                "this key opens the vault but is not its emergency kit",
+            ));
+        }
+        Ok(vault)
+    }
+
+    /// True when the vault was opened with its emergency kit rather than the
+    /// passphrase: the user should set a new passphrase ([`Vault::reset_passphrase`]).
+    pub fn opened_with_kit(&self) -> bool {
+        self.opened_with_kit
     }
 
     /// The decrypted document as last read or saved.
@@ -310,6 +366,10 @@ impl Vault {
     /// disk, so it is as it was before.
     pub fn update<T>(&mut self, change: impl FnOnce(&mut Document) -> Result<T>) -> Result<T> {
         let _lock = WriteLock::acquire(&self.paths)?;
+        self.update_locked(change)
+    }
+
+    fn update_locked<T>(&mut self, change: impl FnOnce(&mut Document) -> Result<T>) -> Result<T> {
         remove_stale_temp_files(&self.paths);
         self.refresh()?;
         // In place, not on a copy: at 10,000 accounts cloning and dropping a
@@ -342,8 +402,131 @@ impl Vault {
         new_passphrase: &SecretString,
         work_factor: Option<u8>,
     ) -> Result<()> {
+        if self.opened_with_kit {
+            return self.reset_passphrase(new_passphrase, work_factor);
+        }
         let _lock = WriteLock::acquire(&self.paths)?;
         self.write_identity(new_passphrase, work_factor)
+    }
+
+    /// Sets a new passphrase with a fresh vault key: what to do after opening
+    /// the vault with the emergency kit, when the old passphrase is lost. The
+    /// old `identity.age` stops opening the vault; the kit keeps working.
+    ///
+    /// Crash-safe in three steps: the vault is first encrypted to the old
+    /// key, the new key and the kit; then `identity.age` is replaced; then
+    /// the old key is dropped from the vault. At every instant either the old
+    /// or the new passphrase opens it, and the kit always does.
+    pub fn reset_passphrase(
+        &mut self,
+        new_passphrase: &SecretString,
+        work_factor: Option<u8>,
+    ) -> Result<()> {
+        let _lock = WriteLock::acquire(&self.paths)?;
+        let new_key = crypto::generate_identity();
+        let new_recipient = new_key.to_public().to_string();
+        self.update_locked(|doc| {
+            doc.extra_recipients.push(new_recipient.clone());
+            Ok(())
+        })?;
+        let old_key = std::mem::replace(&mut self.identity, new_key);
+        let was_kit = std::mem::replace(&mut self.opened_with_kit, false);
+        if let Err(e) = self.write_identity(new_passphrase, work_factor) {
+            self.identity = old_key;
+            self.opened_with_kit = was_kit;
+            return Err(e);
+        }
+        self.update_locked(|doc| {
+            doc.extra_recipients.retain(|r| *r != new_recipient);
+            doc.own_recipient = new_recipient.clone();
+            Ok(())
+        })
+    }
+
+    /// Makes a new emergency kit, replacing any earlier one, and returns its
+    /// key (to print; it is not stored). The vault and every backup in
+    /// `backups/` are re-encrypted so that a replaced kit opens nothing.
+    pub fn create_kit(&mut self, now: i64) -> Result<KitKey> {
+        let _lock = WriteLock::acquire(&self.paths)?;
+        let key = crypto::generate_identity();
+        let recipient = key.to_public().to_string();
+        let opener = self.identity.to_public().to_string();
+        self.update_locked(|doc| {
+            if doc.own_recipient.is_empty() {
+                return Err(Error::invalid(
+                    "emergency kit",
+                    "this vault does not record its own key yet: open it once with the passphrase",
+                ));
+            }
+            doc.emergency_kit = Some(EmergencyKit {
+                recipient: recipient.clone(),
+                created_at: now,
+                verified_at: None,
+            });
+            Ok(())
+        })?;
+        // Backups are read with the key that opened this session (the vault's
+        // own, or the old kit) and re-encrypted for the new set.
+        self.reencrypt_backups()?;
+        let text = crypto::identity_file_text(&key, now);
+        if self.opened_with_kit && opener != recipient {
+            // The old kit no longer opens anything; the session goes on with the new one.
+            self.identity = key;
+        }
+        Ok(KitKey {
+            text: SecretString::from(String::from(text.as_str())),
+            recipient,
+        })
+    }
+
+    /// Checks that `kit_text` is the vault's current emergency kit and that
+    /// it opens `vault.age` as it is on disk; records the date of the check.
+    pub fn verify_kit(&mut self, kit_text: &SecretString, now: i64) -> Result<()> {
+        let key = parse_kit(kit_text)?;
+        let recipient = key.to_public().to_string();
+        match &self.doc.emergency_kit {
+            None => {
+                return Err(Error::invalid(
+                    "emergency kit",
+                    "this vault has no emergency kit: create one first",
+                ))
+            }
+            Some(kit) if kit.recipient != recipient => {
+                return Err(Error::invalid(
+                    "emergency kit",
+                    "this is not the vault's current kit (it belongs to another vault, or it \
+                     was replaced); it does not open the vault",
+                ))
+            }
+            Some(_) => {}
+        }
+        read_document(&self.paths.vault(), &key)?;
+        self.update(|doc| {
+            if let Some(kit) = doc.emergency_kit.as_mut() {
+                kit.verified_at = Some(now);
+            }
+            Ok(())
+        })
+    }
+
+    /// Rewrites every readable backup for the vault's current recipients.
+    /// Called with the lock held.
+    fn reencrypt_backups(&mut self) -> Result<()> {
+        let recipients = self.recipients(&self.doc)?;
+        for path in self.paths.list_backups()? {
+            let Ok(bytes) = read_capped(&path, MAX_VAULT_BYTES) else {
+                continue;
+            };
+            // A backup this key cannot read is left as it is (it may be damaged).
+            let Ok(json) = crypto::decrypt_with_identity(&bytes, &self.identity, &path) else {
+                continue;
+            };
+            let ciphertext = crypto::encrypt_to(&json, &recipients)?;
+            let dir = self.paths.backups();
+            let temp = write_temp(&dir, "backup.age", &ciphertext)?;
+            commit_temp(&temp, &path, &dir)?;
+        }
+        Ok(())
     }
 
     fn reload(&mut self) -> Result<()> {
@@ -356,15 +539,38 @@ impl Vault {
         Ok(())
     }
 
+    /// Who the vault is encrypted to: its own key, the emergency kit, and
+    /// any further recipients, each once.
     fn recipients(&self, doc: &Document) -> Result<Vec<x25519::Recipient>> {
-        let mut out = vec![self.identity.to_public()];
-        for (i, r) in doc.extra_recipients.iter().enumerate() {
-            out.push(r.parse().map_err(|_| {
-                Error::invalid(
-                    "extra recipient",
-                    format!("#{} in the vault is not a valid age1... recipient", i + 1),
-                )
-            })?);
+        let mut names: Vec<&str> = Vec::new();
+        let opener = self.identity.to_public().to_string();
+        if !self.opened_with_kit {
+            names.push(&opener);
+        }
+        if !doc.own_recipient.is_empty() {
+            names.push(&doc.own_recipient);
+        } else if self.opened_with_kit {
+            return Err(Error::invalid(
+                "vault",
+                "it does not record its own key, so a save with the emergency kit would lock \
+                 the passphrase out; open it with the passphrase once",
+            ));
+        }
+        if let Some(kit) = &doc.emergency_kit {
+            names.push(&kit.recipient);
+        }
+        names.extend(doc.extra_recipients.iter().map(String::as_str));
+        let mut out: Vec<x25519::Recipient> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for name in names {
+            if seen.insert(name) {
+                out.push(name.parse().map_err(|_| {
+                    Error::invalid(
+                        "recipient",
+                        "the vault lists a recipient that is not a valid age1... key",
+                    )
+                })?);
+            }
         }
         Ok(out)
     }
@@ -392,6 +598,45 @@ impl Vault {
         let temp = write_temp(self.paths.dir(), "identity.age", &wrapped)?;
         commit_temp(&temp, &self.paths.identity(), self.paths.dir())
     }
+}
+
+/// A new emergency kit's key, to print once. It is never stored.
+pub struct KitKey {
+    text: SecretString,
+    recipient: String,
+}
+
+impl KitKey {
+    /// The kit as an age identity file: comments and the `AGE-SECRET-KEY-1...`
+    /// line. `age -d -i kit.txt vault.age` reads the vault with it.
+    pub fn text(&self) -> &SecretString {
+        &self.text
+    }
+    /// The kit's public recipient (`age1...`).
+    pub fn recipient(&self) -> &str {
+        &self.recipient
+    }
+}
+
+impl std::fmt::Debug for KitKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KitKey")
+            .field("recipient", &self.recipient)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads an emergency kit: the kit file's text or only its key line.
+pub fn parse_kit(text: &SecretString) -> Result<x25519::Identity> {
+    use crate::secret::ExposeSecret;
+    crypto::parse_identity_text(text.expose_secret(), Path::new("the emergency kit")).map_err(
+        |_| {
+            Error::invalid(
+                "emergency kit",
+                "it holds no AGE-SECRET-KEY-1... line: type or paste the key exactly as printed",
+            )
+        },
+    )
 }
 
 /// One file in `backups/` as [`Vault::inspect_backups`] sees it.

@@ -1,0 +1,82 @@
+//! The portable encrypted backup: the whole vault document as JSON in one
+//! age file encrypted with a passphrase (a single scrypt stanza, optionally
+//! ASCII-armored). `age -d backup.age` prints it; [`restore`] makes a new
+//! vault from it on any machine.
+
+use std::path::Path;
+
+use crate::{
+    secret::SecretString,
+    vault::{crypto, Document, Vault},
+    Error, Result,
+};
+
+/// Largest backup file read, in bytes (as large as a vault may be).
+pub const MAX_BACKUP_BYTES: usize = crate::vault::store::MAX_VAULT_BYTES as usize;
+
+/// Encrypts a document as a backup. `work_factor` overrides age's
+/// machine-tuned scrypt cost (tests only); `armor` writes ASCII armor.
+pub fn backup(
+    doc: &Document,
+    passphrase: &SecretString,
+    work_factor: Option<u8>,
+    armor: bool,
+) -> Vec<u8> {
+    crypto::encrypt_with_passphrase(&doc.to_json(), passphrase, work_factor, armor)
+}
+
+/// Records the export time in the vault (one update, so guides and health
+/// see that a backup exists) and returns the backup of the document,
+/// which includes that time.
+pub fn backup_vault(
+    vault: &mut Vault,
+    passphrase: &SecretString,
+    work_factor: Option<u8>,
+    armor: bool,
+    now: i64,
+) -> Result<Vec<u8>> {
+    vault.update(|doc| {
+        doc.record_backup_export(now);
+        Ok(())
+    })?;
+    Ok(backup(vault.doc(), passphrase, work_factor, armor))
+}
+
+/// Decrypts and checks a backup (binary or armored). `file` names it in
+/// errors. A wrong passphrase is [`Error::WrongPassphrase`].
+pub fn read_backup(bytes: &[u8], passphrase: &SecretString, file: &Path) -> Result<Document> {
+    if bytes.len() > MAX_BACKUP_BYTES {
+        return Err(Error::Corrupt {
+            file: file.to_owned(),
+            detail: "it is larger than any Sparekey backup".into(),
+        });
+    }
+    let json = crypto::decrypt_with_passphrase(bytes, passphrase, file)?;
+    Document::from_json(&json, file)
+}
+
+/// Makes a new vault in `dir` from a backup: decrypts it with
+/// `backup_passphrase`, then creates the vault protected by
+/// `new_passphrase`. Refuses a folder that already holds a vault
+/// ([`Error::VaultExists`]); nothing is created if the backup cannot be read.
+pub fn restore(
+    bytes: &[u8],
+    backup_passphrase: &SecretString,
+    file: &Path,
+    dir: &Path,
+    new_passphrase: &SecretString,
+    work_factor: Option<u8>,
+) -> Result<Vault> {
+    if crate::vault::VaultPaths::new(dir).exists() {
+        return Err(Error::VaultExists {
+            dir: dir.to_owned(),
+        });
+    }
+    let doc = read_backup(bytes, backup_passphrase, file)?;
+    let mut vault = Vault::create(dir, new_passphrase, work_factor)?;
+    vault.update(move |d| {
+        *d = doc;
+        Ok(())
+    })?;
+    Ok(vault)
+}

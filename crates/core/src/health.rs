@@ -1,0 +1,256 @@
+//! Lockout risks across the vault, most serious first.
+//!
+//! [`check`] looks at every account and at the vault as a whole and returns
+//! [`Finding`]s: accounts with 2FA but no recovery codes, codes used up or
+//! running low, unfinished prevent guides, no recent encrypted backup, and an
+//! unsynchronized system clock. Each finding names the account (if any) and
+//! the guide step that fixes it, so a front end can link straight there. An
+//! unknown clock state is reported in [`HealthReport::clock`], never as a
+//! finding.
+
+use serde::Serialize;
+
+use crate::{
+    account::Account,
+    clock::ClockSync,
+    guides::{self, AutoCheck, Check, Context, GuideKind, StepState, BACKUP_MAX_AGE_DAYS},
+    vault::Document,
+    Result,
+};
+
+/// How serious a finding is. Sorted most serious first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// One lost phone away from a lockout.
+    Critical,
+    /// A real risk, not yet urgent.
+    Warning,
+    /// Worth doing.
+    Notice,
+}
+
+/// What a finding is about. Within a severity, findings sort in this order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// The account has a 2FA secret but no recovery codes.
+    NoRecoveryCodes,
+    /// Every saved recovery code is used.
+    RecoveryCodesUsedUp,
+    /// Few unused recovery codes left.
+    RecoveryCodesLow,
+    /// A prevent guide for the account's service is not finished.
+    GuideUnfinished,
+    /// No encrypted backup exported in the last 90 days.
+    NoRecentBackup,
+    /// The vault has no emergency kit: a forgotten passphrase would lock
+    /// the user out of every account in it.
+    NoEmergencyKit,
+    /// The system clock is not synchronized.
+    ClockUnsynchronized,
+}
+
+/// One lockout risk.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// How serious.
+    pub severity: Severity,
+    /// What about.
+    pub kind: FindingKind,
+    /// What is wrong and what to do, in one or two sentences.
+    pub message: String,
+    /// The account concerned, if the finding is about one.
+    pub account_id: Option<String>,
+    /// Its `issuer:name`.
+    pub account_label: Option<String>,
+    /// The guide that fixes it.
+    pub guide_id: Option<String>,
+    /// The step of that guide that fixes it.
+    pub step_id: Option<String>,
+}
+
+/// The result of a health check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HealthReport {
+    /// When it was computed (Unix seconds).
+    pub checked_at: i64,
+    /// The clock state at the time (`unknown` is not a finding).
+    pub clock: ClockSync,
+    /// Findings, most serious first.
+    pub findings: Vec<Finding>,
+}
+
+/// Checks the vault for lockout risks.
+pub fn check(doc: &Document, ctx: &Context) -> Result<HealthReport> {
+    let mut findings = Vec::new();
+    for account in &doc.accounts {
+        account_findings(doc, account, ctx, &mut findings)?;
+    }
+    let generic = guides::get("generic-prevent")?;
+    let step_with = |check: AutoCheck| {
+        generic
+            .steps
+            .iter()
+            .find(|s| s.check == Check::Auto(check))
+            .map(|s| s.id.clone())
+    };
+    if !doc.accounts.is_empty() {
+        let backup = guides::progress::auto_status(AutoCheck::BackupRecent, doc, None, ctx);
+        if backup.state != StepState::Done {
+            let message = match doc.last_backup_export_at {
+                None => "No encrypted backup of the vault was ever exported: if this computer \
+                         dies, every secret and recovery code goes with it. Export one and keep \
+                         it on another device."
+                    .to_owned(),
+                Some(at) => format!(
+                    "The last encrypted backup of the vault was exported {}, more than \
+                     {BACKUP_MAX_AGE_DAYS} days ago: export a fresh one.",
+                    crate::time::format_date(at)
+                ),
+            };
+            findings.push(Finding {
+                severity: Severity::Warning,
+                kind: FindingKind::NoRecentBackup,
+                message,
+                account_id: None,
+                account_label: None,
+                guide_id: Some(generic.id.clone()),
+                step_id: step_with(AutoCheck::BackupRecent),
+            });
+        }
+    }
+    if doc.emergency_kit.is_none() && !doc.accounts.is_empty() {
+        let generic = guides::get("generic-prevent")?;
+        findings.push(Finding {
+            severity: Severity::Warning,
+            kind: FindingKind::NoEmergencyKit,
+            message: "The vault has no emergency kit: if the passphrase is forgotten, nothing \
+                      opens it. Make one and keep it on paper (`sparekey-cli kit create --out FILE`)."
+                .to_owned(),
+            account_id: None,
+            account_label: None,
+            guide_id: Some(generic.id.clone()),
+            step_id: generic
+                .all_steps()
+                .find(|s| s.check == Check::Auto(AutoCheck::EmergencyKit))
+                .map(|s| s.id.clone()),
+        });
+    }
+    if ctx.clock == ClockSync::Unsynchronized {
+        let recover = guides::get("generic-recover")?;
+        findings.push(Finding {
+            severity: Severity::Warning,
+            kind: FindingKind::ClockUnsynchronized,
+            message: "The system clock is not synchronized: TOTP codes may be wrong and get \
+                      rejected. Turn on network time (e.g. `timedatectl set-ntp true`)."
+                .to_owned(),
+            account_id: None,
+            account_label: None,
+            guide_id: Some(recover.id.clone()),
+            step_id: recover
+                .all_steps()
+                .find(|s| s.check == Check::Auto(AutoCheck::ClockSynchronized))
+                .map(|s| s.id.clone()),
+        });
+    }
+    // Stable: accounts keep the vault's order within a severity and kind.
+    findings.sort_by_key(|f| (f.severity, f.kind));
+    Ok(HealthReport {
+        checked_at: ctx.now,
+        clock: ctx.clock,
+        findings,
+    })
+}
+
+fn account_findings(
+    doc: &Document,
+    account: &Account,
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+) -> Result<()> {
+    let guide = guides::prevent_guide_for(account)?;
+    let fixing_step = |check: AutoCheck| {
+        guide
+            .steps
+            .iter()
+            .find(|s| s.check == Check::Auto(check))
+            .map(|s| s.id.clone())
+    };
+    let label = account.label();
+    let finding = |severity, kind, message: String, step_id: Option<String>| Finding {
+        severity,
+        kind,
+        message,
+        account_id: Some(account.id.clone()),
+        account_label: Some(label.clone()),
+        guide_id: Some(guide.id.clone()),
+        step_id,
+    };
+    let codes = &account.recovery;
+    if account.otp.is_some() && codes.is_empty() {
+        out.push(finding(
+            Severity::Critical,
+            FindingKind::NoRecoveryCodes,
+            format!(
+                "{label} has 2FA but no recovery codes in Sparekey: losing this device locks you \
+                 out. Save the service's recovery codes."
+            ),
+            fixing_step(AutoCheck::RecoveryCodesStored),
+        ));
+    } else if !codes.is_empty() && codes.unused_count() == 0 {
+        out.push(finding(
+            Severity::Critical,
+            FindingKind::RecoveryCodesUsedUp,
+            format!(
+                "All {} recovery codes of {label} are used: generate a new set at the service \
+                 and replace it in Sparekey.",
+                codes.len()
+            ),
+            fixing_step(AutoCheck::UnusedCodesAtLeast3),
+        ));
+    } else if codes.is_running_low() {
+        let unused = codes.unused_count();
+        out.push(finding(
+            Severity::Warning,
+            FindingKind::RecoveryCodesLow,
+            format!(
+                "Only {unused} unused recovery code{} left for {label}: generate a new set at \
+                 the service and replace it in Sparekey.",
+                if unused == 1 { "" } else { "s" }
+            ),
+            fixing_step(AutoCheck::UnusedCodesAtLeast3),
+        ));
+    }
+    // Service guides only: the generic guide would flag every account.
+    if guide.is_generic() || guide.kind != GuideKind::Prevent {
+        return Ok(());
+    }
+    let view = guides::evaluate(guide, doc, Some(&account.id), ctx)?;
+    if let Some(step_id) = &view.next_step {
+        let step = view.steps.iter().find(|s| &s.step.id == step_id);
+        let (title, stale) = step.map_or((step_id.as_str(), false), |s| {
+            (s.step.title.as_str(), s.status.state == StepState::Stale)
+        });
+        let message = if stale {
+            format!(
+                "\"{}\" for {label} is due again ({}).",
+                title,
+                step.and_then(|s| s.status.detail.clone())
+                    .unwrap_or_default()
+            )
+        } else {
+            format!(
+                "\"{}\" is {} of {} steps done for {label}; next: \"{title}\".",
+                guide.title, view.progress.done, view.progress.total
+            )
+        };
+        out.push(finding(
+            Severity::Notice,
+            FindingKind::GuideUnfinished,
+            message,
+            Some(step_id.clone()),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,703 @@
+//! The guides as data (they load and follow the rules and PyPI's facts),
+//! their checks against a real vault, the PyPI recovery-request draft and
+//! the health findings.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use sparekey_core::{
+    account::Account,
+    clock::ClockSync,
+    guides::{
+        self, request, AutoCheck, Check, Context, Guide, GuideKind, StepState, GENERIC_SERVICE,
+    },
+    health::{self, FindingKind, Severity},
+    otp,
+    recovery::{RecoverySet, Service},
+    secret::SecretString,
+    vault::{Document, Vault},
+};
+
+const DAY: i64 = 86_400;
+const NOW: i64 = 1_795_000_000;
+
+/// The pypi.org paths of the facts' page table (without fragments).
+const PYPI_PATHS: &[&str] = &[
+    "/manage/account/",
+    "/manage/account/two-factor/",
+    "/manage/account/totp-provision",
+    "/manage/account/webauthn-provision",
+    "/manage/account/recovery-codes/generate",
+    "/manage/account/recovery-codes/regenerate",
+    "/manage/account/recovery-codes/burn",
+    "/account/recovery-code/",
+    "/account/request-password-reset/",
+    "/help/",
+];
+const PYPI_FRAGMENTS: &[&str] = &[
+    "account-emails",
+    "account-events",
+    "twofa",
+    "totp",
+    "utfkey",
+    "recoverycodes",
+    "account-recovery",
+    "totp_trouble",
+];
+const FORM: &str = "https://github.com/pypi/support/issues/new?template=account-recovery.yml";
+
+fn ctx() -> Context {
+    Context {
+        now: NOW,
+        clock: ClockSync::Synchronized,
+    }
+}
+
+fn guide(id: &str) -> &'static Guide {
+    guides::get(id).unwrap()
+}
+
+fn step_ids(g: &Guide) -> Vec<&str> {
+    g.steps.iter().map(|s| s.id.as_str()).collect()
+}
+
+fn totp() -> otp::Otp {
+    otp::parse_uri("otpauth://totp/PyPI:alice?secret=JBSWY3DPEHPK3PXP&issuer=PyPI")
+        .unwrap()
+        .otp
+}
+
+fn codes(n: usize, service: Service) -> RecoverySet {
+    RecoverySet::new(
+        (0..n).map(|i| format!("{i:02x}a1b2c3d4e5f6a7")).collect(),
+        service,
+        NOW,
+    )
+    .unwrap()
+}
+
+fn state(g: &Guide, doc: &Document, account: Option<&str>, step: &str, c: &Context) -> StepState {
+    let view = guides::evaluate(g, doc, account, c).unwrap();
+    view.steps
+        .iter()
+        .chain(view.branches.iter().flat_map(|b| b.steps.iter()))
+        .find(|s| s.step.id == step)
+        .unwrap_or_else(|| panic!("{} has no step {step}", g.id))
+        .status
+        .state
+}
+
+// ---------------------------------------------------------------------------
+// The data files
+// ---------------------------------------------------------------------------
+
+#[test]
+fn guide_files_load_and_validate() {
+    let all = guides::all().expect("the embedded guides load");
+    assert!(guides::validate(all).is_empty());
+    let mut ids: Vec<&str> = all.iter().map(|g| g.id.as_str()).collect();
+    ids.sort_unstable();
+    let before = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), before, "guide ids are unique");
+    for service in [
+        "pypi",
+        "github",
+        "gitlab",
+        "npm",
+        "crates-io",
+        GENERIC_SERVICE,
+    ] {
+        for kind in [GuideKind::Prevent, GuideKind::Recover] {
+            let id = format!("{service}-{kind}");
+            assert_eq!(guide(&id).kind, kind, "{id}");
+        }
+    }
+    for g in all {
+        for s in g.all_steps() {
+            assert!(
+                !s.links.is_empty() || s.check != Check::Info,
+                "{}/{} has neither a link nor a check",
+                g.id,
+                s.id
+            );
+            if let Check::Auto(a) = s.check {
+                assert!(AutoCheck::ALL.contains(&a));
+            }
+            for l in &s.links {
+                assert!(l.url.starts_with("https://"), "{}", l.url);
+            }
+        }
+    }
+}
+
+#[test]
+fn pypi_links_are_real_pypi_pages_from_the_facts() {
+    let mut seen = 0;
+    for id in ["pypi-prevent", "pypi-recover"] {
+        for s in guide(id).all_steps() {
+            assert!(!s.links.is_empty(), "{id}/{} links to PyPI", s.id);
+            for l in &s.links {
+                if l.url == FORM {
+                    continue;
+                }
+                let path = l
+                    .url
+                    .strip_prefix("https://pypi.org")
+                    .unwrap_or_else(|| panic!("{id}/{}: {} is not on pypi.org", s.id, l.url));
+                let (path, fragment) = path.split_once('#').unwrap_or((path, ""));
+                assert!(PYPI_PATHS.contains(&path), "{id}/{}: {path}", s.id);
+                assert!(
+                    fragment.is_empty() || PYPI_FRAGMENTS.contains(&fragment),
+                    "{id}/{}: #{fragment}",
+                    s.id
+                );
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 15, "{seen}");
+}
+
+#[test]
+fn pypi_prevent_follows_pypis_enforced_order() {
+    let g = guide("pypi-prevent");
+    assert_eq!(g.title, "Lockout-proof my PyPI account");
+    let ids = step_ids(g);
+    let at = |id: &str| {
+        ids.iter()
+            .position(|s| *s == id)
+            .unwrap_or_else(|| panic!("no step {id}"))
+    };
+    // Verify an email -> generate codes -> burn one -> only then TOTP or a key.
+    assert!(at("password") < at("emails"));
+    assert!(at("emails") < at("recovery-codes"));
+    assert!(at("recovery-codes") < at("burn-code"));
+    assert!(at("burn-code") < at("totp"));
+    assert!(at("totp") < at("security-key"));
+    let step = |id: &str| g.step(id).unwrap();
+    assert_eq!(
+        step("recovery-codes").check,
+        Check::Auto(AutoCheck::RecoveryCodesStored)
+    );
+    assert!(step("recovery-codes").text.contains("8 recovery codes"));
+    assert_eq!(
+        step("recovery-codes").cli.as_deref(),
+        Some("sparekey-cli recovery add pypi FILE")
+    );
+    assert_eq!(
+        step("burn-code").check,
+        Check::Auto(AutoCheck::RecoveryCodeUsed)
+    );
+    assert_eq!(step("totp").check, Check::Auto(AutoCheck::TotpStored));
+    assert!(step("security-key").optional);
+    assert_eq!(step("backup").check, Check::Auto(AutoCheck::BackupRecent));
+    assert_eq!(
+        step("codes-left").check,
+        Check::Auto(AutoCheck::UnusedCodesAtLeast3)
+    );
+    assert_eq!(step("security-history").check, Check::Manual);
+    assert_eq!(step("security-history").stale_after_days, Some(120));
+    assert!(step("phishing").text.contains("never asks"));
+}
+
+#[test]
+fn pypi_recover_branches_fit_each_lockout() {
+    let g = guide("pypi-recover");
+    assert_eq!(g.title, "I'm locked out of PyPI");
+    assert_eq!(g.next.as_deref(), Some("pypi-prevent"));
+    assert!(g.question.is_some());
+    let branches: Vec<&str> = g.branches.iter().map(|b| b.id.as_str()).collect();
+    assert_eq!(
+        branches,
+        [
+            "have-totp",
+            "recovery-codes",
+            "email",
+            "password",
+            "nothing-works"
+        ]
+    );
+    let links = |b: &str| -> Vec<String> {
+        g.branch(b)
+            .unwrap()
+            .steps
+            .iter()
+            .flat_map(|s| s.links.iter().map(|l| l.url.clone()))
+            .collect()
+    };
+    let checks =
+        |b: &str| -> Vec<Check> { g.branch(b).unwrap().steps.iter().map(|s| s.check).collect() };
+    assert!(checks("have-totp").contains(&Check::Auto(AutoCheck::ClockSynchronized)));
+    assert!(links("recovery-codes").contains(&"https://pypi.org/account/recovery-code/".into()));
+    assert!(links("recovery-codes")
+        .contains(&"https://pypi.org/manage/account/recovery-codes/regenerate".into()));
+    assert!(links("password").contains(&"https://pypi.org/account/request-password-reset/".into()));
+    assert!(links("nothing-works").contains(&FORM.to_owned()));
+    let email: Vec<&str> = g
+        .branch("email")
+        .unwrap()
+        .steps
+        .iter()
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(
+        email,
+        ["spam", "address-valid", "mail-provider", "still-stuck"]
+    );
+}
+
+#[test]
+fn other_services_carry_their_facts() {
+    let text = |id: &str| {
+        guide(id)
+            .all_steps()
+            .map(|s| {
+                format!(
+                    "{} {} {}",
+                    s.text,
+                    s.cli.clone().unwrap_or_default(),
+                    s.title
+                )
+            })
+            .collect::<String>()
+    };
+    assert!(text("github-prevent").contains("16 recovery codes"));
+    assert!(text("github-prevent").contains("github-recovery-codes.txt"));
+    assert!(text("gitlab-prevent").contains("10 recovery codes"));
+    assert!(text("gitlab-recover").contains("ssh git@gitlab.com 2fa_recovery_codes"));
+    assert_eq!(
+        guide("crates-io-recover").next.as_deref(),
+        Some("github-recover")
+    );
+    assert!(text("npm-prevent").contains("Two-factor authentication"));
+}
+
+// ---------------------------------------------------------------------------
+// Checks against a real vault
+// ---------------------------------------------------------------------------
+
+fn vault_with(accounts: Vec<Account>) -> (tempfile::TempDir, Vault, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let pass = SecretString::from("correct horse battery staple".to_owned());
+    let mut vault = Vault::create(&dir.path().join("v"), &pass, Some(10)).unwrap();
+    let ids = accounts.iter().map(|a| a.id.clone()).collect();
+    vault
+        .update(|doc| {
+            for a in accounts {
+                doc.add_account(a)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    (dir, vault, ids)
+}
+
+#[test]
+fn automatic_checks_flip_with_the_vault() {
+    let (_dir, mut vault, ids) = vault_with(vec![Account::new("PyPI", "alice", None, 0).unwrap()]);
+    let id = ids[0].clone();
+    let g = guide("pypi-prevent");
+    let st = |v: &Vault, step: &str| state(g, v.doc(), Some(&id), step, &ctx());
+    assert_eq!(st(&vault, "totp"), StepState::NotDone);
+    assert_eq!(st(&vault, "recovery-codes"), StepState::NotDone);
+    assert_eq!(st(&vault, "burn-code"), StepState::NotDone);
+    assert_eq!(st(&vault, "codes-left"), StepState::NotDone);
+    assert_eq!(st(&vault, "backup"), StepState::NotDone);
+
+    vault
+        .update(|doc| {
+            doc.account_mut(&id)?.otp = Some(totp());
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(st(&vault, "totp"), StepState::Done);
+
+    vault
+        .update(|doc| {
+            doc.account_mut(&id)?
+                .recovery
+                .replace(codes(8, Service::Pypi));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(st(&vault, "recovery-codes"), StepState::Done);
+    assert_eq!(st(&vault, "burn-code"), StepState::NotDone);
+    assert_eq!(st(&vault, "codes-left"), StepState::Done);
+
+    // Burn one: PyPI's proof that the codes were saved.
+    vault
+        .update(|doc| doc.account_mut(&id)?.recovery.take_next(NOW).map(|_| ()))
+        .unwrap();
+    assert_eq!(st(&vault, "burn-code"), StepState::Done);
+    // Use until 3 are left: still enough; one more and it is not.
+    for _ in 0..4 {
+        vault
+            .update(|doc| doc.account_mut(&id)?.recovery.take_next(NOW).map(|_| ()))
+            .unwrap();
+    }
+    assert_eq!(st(&vault, "codes-left"), StepState::Done);
+    vault
+        .update(|doc| doc.account_mut(&id)?.recovery.take_next(NOW).map(|_| ()))
+        .unwrap();
+    assert_eq!(st(&vault, "codes-left"), StepState::NotDone);
+
+    // Backups: recent is done, older than 90 days is stale.
+    vault
+        .update(|doc| {
+            doc.record_backup_export(NOW - 10 * DAY);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(st(&vault, "backup"), StepState::Done);
+    let later = Context {
+        now: NOW + 85 * DAY,
+        ..ctx()
+    };
+    assert_eq!(
+        state(g, vault.doc(), Some(&id), "backup", &later),
+        StepState::Stale
+    );
+
+    // The clock check follows the injected clock; unknown stays unknown.
+    let r = guide("pypi-recover");
+    for (clock, want) in [
+        (ClockSync::Synchronized, StepState::Done),
+        (ClockSync::Unsynchronized, StepState::NotDone),
+        (ClockSync::Unknown, StepState::Unknown),
+    ] {
+        let c = Context { now: NOW, clock };
+        assert_eq!(state(r, vault.doc(), Some(&id), "clock", &c), want);
+    }
+}
+
+#[test]
+fn manual_checks_are_saved_per_account_and_can_be_undone() {
+    let (dir, mut vault, ids) = vault_with(vec![
+        Account::new("PyPI", "alice", None, 0).unwrap(),
+        Account::new("PyPI", "bob", None, 0).unwrap(),
+    ]);
+    let (alice, bob) = (ids[0].clone(), ids[1].clone());
+    let g = guide("pypi-prevent");
+    vault
+        .update(|doc| {
+            guides::check_step(
+                doc,
+                "pypi-prevent",
+                "emails",
+                &alice,
+                Some(" gmail + fastmail "),
+                NOW,
+            )
+        })
+        .unwrap();
+    // Saved: a fresh unlock sees it, for alice only.
+    let pass = SecretString::from("correct horse battery staple".to_owned());
+    let again = Vault::unlock(&dir.path().join("v"), &pass).unwrap();
+    let view = guides::evaluate(g, again.doc(), Some(&alice), &ctx()).unwrap();
+    let emails = view.steps.iter().find(|s| s.step.id == "emails").unwrap();
+    assert_eq!(emails.status.state, StepState::Done);
+    assert_eq!(emails.status.done_at, Some(NOW));
+    assert_eq!(emails.status.note.as_deref(), Some("gmail + fastmail"));
+    assert_eq!(
+        state(g, again.doc(), Some(&bob), "emails", &ctx()),
+        StepState::NotDone
+    );
+    // Without an account, manual steps cannot be told.
+    assert_eq!(
+        state(g, again.doc(), None, "emails", &ctx()),
+        StepState::Unknown
+    );
+
+    // Undo.
+    assert!(vault
+        .update(|doc| guides::uncheck_step(doc, "pypi-prevent", "emails", &alice))
+        .unwrap());
+    assert_eq!(
+        state(g, vault.doc(), Some(&alice), "emails", &ctx()),
+        StepState::NotDone
+    );
+    assert!(!vault
+        .update(|doc| guides::uncheck_step(doc, "pypi-prevent", "emails", &alice))
+        .unwrap());
+
+    // Automatic and unknown steps, unknown guides and accounts are refused
+    // with a message that says what to do.
+    let err = |guide_id: &str, step: &str, account: &str| {
+        let mut doc = vault.doc().clone();
+        guides::check_step(&mut doc, guide_id, step, account, None, NOW)
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(err("pypi-prevent", "totp", &alice).contains("automatically"));
+    let e = err("pypi-prevent", "emial", &alice);
+    assert!(
+        e.contains("emails") && e.contains("security-history"),
+        "{e}"
+    );
+    assert!(err("pypi-prevnt", "emails", &alice).contains("pypi-prevent"));
+    assert!(err("pypi-prevent", "emails", "nope").contains("nope"));
+
+    // Removing the account removes its progress.
+    vault
+        .update(|doc| guides::check_step(doc, "pypi-prevent", "password", &bob, None, NOW))
+        .unwrap();
+    vault
+        .update(|doc| doc.remove_account(&bob).map(|_| ()))
+        .unwrap();
+    assert!(vault.doc().guide_checks.iter().all(|c| c.account_id != bob));
+}
+
+#[test]
+fn a_security_review_goes_stale_after_120_days() {
+    let (_dir, mut vault, ids) = vault_with(vec![Account::new("PyPI", "alice", None, 0).unwrap()]);
+    let id = ids[0].clone();
+    vault
+        .update(|doc| guides::check_step(doc, "pypi-prevent", "security-history", &id, None, NOW))
+        .unwrap();
+    let g = guide("pypi-prevent");
+    let at = |days: i64| {
+        let c = Context {
+            now: NOW + days * DAY,
+            ..ctx()
+        };
+        guides::evaluate(g, vault.doc(), Some(&id), &c)
+            .unwrap()
+            .steps
+            .into_iter()
+            .find(|s| s.step.id == "security-history")
+            .unwrap()
+            .status
+    };
+    assert_eq!(at(119).state, StepState::Done);
+    let stale = at(121);
+    assert_eq!(stale.state, StepState::Stale);
+    assert_eq!(stale.done_at, Some(NOW), "the last-review date is shown");
+    assert!(stale.detail.unwrap().contains("120 days"));
+}
+
+#[test]
+fn a_finished_guide_is_complete() {
+    let mut a = Account::new("PyPI", "alice", Some(totp()), 0).unwrap();
+    a.recovery = codes(8, Service::Pypi);
+    a.recovery.take_next(NOW).unwrap();
+    let (_dir, mut vault, ids) = vault_with(vec![a]);
+    let id = ids[0].clone();
+    let g = guide("pypi-prevent");
+    vault
+        .update(|doc| {
+            doc.record_backup_export(NOW);
+            for step in ["password", "emails", "security-history"] {
+                guides::check_step(doc, "pypi-prevent", step, &id, None, NOW)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let view = guides::evaluate(g, vault.doc(), Some(&id), &ctx()).unwrap();
+    assert!(!view.progress.complete);
+    assert_eq!(view.next_step.as_deref(), Some("phishing"));
+    vault
+        .update(|doc| guides::check_step(doc, "pypi-prevent", "phishing", &id, None, NOW))
+        .unwrap();
+    let view = guides::evaluate(g, vault.doc(), Some(&id), &ctx()).unwrap();
+    // The optional security key does not hold it back.
+    assert!(view.progress.complete, "{:?}", view.progress);
+    assert_eq!(view.progress.done, view.progress.total);
+    assert_eq!(view.next_step, None);
+    // Health has nothing to say about this account any more; only the
+    // vault-wide reminder to make an emergency kit, until there is one.
+    let report = health::check(vault.doc(), &ctx()).unwrap();
+    let kinds: Vec<_> = report.findings.iter().map(|f| f.kind).collect();
+    assert_eq!(kinds, [FindingKind::NoEmergencyKit]);
+    vault.create_kit(NOW).unwrap();
+    let report = health::check(vault.doc(), &ctx()).unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+}
+
+// ---------------------------------------------------------------------------
+// The PyPI recovery request
+// ---------------------------------------------------------------------------
+
+#[test]
+fn pypi_request_has_every_form_field_in_order() {
+    let r =
+        request::pypi_recovery_request("alice", "Lost my 2FA app and the recovery codes").unwrap();
+    assert_eq!(r.form_url, FORM);
+    assert_eq!(r.title, "Account recovery request");
+    // The facts' statements, verbatim, in the form's order.
+    let statements = [
+        "I never generated or have lost access to the recovery codes for my account",
+        "agree to follow the PSF Code of Conduct",
+        "understand that it may take a significant amount of time",
+    ];
+    let needles = [
+        "`alice`",
+        "Lost my 2FA app and the recovery codes",
+        statements[0],
+        statements[1],
+        statements[2],
+    ];
+    let mut from = 0;
+    for needle in needles {
+        let at = r.body[from..]
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} missing or out of order in\n{}", r.body));
+        from += at + needle.len();
+    }
+    assert!(r.body.trim_start().starts_with("### PyPI Username"));
+    assert_eq!(r.fields.len(), 5);
+    assert_eq!(r.fields[0].value, "`alice`");
+    assert!(r.fields[2..].iter().all(|f| f.checkbox));
+    for (field, statement) in r.fields[2..].iter().zip(statements) {
+        assert!(field.value.contains(statement), "{}", field.value);
+    }
+    let evidence = r.evidence.join("\n");
+    for needle in [
+        "projects",
+        "source repositories",
+        "email address",
+        "contact",
+    ] {
+        assert!(evidence.contains(needle), "{needle}");
+    }
+    let next = r.next_steps.join("\n");
+    for needle in ["token", "7-day", "2FA", "recovery code"] {
+        assert!(next.contains(needle), "{needle}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Health
+// ---------------------------------------------------------------------------
+
+#[test]
+fn health_lists_each_risk_most_serious_first() {
+    let no_codes = Account::new("Example", "nocodes", Some(totp()), 0).unwrap();
+    let mut used_up = Account::new("GitHub", "usedup", None, 0).unwrap();
+    used_up.recovery = codes(2, Service::Github);
+    used_up.recovery.take_next(NOW).unwrap();
+    used_up.recovery.take_next(NOW).unwrap();
+    let mut low = Account::new("Other", "low", None, 0).unwrap();
+    low.recovery = codes(3, Service::Unknown);
+    low.recovery.take_next(NOW).unwrap();
+    let mut fine = Account::new("Other", "fine", None, 0).unwrap();
+    fine.recovery = codes(5, Service::Unknown);
+    let pypi = Account::new("PyPI", "alice", None, 0).unwrap();
+    let mut doc = Document::default();
+    for a in [
+        no_codes.clone(),
+        used_up.clone(),
+        low.clone(),
+        fine.clone(),
+        pypi.clone(),
+    ] {
+        doc.add_account(a).unwrap();
+    }
+    let unsynced = Context {
+        now: NOW,
+        clock: ClockSync::Unsynchronized,
+    };
+    let report = health::check(&doc, &unsynced).unwrap();
+    let kinds: Vec<(Severity, FindingKind, Option<&str>)> = report
+        .findings
+        .iter()
+        .map(|f| (f.severity, f.kind, f.account_id.as_deref()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (
+                Severity::Critical,
+                FindingKind::NoRecoveryCodes,
+                Some(no_codes.id.as_str())
+            ),
+            (
+                Severity::Critical,
+                FindingKind::RecoveryCodesUsedUp,
+                Some(used_up.id.as_str())
+            ),
+            (
+                Severity::Warning,
+                FindingKind::RecoveryCodesLow,
+                Some(low.id.as_str())
+            ),
+            (Severity::Warning, FindingKind::NoRecentBackup, None),
+            (Severity::Warning, FindingKind::NoEmergencyKit, None),
+            (Severity::Warning, FindingKind::ClockUnsynchronized, None),
+            // GitHub's guide for the GitHub account, PyPI's for alice.
+            (
+                Severity::Notice,
+                FindingKind::GuideUnfinished,
+                Some(used_up.id.as_str())
+            ),
+            (
+                Severity::Notice,
+                FindingKind::GuideUnfinished,
+                Some(pypi.id.as_str())
+            ),
+        ]
+    );
+    let f = &report.findings;
+    // Each finding names the guide step that fixes it.
+    let fix = |i: usize| (f[i].guide_id.as_deref(), f[i].step_id.as_deref());
+    assert_eq!(fix(0), (Some("generic-prevent"), Some("recovery-codes")));
+    assert_eq!(fix(1), (Some("github-prevent"), Some("codes-left")));
+    assert_eq!(fix(2), (Some("generic-prevent"), Some("codes-left")));
+    assert_eq!(fix(3), (Some("generic-prevent"), Some("backup")));
+    assert_eq!(fix(4), (Some("generic-prevent"), Some("emergency-kit")));
+    assert_eq!(fix(5), (Some("generic-recover"), Some("clock")));
+    assert_eq!(fix(7), (Some("pypi-prevent"), Some("password")));
+    assert!(f[0].message.contains("Example:nocodes"), "{}", f[0].message);
+    assert!(f[2].message.contains("Only 2 unused"), "{}", f[2].message);
+    assert!(f[7].message.contains("0 of 9"), "{}", f[7].message);
+
+    // A recent backup and an unknown clock: neither is a finding, and the
+    // unknown clock is reported as such.
+    doc.record_backup_export(NOW - DAY);
+    let unknown = Context {
+        now: NOW,
+        clock: ClockSync::Unknown,
+    };
+    let report = health::check(&doc, &unknown).unwrap();
+    assert_eq!(report.clock, ClockSync::Unknown);
+    assert!(report.findings.iter().all(|f| !matches!(
+        f.kind,
+        FindingKind::NoRecentBackup | FindingKind::ClockUnsynchronized
+    )));
+    // ...until the backup is older than 90 days.
+    let later = Context {
+        now: NOW + 90 * DAY,
+        clock: ClockSync::Synchronized,
+    };
+    let report = health::check(&doc, &later).unwrap();
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.kind == FindingKind::NoRecentBackup && f.message.contains("90 days")));
+
+    // An empty vault has nothing at risk.
+    let report = health::check(&Document::default(), &ctx()).unwrap();
+    assert!(report.findings.is_empty());
+}
+
+#[test]
+fn reports_serialize_for_front_ends() {
+    let doc = Document::default();
+    let view = guides::evaluate(guide("pypi-recover"), &doc, None, &ctx()).unwrap();
+    let json = serde_json::to_value(&view).unwrap();
+    assert_eq!(json["kind"], "recover");
+    assert_eq!(json["branches"][0]["steps"][1]["check"]["type"], "auto");
+    assert_eq!(
+        json["branches"][0]["steps"][1]["check"]["auto"],
+        "clock_synchronized"
+    );
+    assert_eq!(
+        json["branches"][0]["steps"][1]["status"]["state"], "done",
+        "the clock is synchronized in this context"
+    );
+    assert_eq!(
+        json["branches"][0]["steps"][0]["status"]["state"],
+        "unknown"
+    );
+    let report = serde_json::to_value(health::check(&doc, &ctx()).unwrap()).unwrap();
+    assert_eq!(report["clock"], "synchronized");
+    assert!(report["findings"].as_array().unwrap().is_empty());
+}
