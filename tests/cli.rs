@@ -1263,3 +1263,44 @@ fn backup_restores_into_a_new_vault_and_age_reads_it() {
     assert!(err.contains("wrong passphrase"), "{err}");
     assert!(!third.vault().join("vault.age").exists());
 }
+
+/// A damaged vault.age: the error points at the backups, `backups list`
+/// shows what each holds, `backups restore` brings the newest good one back
+/// and keeps the damaged file.
+#[test]
+fn damaged_vault_is_restored_from_its_backups() {
+    let env = Env::init();
+    env.ok(&["add", "--uri", PYPI_URI]);
+    env.ok(&[
+        "add",
+        "--issuer",
+        "GitHub",
+        "--name",
+        "a",
+        "--secret",
+        &secret_for(77),
+    ]);
+    let vault = env.vault().join("vault.age");
+    let damaged = b"age-encryption.org/v1\nnot really".to_vec();
+    fs::write(&vault, &damaged).unwrap();
+    let err = env.fail(&["list"]);
+    assert!(err.contains("backups restore"), "{err}");
+    let listed = env.json(&["backups", "list"]);
+    let counts: Vec<_> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["accounts"].clone())
+        .collect();
+    assert_eq!(counts, [Value::from(1), Value::from(0)], "{listed}");
+    let restored = env.ok(&["backups", "restore"]);
+    assert!(restored.contains("1 accounts"), "{restored}");
+    assert_eq!(env.json(&["list"])[0]["issuer"], "PyPI");
+    let kept: Vec<_> = env
+        .files()
+        .into_iter()
+        .filter(|(n, _)| n.starts_with("backups/damaged-"))
+        .map(|(_, b)| b)
+        .collect();
+    assert_eq!(kept, [damaged]);
+}

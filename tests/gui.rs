@@ -67,3 +67,275 @@ async fn ipc_refuses_commands_not_granted() {
 
     session.close().await;
 }
+
+const URI: &str =
+    "otpauth://totp/ACME%20Co:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co";
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("the clock is after 1970")
+        .as_secs()
+}
+
+/// The codes core computes for `uri` around now (a few seconds either way,
+/// so a period boundary between reading the page and computing is allowed).
+fn core_codes_around_now(uri: &str) -> Vec<String> {
+    let parsed = sparekey_core::otp::parse_uri(uri).expect("core parses the test URI");
+    let now = unix_now();
+    (now - 3..=now + 3)
+        .map(|t| parsed.otp.code_at(t).as_str().to_owned())
+        .collect()
+}
+
+/// The code shown in the list row of the account whose issuer is `issuer`.
+async fn shown_code(session: &GuiSession, issuer: &str) -> String {
+    let row = row_css(session, issuer).await;
+    let code = session
+        .wait_text(&format!("{row} .code"), |text| !text.trim().is_empty())
+        .await;
+    code.replace(' ', "")
+}
+
+/// A CSS selector for the list row of the account with this issuer.
+async fn row_css(session: &GuiSession, issuer: &str) -> String {
+    let script = r##"
+        const wanted = arguments[0];
+        const row = [...document.querySelectorAll("#accounts li.account")]
+            .find((li) => li.querySelector(".issuer")?.textContent === wanted);
+        return row ? row.dataset.id : null;
+    "##;
+    let deadline = std::time::Instant::now() + support::WAIT_TIMEOUT;
+    loop {
+        let id = session
+            .client()
+            .execute(script, vec![serde_json::json!(issuer)])
+            .await
+            .expect("run the script");
+        if let Some(id) = id.as_str() {
+            return format!(r#"#accounts li.account[data-id="{id}"]"#);
+        }
+        if std::time::Instant::now() > deadline {
+            let page = session.client().source().await.unwrap_or_default();
+            panic!("no account row for {issuer:?}; the page:\n{page}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// First run: the passphrase twice (a mismatch is caught), then the empty
+/// account list that explains the first step. The vault is on disk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn creates_a_vault_through_the_ui() {
+    let session = GuiSession::start().await;
+    session.find("#new-passphrase").await;
+    let warning = session.text(".warning").await;
+    assert!(warning.contains("no password reset"), "{warning}");
+
+    session
+        .type_into("#new-passphrase", "a long passphrase for tests")
+        .await;
+    session
+        .type_into("#new-passphrase-again", "something else")
+        .await;
+    session.click("#create-vault").await;
+    session
+        .wait_text("#new-passphrase-again-error", |t| t.contains("different"))
+        .await;
+
+    let again = session.find("#new-passphrase-again").await;
+    again.clear().await.expect("clear the field");
+    again
+        .send_keys("a long passphrase for tests")
+        .await
+        .expect("type");
+    session.click("#create-vault").await;
+    let empty = session.text("#empty-state").await;
+    assert!(empty.contains("No accounts yet"), "{empty}");
+    assert!(session.vault_dir().join("identity.age").is_file());
+    assert!(session.vault_dir().join("vault.age").is_file());
+    session.close().await;
+}
+
+/// Adding by URI shows core's code; clicking the row copies it (toast).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adds_an_account_by_uri_and_shows_cores_code() {
+    let session = GuiSession::builder().with_vault().start().await;
+    session.unlock().await;
+    session.click("#add-button").await;
+
+    // Bad input: the message is next to the field.
+    session
+        .type_into("#add-uri", "otpauth://totp/X:y?secret=not*base32")
+        .await;
+    session.click("#add-uri-submit").await;
+    let error = session.wait_text("#add-uri-error", |t| !t.is_empty()).await;
+    assert!(error.to_lowercase().contains("secret"), "{error}");
+
+    let uri_field = session.find("#add-uri").await;
+    uri_field.clear().await.expect("clear the field");
+    uri_field.send_keys(URI).await.expect("type the URI");
+    session.click("#add-uri-submit").await;
+
+    let shown = shown_code(&session, "ACME Co").await;
+    let expected = core_codes_around_now(URI);
+    assert!(
+        expected.contains(&shown),
+        "the app shows {shown}, core computes {expected:?}"
+    );
+    let name = session.dom_text("#accounts li.account .name").await;
+    assert_eq!(name, "alice@example.com");
+
+    let row = row_css(&session, "ACME Co").await;
+    session.click(&row).await;
+    let toast = session.wait_text("#toast", |t| t.contains("copied")).await;
+    assert!(toast.contains("20 s"), "{toast}");
+    session.close().await;
+}
+
+/// An image file with a QR code, chosen through the file input.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adds_an_account_from_a_qr_image() {
+    let session = GuiSession::builder().with_vault().start().await;
+    let uri = "otpauth://totp/Qr%20Service:bob?secret=KRSXG5CTMVRXEZLU&issuer=Qr%20Service";
+    let png = session.temp_dir().join("qr.png");
+    let status = std::process::Command::new("qrencode")
+        .arg("-o")
+        .arg(&png)
+        .arg(uri)
+        .status()
+        .expect("run qrencode (Debian: apt-get install qrencode)");
+    assert!(status.success());
+
+    session.unlock().await;
+    session.click("#add-button").await;
+    session
+        .find("#add-qr-file")
+        .await
+        .send_keys(&png.display().to_string())
+        .await
+        .expect("choose the file");
+    let shown = shown_code(&session, "Qr Service").await;
+    assert!(core_codes_around_now(uri).contains(&shown), "{shown}");
+    let toast = session.text("#toast").await;
+    assert!(toast.contains("Added Qr Service"), "{toast}");
+    session.close().await;
+}
+
+/// Paste recovery codes, use one (count goes down, toast), undo.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recovery_codes_use_next_and_undo() {
+    let session = GuiSession::builder().with_vault().start().await;
+    session.cli(&["add", "--uri", URI]);
+    session.unlock().await;
+    let row = row_css(&session, "ACME Co").await;
+    session.click(&format!("{row} .details")).await;
+
+    let codes = "3f9a1c2b7d4e6f80 9b2c4d6e8f0a1b3c 0a1b2c3d4e5f6071";
+    session.type_into("#recovery-text", codes).await;
+    session.click("#recovery-save").await;
+    session
+        .wait_text("#recovery-count", |t| t == "3 of 3 unused")
+        .await;
+    // Masked until revealed.
+    let list = session.text("#recovery-list").await;
+    assert!(!list.contains("3f9a1c2b7d4e6f80"), "{list}");
+
+    session.click("#recovery-use-next").await;
+    session
+        .wait_text("#recovery-count", |t| t == "2 of 3 unused")
+        .await;
+    let toast = session.text("#toast").await;
+    assert!(toast.contains("#1"), "{toast}");
+    let low = session.text("#recovery-low").await;
+    assert!(low.contains("Only 2 left"), "{low}");
+
+    session.click("#recovery-undo").await;
+    session
+        .wait_text("#recovery-count", |t| t == "3 of 3 unused")
+        .await;
+    session.close().await;
+}
+
+/// A wrong passphrase says so next to the field; locking (button and
+/// Ctrl+L) returns to the unlock screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_passphrase_then_lock_and_unlock() {
+    let session = GuiSession::builder().with_vault().start().await;
+    session.type_into("#passphrase", "not the passphrase").await;
+    session.click("#unlock").await;
+    let error = session
+        .wait_text("#passphrase-error", |t| !t.is_empty())
+        .await;
+    assert!(error.contains("does not open this vault"), "{error}");
+
+    let field = session.find("#passphrase").await;
+    field.clear().await.expect("clear the field");
+    session.unlock().await;
+
+    session.click("#lock-button").await;
+    session.find("#passphrase").await;
+    session.wait_gone("#search").await;
+
+    session.unlock().await;
+    session
+        .client()
+        .execute(
+            r#"document.body.dispatchEvent(new KeyboardEvent("keydown", {key: "l", ctrlKey: true, bubbles: true}));"#,
+            vec![],
+        )
+        .await
+        .expect("press Ctrl+L");
+    session.find("#passphrase").await;
+    session.wait_gone("#search").await;
+    session.close().await;
+}
+
+/// The CLI changes the vault while the app is open: the app shows it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_by_the_cli_appears_in_the_open_app() {
+    let session = GuiSession::builder().with_vault().start().await;
+    session.unlock().await;
+    session.find("#empty-state").await;
+
+    session.cli(&["add", "--uri", URI]);
+    let shown = shown_code(&session, "ACME Co").await;
+    assert!(core_codes_around_now(URI).contains(&shown), "{shown}");
+
+    session.cli(&["rename", "ACME", "--issuer", "Renamed"]);
+    row_css(&session, "Renamed").await;
+    session.close().await;
+}
+
+/// Names are data, never markup.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_name_with_markup_renders_as_text() {
+    let session = GuiSession::builder().with_vault().start().await;
+    let evil = "<img src=x onerror=alert(1)>";
+    session.cli_with_input(
+        &[
+            "add",
+            "--issuer",
+            evil,
+            "--name",
+            "<b>bold</b>",
+            "--secret",
+            "-",
+        ],
+        "JBSWY3DPEHPK3PXP\n",
+    );
+    session.unlock().await;
+    let issuer = session.dom_text("#accounts li.account .issuer").await;
+    assert_eq!(issuer, evil);
+    assert_eq!(
+        session.dom_text("#accounts li.account .name").await,
+        "<b>bold</b>"
+    );
+    let injected = session
+        .client()
+        .find_all(fantoccini::Locator::Css("#accounts img, #accounts b"))
+        .await
+        .expect("search the list");
+    assert!(injected.is_empty(), "markup in a name became elements");
+    session.close().await;
+}

@@ -1,26 +1,202 @@
-// Entry point of the UI: fills in the header and reports start-up problems.
-// Text is only ever set through textContent and DOM APIs.
+// Entry point of the UI: decides which screen to show (create, unlock, the
+// accounts), runs the one-per-second code refresh, and handles the keys that
+// work everywhere (Ctrl+L locks, Esc goes back). Text is only ever set
+// through textContent and DOM APIs.
 
-import { appVersion } from "./api.js";
+import * as api from "./api.js";
+import { byId } from "./dom.js";
+import { toast } from "./toast.js";
+import { showCreate, showUnlock } from "./views/welcome.js";
+import { AccountsView } from "./views/accounts.js";
+import { showAdd } from "./views/add.js";
+import { showAccount } from "./views/account.js";
+import { showSettings } from "./views/settings.js";
 
 /**
- * Shows a message in the status line.
- *
- * @param {string} text
- * @param {"info" | "error"} tone
+ * What the whole UI shares: the account summaries, the settings and which
+ * screen is open. Views get this object and call its methods to move on.
  */
-function showStatus(text, tone) {
-  const status = document.getElementById("status");
-  if (status) {
-    status.textContent = text;
-    status.dataset.tone = tone;
+class App {
+  constructor() {
+    /** @type {any[]} */
+    this.accounts = [];
+    this.settings = { auto_lock_minutes: 5, clipboard_clear_seconds: 20 };
+    this.unlocked = false;
+    /** The screen's per-tick hook: gets the codes, returns nothing. */
+    this.onTick = null;
+    /** Which account ids the current screen shows codes for. */
+    this.visibleIds = () => [];
+    this.onBack = null;
+    this.list = new AccountsView(this);
+    this.tickTimer = 0;
+    this.ticking = false;
+    this.lastTouch = 0;
+  }
+
+  /** @returns {HTMLElement} the main area, emptied */
+  screen(name) {
+    const view = /** @type {HTMLElement} */ (byId("view"));
+    view.replaceChildren();
+    view.dataset.screen = name;
+    this.onTick = null;
+    this.onBack = null;
+    this.visibleIds = () => [];
+    return view;
+  }
+
+  /** @param {{accounts: any[], settings: any}} overview */
+  setOverview(overview) {
+    this.accounts = overview.accounts;
+    this.settings = overview.settings;
+  }
+
+  async start() {
+    try {
+      const status = await api.vaultStatus();
+      if (status.unlocked) {
+        this.setOverview(await api.listAccounts());
+        this.enter();
+      } else if (status.exists) {
+        showUnlock(this);
+      } else {
+        showCreate(this, status.dir);
+      }
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** After create or unlock: the toolbar, the list and the tick. */
+  enter() {
+    this.unlocked = true;
+    /** @type {HTMLElement} */ (byId("toolbar")).hidden = false;
+    this.showList();
+    this.startTicking();
+  }
+
+  showList() {
+    this.list.show();
+  }
+
+  showAdd() {
+    showAdd(this);
+  }
+
+  /** @param {string} id */
+  showAccount(id) {
+    showAccount(this, id);
+  }
+
+  showSettings() {
+    showSettings(this);
+  }
+
+  /** Re-reads the accounts (after a change here or on disk). */
+  async reload() {
+    this.setOverview(await api.listAccounts());
+  }
+
+  /** @param {string} [reason] shown on the unlock screen */
+  async lock(reason) {
+    try {
+      await api.lock();
+    } catch (error) {
+      // Locking in Rust cannot fail; a broken IPC still shows the lock screen.
+      console.warn(error);
+    }
+    this.locked(reason);
+  }
+
+  /** The vault is locked (here or by the idle timer): forget everything. */
+  locked(reason) {
+    this.unlocked = false;
+    this.accounts = [];
+    this.list.forget();
+    window.clearInterval(this.tickTimer);
+    /** @type {HTMLElement} */ (byId("toolbar")).hidden = true;
+    showUnlock(this, reason);
+  }
+
+  startTicking() {
+    window.clearInterval(this.tickTimer);
+    this.tick();
+    this.tickTimer = window.setInterval(() => this.tick(), 1000);
+  }
+
+  /** One IPC call per second for every code on screen. */
+  async tick() {
+    if (!this.unlocked || this.ticking) {
+      return;
+    }
+    this.ticking = true;
+    try {
+      const result = await api.codes(this.visibleIds());
+      if (result.changed) {
+        await this.reload();
+        this.list.dataChanged();
+      }
+      if (this.onTick) {
+        this.onTick(result, result.changed);
+      }
+    } catch (error) {
+      if (error instanceof api.AppError && error.kind === "locked") {
+        const minutes = this.settings.auto_lock_minutes;
+        this.locked(`Locked after ${minutes} minute${minutes === 1 ? "" : "s"} without activity.`);
+      } else {
+        console.warn(error);
+      }
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Tells the idle timer about keys and clicks, at most every 15 s. */
+  activity() {
+    const now = Date.now();
+    if (this.unlocked && now - this.lastTouch > 15000) {
+      this.lastTouch = now;
+      api.touch().catch(() => {});
+    }
+  }
+
+  /** @param {unknown} error */
+  fail(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    toast(message, "error");
+    const status = byId("status");
+    if (status) {
+      status.textContent = message;
+      status.dataset.tone = "error";
+    }
   }
 }
 
-async function start() {
-  const version = document.getElementById("app-version");
+const app = new App();
+
+document.addEventListener("keydown", (event) => {
+  app.activity();
+  const key = event.key.toLowerCase();
+  if ((event.ctrlKey || event.metaKey) && key === "l") {
+    event.preventDefault();
+    if (app.unlocked) {
+      app.lock();
+    }
+    return;
+  }
+  if (event.key === "Escape" && app.onBack && !document.querySelector("dialog[open]")) {
+    event.preventDefault();
+    app.onBack();
+  }
+});
+document.addEventListener("pointerdown", () => app.activity());
+
+byId("lock-button")?.addEventListener("click", () => app.lock());
+byId("settings-button")?.addEventListener("click", () => app.showSettings());
+
+async function showVersion() {
+  const version = byId("app-version");
   try {
-    const value = await appVersion();
+    const value = await api.appVersion();
     if (version) {
       version.textContent = value;
       version.dataset.state = "ready";
@@ -30,9 +206,9 @@ async function start() {
       version.textContent = "unknown";
       version.dataset.state = "error";
     }
-    const message = error instanceof Error ? error.message : String(error);
-    showStatus(`Could not read the version: ${message}`, "error");
+    app.fail(error);
   }
 }
 
-start();
+showVersion();
+app.start();

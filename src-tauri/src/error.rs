@@ -6,13 +6,18 @@
 
 use serde::Serialize;
 
-/// An error crossing IPC to the UI, serialized as `{"kind": …, "message": …}`.
+/// An error crossing IPC to the UI, serialized as `{"kind": …, "message": …}`
+/// plus `"field": …` for `invalid_input` (the input that is wrong, so the UI
+/// can show the message next to it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AppError {
     /// Stable machine-readable category, in snake_case.
     pub kind: &'static str,
     /// Human-readable explanation, safe to show and to log.
     pub message: String,
+    /// For `invalid_input`: the field that is wrong (`secret`, `name`…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl AppError {
@@ -21,7 +26,19 @@ impl AppError {
         Self {
             kind,
             message: message.into(),
+            field: None,
         }
+    }
+
+    /// The vault is locked (or was never unlocked): the UI shows the unlock
+    /// screen.
+    pub fn locked() -> Self {
+        Self::new("locked", "The vault is locked. Unlock it to continue.")
+    }
+
+    /// Bad input in `field`, as core reports it.
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        sparekey_core::Error::invalid(field, reason).into()
     }
 
     /// Something that should not happen; the message says what it was.
@@ -38,6 +55,38 @@ impl std::fmt::Display for AppError {
 
 impl std::error::Error for AppError {}
 
+impl From<sparekey_core::Error> for AppError {
+    fn from(error: sparekey_core::Error) -> Self {
+        let field = match &error {
+            sparekey_core::Error::InvalidInput { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        let message = match &error {
+            sparekey_core::Error::WrongPassphrase => {
+                "That passphrase does not open this vault. Check Caps Lock and the keyboard \
+                 layout, then try again."
+                    .to_owned()
+            }
+            other => capitalize(&other.to_string()),
+        };
+        Self {
+            kind: error.kind(),
+            message,
+            field,
+        }
+    }
+}
+
+/// Core's messages are written to follow "error: "; the UI shows them as
+/// sentences.
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::AppError;
@@ -50,5 +99,14 @@ mod tests {
             json,
             serde_json::json!({"kind": "wrong_passphrase", "message": "The passphrase is wrong."})
         );
+    }
+
+    #[test]
+    fn invalid_input_names_its_field() {
+        let error: AppError = sparekey_core::Error::invalid("secret", "is empty").into();
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["kind"], "invalid_input");
+        assert_eq!(json["field"], "secret");
+        assert!(json["message"].as_str().unwrap().contains("is empty"));
     }
 }

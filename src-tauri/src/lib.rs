@@ -5,12 +5,15 @@
 //! errors cross back as `{kind, message}` ([`error::AppError`]). Nothing here
 //! knows how a vault is stored or how a code is computed.
 
+mod clipboard;
 pub mod commands;
 pub mod error;
 mod hardening;
 pub mod state;
 
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
+use std::time::Duration;
 
 use tauri::Manager;
 
@@ -35,14 +38,61 @@ pub fn run() {
         .plugin(single_instance())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
-        .manage(state::AppState::default())
-        .invoke_handler(tauri::generate_handler![commands::app_version])
+        .manage(state::AppState::new(
+            vault_paths(),
+            Arc::new(state::SystemClock),
+        ))
+        .setup(|app| {
+            start_auto_lock(app.handle().clone());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_version,
+            commands::vault_status,
+            commands::create_vault,
+            commands::unlock,
+            commands::lock,
+            commands::touch,
+            commands::list_accounts,
+            commands::codes,
+            commands::copy_code,
+            commands::add_account,
+            commands::add_from_qr,
+            commands::update_account,
+            commands::delete_account,
+            commands::reveal_secret,
+            commands::account_qr,
+            commands::recovery_list,
+            commands::recovery_save,
+            commands::recovery_use_next,
+            commands::recovery_unuse,
+            commands::save_settings,
+            commands::change_passphrase,
+        ])
         .build(tauri::generate_context!());
 
     match app {
         Ok(app) => app.run(|_handle, _event| {}),
         Err(error) => panic!("Sparekey could not start: {error}"),
     }
+}
+
+/// The vault folder: `SPAREKEY_VAULT_DIR`, else the platform data folder.
+fn vault_paths() -> sparekey_core::vault::store::VaultPaths {
+    match sparekey_core::vault::store::VaultPaths::resolve(None) {
+        Ok(paths) => paths,
+        Err(error) => panic!("Sparekey cannot find a folder for its vault: {error}"),
+    }
+}
+
+/// Checks the idle timer every second and locks the vault when the
+/// auto-lock delay has passed, whether or not the window is visible. The
+/// page notices on its next call (the `locked` error).
+fn start_auto_lock<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_secs(1));
+        app.state::<state::AppState>().lock_if_idle();
+    });
 }
 
 /// One running instance per vault: a second launch on the same vault focuses

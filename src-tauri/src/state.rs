@@ -1,9 +1,269 @@
-//! The app's managed state.
+//! The app's managed state: the unlocked vault (if any) and the idle timer
+//! that locks it.
 //!
-//! This will hold the unlocked vault session (from `sparekey-core`) and the
-//! auto-lock timer. Until core's session API lands it holds nothing; commands
-//! receive it as `tauri::State<'_, AppState>`.
+//! Nothing here depends on a window, so the locking rules are unit-tested
+//! without a display: time comes from an injected [`Clock`].
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use sparekey_core::vault::{store::VaultPaths, Vault};
+
+use crate::error::AppError;
+
+/// Where "now" comes from; tests inject a clock they move by hand.
+pub trait Clock: Send + Sync {
+    /// The current instant.
+    fn now(&self) -> Instant;
+}
+
+/// The real monotonic clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+}
+
+/// When the user last did something, and whether that was long enough ago
+/// to lock.
+#[derive(Debug, Clone, Copy)]
+pub struct IdleTimer {
+    last_activity: Instant,
+}
+
+impl IdleTimer {
+    /// A timer whose last activity is `now`.
+    pub fn new(now: Instant) -> Self {
+        Self { last_activity: now }
+    }
+
+    /// Records activity at `now`.
+    pub fn touch(&mut self, now: Instant) {
+        if now > self.last_activity {
+            self.last_activity = now;
+        }
+    }
+
+    /// True when `minutes` (0 = never) have passed since the last activity.
+    pub fn is_idle(&self, now: Instant, minutes: u32) -> bool {
+        minutes != 0
+            && now.saturating_duration_since(self.last_activity)
+                >= Duration::from_secs(u64::from(minutes) * 60)
+    }
+}
 
 /// State shared by all commands, registered with `Builder::manage`.
-#[derive(Debug, Default)]
-pub struct AppState {}
+pub struct AppState {
+    paths: VaultPaths,
+    vault: Mutex<Option<Vault>>,
+    idle: Mutex<IdleTimer>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("dir", &self.paths.dir())
+            .field("unlocked", &self.is_unlocked())
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// State for the vault folder `paths`, timed by `clock`.
+    pub fn new(paths: VaultPaths, clock: Arc<dyn Clock>) -> Self {
+        let idle = IdleTimer::new(clock.now());
+        Self {
+            paths,
+            vault: Mutex::new(None),
+            idle: Mutex::new(idle),
+            clock,
+        }
+    }
+
+    /// The vault folder this app works on.
+    pub fn paths(&self) -> &VaultPaths {
+        &self.paths
+    }
+
+    /// True while a decrypted vault is in memory.
+    pub fn is_unlocked(&self) -> bool {
+        self.slot().is_some()
+    }
+
+    /// Keeps the freshly unlocked (or created) vault and restarts the idle
+    /// timer.
+    pub fn set_unlocked(&self, vault: Vault) {
+        *self.slot() = Some(vault);
+        self.touch();
+    }
+
+    /// Drops the decrypted vault from memory (its secrets zeroize on drop).
+    /// Returns whether it was unlocked.
+    pub fn lock(&self) -> bool {
+        let vault = self.slot().take();
+        let was_unlocked = vault.is_some();
+        drop(vault);
+        was_unlocked
+    }
+
+    /// Records user activity now.
+    pub fn touch(&self) {
+        let now = self.clock.now();
+        self.idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .touch(now);
+    }
+
+    /// Locks the vault if it has been idle longer than its
+    /// `auto_lock_minutes` setting. Returns whether it locked now.
+    pub fn lock_if_idle(&self) -> bool {
+        let mut slot = self.slot();
+        let Some(vault) = slot.as_ref() else {
+            return false;
+        };
+        let minutes = vault.doc().settings.auto_lock_minutes;
+        let idle = *self
+            .idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if idle.is_idle(self.clock.now(), minutes) {
+            *slot = None;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Runs `f` on the unlocked vault without counting as user activity (the
+    /// per-second code refresh). Fails with `locked` when there is none.
+    pub fn with_vault_passive<T>(
+        &self,
+        f: impl FnOnce(&mut Vault) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let mut slot = self.slot();
+        let vault = slot.as_mut().ok_or_else(AppError::locked)?;
+        f(vault)
+    }
+
+    /// Runs `f` on the unlocked vault as a user action (restarts the idle
+    /// timer). Fails with `locked` when there is none.
+    pub fn with_vault<T>(
+        &self,
+        f: impl FnOnce(&mut Vault) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let out = self.with_vault_passive(f);
+        self.touch();
+        out
+    }
+
+    fn slot(&self) -> MutexGuard<'_, Option<Vault>> {
+        // A panic while holding the lock leaves a usable value behind: the
+        // vault in memory is only replaced after a successful save.
+        self.vault
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sparekey_core::secret::SecretString;
+
+    /// A clock that only moves when told to.
+    struct ManualClock(Mutex<Instant>);
+
+    impl ManualClock {
+        fn advance(&self, by: Duration) {
+            *self.0.lock().unwrap() += by;
+        }
+    }
+
+    impl Clock for ManualClock {
+        fn now(&self) -> Instant {
+            *self.0.lock().unwrap()
+        }
+    }
+
+    fn unlocked_state(dir: &std::path::Path) -> (AppState, Arc<ManualClock>) {
+        let clock = Arc::new(ManualClock(Mutex::new(Instant::now())));
+        let state = AppState::new(VaultPaths::new(dir), clock.clone());
+        let pass = SecretString::from("correct horse battery staple".to_owned());
+        let vault = Vault::create(dir, &pass, Some(10)).unwrap();
+        state.set_unlocked(vault);
+        (state, clock)
+    }
+
+    #[test]
+    fn idle_timer_counts_from_the_last_activity() {
+        let start = Instant::now();
+        let mut timer = IdleTimer::new(start);
+        assert!(!timer.is_idle(start + Duration::from_secs(299), 5));
+        assert!(timer.is_idle(start + Duration::from_secs(300), 5));
+        timer.touch(start + Duration::from_secs(200));
+        assert!(!timer.is_idle(start + Duration::from_secs(300), 5));
+        assert!(timer.is_idle(start + Duration::from_secs(500), 5));
+        // 0 minutes means never.
+        assert!(!timer.is_idle(start + Duration::from_secs(1_000_000), 0));
+    }
+
+    #[test]
+    fn auto_locks_after_the_idle_minutes_of_the_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let (state, clock) = unlocked_state(dir.path());
+
+        clock.advance(Duration::from_secs(4 * 60));
+        assert!(!state.lock_if_idle());
+        state.with_vault(|_| Ok(())).unwrap(); // a user action
+        clock.advance(Duration::from_secs(4 * 60));
+        assert!(!state.lock_if_idle(), "activity restarts the timer");
+
+        // The per-second refresh is not activity.
+        state.with_vault_passive(|_| Ok(())).unwrap();
+        clock.advance(Duration::from_secs(60));
+        assert!(state.lock_if_idle());
+        assert!(!state.is_unlocked());
+        let error = state.with_vault(|_| Ok(())).unwrap_err();
+        assert_eq!(error.kind, "locked");
+    }
+
+    #[test]
+    fn auto_lock_follows_the_vault_setting() {
+        let dir = tempfile::tempdir().unwrap();
+        let (state, clock) = unlocked_state(dir.path());
+        state
+            .with_vault(|vault| {
+                vault.update(|doc| {
+                    doc.settings.auto_lock_minutes = 0;
+                    Ok(())
+                })?;
+                Ok(())
+            })
+            .unwrap();
+        clock.advance(Duration::from_secs(24 * 3600));
+        assert!(!state.lock_if_idle(), "0 minutes: never auto-lock");
+    }
+
+    #[test]
+    fn locking_drops_the_vault() {
+        let dir = tempfile::tempdir().unwrap();
+        let (state, _clock) = unlocked_state(dir.path());
+        assert!(state.is_unlocked());
+        assert!(state.lock());
+        assert!(!state.is_unlocked());
+        assert!(
+            state.slot().is_none(),
+            "no decrypted vault is left in memory"
+        );
+        assert!(!state.lock(), "locking twice is harmless");
+        assert_eq!(
+            state.with_vault_passive(|_| Ok(())).unwrap_err().kind,
+            "locked"
+        );
+    }
+}

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use tempfile::TempDir;
@@ -89,11 +89,15 @@ fn accepts_connections(port: u16) -> bool {
     TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok()
 }
 
+/// The passphrase of vaults the tests create with the CLI.
+pub const PASSPHRASE: &str = "correct horse battery staple";
+
 /// Options for a [`GuiSession`]: extra app arguments and environment.
 #[derive(Debug, Default)]
 pub struct GuiSessionBuilder {
     args: Vec<String>,
     env: Vec<(String, String)>,
+    vault: bool,
 }
 
 impl GuiSessionBuilder {
@@ -109,6 +113,14 @@ impl GuiSessionBuilder {
         self
     }
 
+    /// Creates the vault with `sparekey-cli init --work-factor 10` (fast,
+    /// test-only strength) and [`PASSPHRASE`] before the app starts, so the
+    /// app opens on its unlock screen.
+    pub fn with_vault(mut self) -> Self {
+        self.vault = true;
+        self
+    }
+
     /// Starts `tauri-driver` and the app; fails the test with a clear message
     /// if anything is missing or does not come up in time.
     pub async fn start(self) -> GuiSession {
@@ -121,6 +133,17 @@ impl GuiSessionBuilder {
             .unwrap_or_else(|error| panic!("cannot create a temporary folder: {error}"));
         let vault_dir = home.path().join("vault");
         let log_path = home.path().join("tauri-driver.log");
+        let passphrase_file = home.path().join("passphrase");
+        std::fs::write(&passphrase_file, format!("{PASSPHRASE}\n"))
+            .unwrap_or_else(|error| panic!("cannot write the passphrase file: {error}"));
+        if self.vault {
+            run_cli(
+                &vault_dir,
+                &passphrase_file,
+                &["init", "--work-factor", "10"],
+                None,
+            );
+        }
 
         let (port, native_port) = free_ports();
         let driver = spawn_driver(
@@ -137,6 +160,7 @@ impl GuiSessionBuilder {
             port,
             vault_dir,
             log_path,
+            passphrase_file,
             home,
         };
         session.wait_for_driver(native_port);
@@ -165,6 +189,44 @@ impl GuiSessionBuilder {
         }
         session
     }
+}
+
+/// Runs `sparekey-cli --vault DIR --passphrase-file FILE ARGS…`.
+fn run_cli(vault_dir: &Path, passphrase_file: &Path, args: &[&str], input: Option<&str>) -> String {
+    use std::io::Write;
+
+    let mut command = Command::new(sparekey_tests::bin("sparekey-cli"));
+    command
+        .arg("--vault")
+        .arg(vault_dir)
+        .arg("--passphrase-file")
+        .arg(passphrase_file)
+        .args(args)
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot run sparekey-cli: {error}"));
+    if let (Some(text), Some(mut stdin)) = (input, child.stdin.take()) {
+        stdin
+            .write_all(text.as_bytes())
+            .unwrap_or_else(|error| panic!("cannot write to sparekey-cli: {error}"));
+    }
+    let output = child
+        .wait_with_output()
+        .unwrap_or_else(|error| panic!("sparekey-cli did not finish: {error}"));
+    assert!(
+        output.status.success(),
+        "sparekey-cli {args:?} failed ({}):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 fn spawn_driver(
@@ -215,6 +277,7 @@ pub struct GuiSession {
     port: u16,
     vault_dir: PathBuf,
     log_path: PathBuf,
+    passphrase_file: PathBuf,
     // Last: removed after the app and the driver are gone.
     home: TempDir,
 }
@@ -262,6 +325,110 @@ impl GuiSession {
             .text()
             .await
             .unwrap_or_else(|error| panic!("cannot read the text of `{css}`: {error}"))
+    }
+
+    /// Waits for the element matching `css`.
+    pub async fn find(&self, css: &str) -> Element {
+        self.client()
+            .wait()
+            .at_most(WAIT_TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|error| {
+                panic!("no element matches `{css}`: {error}\n{}", self.driver_log())
+            })
+    }
+
+    /// Clicks the element matching `css` (waiting for it first).
+    pub async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|error| panic!("cannot click `{css}`: {error}"));
+    }
+
+    /// Types `text` into the element matching `css`.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        self.find(css)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|error| panic!("cannot type into `{css}`: {error}"));
+    }
+
+    /// Waits until the text of the element matching `css` satisfies
+    /// `accept`, and returns it; fails with the last text seen.
+    pub async fn wait_text(&self, css: &str, accept: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT_TIMEOUT;
+        let mut last = String::from("(no such element)");
+        loop {
+            if let Ok(element) = self.client().find(Locator::Css(css)).await {
+                if let Ok(text) = element.text().await {
+                    if accept(&text) {
+                        return text;
+                    }
+                    last = text;
+                }
+            }
+            if Instant::now() > deadline {
+                let page = self.page_text().await;
+                panic!("`{css}` never showed the expected text; last seen: {last:?}\npage: {page}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The text content of the element matching `css` (through the DOM, not
+    /// WebDriver's rendered-text rules), once it exists.
+    pub async fn dom_text(&self, css: &str) -> String {
+        self.find(css).await;
+        let text = self
+            .client()
+            .execute(
+                "return document.querySelector(arguments[0]).textContent;",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap_or_else(|error| panic!("cannot read `{css}`: {error}"));
+        text.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The whole page's text, for failure messages.
+    pub async fn page_text(&self) -> String {
+        self.client()
+            .execute("return document.body.innerText;", vec![])
+            .await
+            .map(|value| value.as_str().unwrap_or_default().to_owned())
+            .unwrap_or_else(|error| format!("(cannot read the page: {error})"))
+    }
+
+    /// Waits until no element matches `css`.
+    pub async fn wait_gone(&self, css: &str) {
+        let deadline = Instant::now() + WAIT_TIMEOUT;
+        while self.client().find(Locator::Css(css)).await.is_ok() {
+            assert!(Instant::now() < deadline, "`{css}` is still there");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Unlocks the vault through the unlock screen with [`PASSPHRASE`] and
+    /// waits for the account list.
+    pub async fn unlock(&self) {
+        self.type_into("#passphrase", PASSPHRASE).await;
+        self.click("#unlock").await;
+        self.find("#search").await;
+    }
+
+    /// Runs `sparekey-cli` on this session's vault with [`PASSPHRASE`];
+    /// panics with its output if it fails. Returns standard output.
+    pub fn cli(&self, args: &[&str]) -> String {
+        run_cli(&self.vault_dir, &self.passphrase_file, args, None)
+    }
+
+    /// Like [`GuiSession::cli`], with `input` on standard input.
+    pub fn cli_with_input(&self, args: &[&str], input: &str) -> String {
+        run_cli(&self.vault_dir, &self.passphrase_file, args, Some(input))
     }
 
     /// What `tauri-driver`, `WebKitWebDriver` and the app printed so far.

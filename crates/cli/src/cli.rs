@@ -88,6 +88,9 @@ pub enum Command {
     /// The emergency kit: a second key on paper that opens the vault.
     #[command(subcommand)]
     Kit(KitCommand),
+    /// Earlier versions of the vault (every save keeps one): list, restore.
+    #[command(subcommand)]
+    Backups(BackupsCommand),
     /// Change the vault's passphrase (rewrites only identity.age; with
     /// --kit-file, sets a new passphrase when the old one is lost).
     Passwd {
@@ -254,5 +257,18 @@ pub enum KitCommand {
     Verify {
         /// The kit file
         file: PathBuf,
+    },
+}
+
+/// `backups ...`
+#[derive(Debug, Subcommand)]
+pub enum BackupsCommand {
+    /// List backups newest first, with what each holds or why it does not open.
+    List,
+    /// Put a backup back as the vault: FILE, or the newest that opens. The
+    /// version it replaces is kept.
+    Restore {
+        /// A file in backups/ [default: the newest that opens]
+        file: Option<std::path::PathBuf>,
     },
 }

@@ -67,6 +67,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Rm { query, yes } => rm(&paths, pass_file, &query, yes, &out),
         Command::Recovery(cmd) => recovery_cmd(&paths, pass_file, cmd, &out),
         Command::Kit(cmd) => crate::kit::run(&paths, pass_file, cmd, &out),
+        Command::Backups(cmd) => crate::backups::run(&paths, pass_file, cmd, &out),
         Command::Passwd {
             new_passphrase_file,
             work_factor,
@@ -116,7 +117,12 @@ pub(crate) fn open(paths: &VaultPaths, pass_file: Option<&Path>) -> Result<Vault
         return Ok(vault);
     }
     let pass = input::passphrase(pass_file)?;
-    Ok(Vault::unlock(paths.dir(), &pass)?)
+    Vault::unlock(paths.dir(), &pass).map_err(|e| match e {
+        Error::Corrupt { ref file, .. } if *file == paths.vault() => {
+            anyhow::anyhow!("{e} (`sparekey-cli backups list` shows them, `backups restore` puts the newest good one back)")
+        }
+        other => other.into(),
+    })
 }
 
 /// age's own default targets about one second; 18 is where it lands on

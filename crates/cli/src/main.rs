@@ -4,6 +4,7 @@
 //! one line on standard error, never a backtrace and never a secret.
 #![forbid(unsafe_code)]
 
+mod backups;
 mod cli;
 mod commands;
 mod guides;

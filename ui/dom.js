@@ -1,0 +1,120 @@
+// Small DOM helpers. Text only ever goes in through textContent and
+// attributes; nothing here parses markup.
+
+/**
+ * Creates an element: `h("button", {class: "primary", onclick}, "Save")`.
+ * Keys starting with "on" become listeners, `class`/`text`/`dataset` are
+ * special, everything else is set as an attribute (skipped when null/false).
+ *
+ * @param {string} tag
+ * @param {Record<string, any>} [props]
+ * @param {...(Node | string | null | undefined | false)} children
+ * @returns {HTMLElement}
+ */
+export function h(tag, props = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === null || value === undefined || value === false) {
+      continue;
+    }
+    if (key.startsWith("on") && typeof value === "function") {
+      element.addEventListener(key.slice(2), value);
+    } else if (key === "class") {
+      element.className = value;
+    } else if (key === "text") {
+      element.textContent = String(value);
+    } else if (key === "dataset") {
+      Object.assign(element.dataset, value);
+    } else if (key === "value") {
+      element.value = value;
+    } else if (value === true) {
+      element.setAttribute(key, "");
+    } else {
+      element.setAttribute(key, String(value));
+    }
+  }
+  append(element, children);
+  return element;
+}
+
+/**
+ * @param {HTMLElement} parent
+ * @param {Array<Node | string | null | undefined | false>} children
+ */
+function append(parent, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) {
+      continue;
+    }
+    parent.append(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+}
+
+/** @param {string} id @returns {HTMLElement | null} */
+export const byId = (id) => document.getElementById(id);
+
+/**
+ * A labelled form field with a slot for its error message.
+ *
+ * @param {string} label
+ * @param {HTMLElement} input must have an id
+ * @param {string} [hint]
+ * @returns {HTMLElement}
+ */
+export function field(label, input, hint) {
+  const errorId = `${input.id}-error`;
+  const hintId = hint ? `${input.id}-hint` : null;
+  input.setAttribute("aria-describedby", [hintId, errorId].filter(Boolean).join(" "));
+  return h(
+    "div",
+    { class: "field" },
+    h("label", { for: input.id, text: label }),
+    input,
+    hint ? h("p", { class: "hint", id: hintId, text: hint }) : null,
+    h("p", { class: "field-error", id: errorId, role: "alert" }),
+  );
+}
+
+/**
+ * Shows `message` under the input with id `inputId` (empty clears it).
+ *
+ * @param {string} inputId
+ * @param {string} message
+ */
+export function setFieldError(inputId, message) {
+  const slot = byId(`${inputId}-error`);
+  const input = byId(inputId);
+  if (slot) {
+    slot.textContent = message;
+  }
+  if (input) {
+    if (message) {
+      input.setAttribute("aria-invalid", "true");
+    } else {
+      input.removeAttribute("aria-invalid");
+    }
+  }
+}
+
+/** Clears every field error inside `root`. @param {HTMLElement} root */
+export function clearErrors(root) {
+  for (const slot of root.querySelectorAll(".field-error")) {
+    slot.textContent = "";
+  }
+  for (const input of root.querySelectorAll("[aria-invalid]")) {
+    input.removeAttribute("aria-invalid");
+  }
+}
+
+/**
+ * "123456" → "123 456" for reading; Steam codes stay as they are.
+ *
+ * @param {string} code
+ */
+export function groupCode(code) {
+  if (!/^\d+$/.test(code) || code.length < 6) {
+    return code;
+  }
+  const half = Math.ceil(code.length / 2);
+  return `${code.slice(0, half)} ${code.slice(half)}`;
+}

@@ -1,0 +1,363 @@
+// One account: its live code, editing, deleting (confirmed), moving it to a
+// phone (QR code, only on request), revealing the secret (only on request),
+// and its recovery codes.
+
+import * as api from "../api.js";
+import { h, field, setFieldError, clearErrors } from "../dom.js";
+import { toast } from "../toast.js";
+import { updateCode } from "./accounts.js";
+
+/**
+ * @param {any} app
+ * @param {string} id
+ */
+export function showAccount(app, id) {
+  const account = app.accounts.find((/** @type {any} */ a) => a.id === id);
+  if (!account) {
+    toast("That account is no longer in the vault.", "error");
+    app.showList();
+    return;
+  }
+  const view = app.screen("account");
+  app.onBack = () => app.showList();
+  const title = account.issuer ? `${account.issuer}` : account.name;
+
+  // Live code.
+  const code = h("span", { class: "code big", id: "account-code" });
+  const next = h("span", { class: "next-code", hidden: true });
+  const bar = h("span", { class: "bar" });
+  const seconds = h("span", { class: "seconds" });
+  const parts = { row: view, code, next, bar, seconds, last: "", lastNext: "", lastLeft: -1 };
+  const copy = h("button", {
+    type: "button",
+    id: "copy-code",
+    class: "primary",
+    text: account.otp_type === "hotp" ? "Take and copy next code" : "Copy code",
+    onclick: async () => {
+      try {
+        const result = await api.copyCode(id);
+        const clears = result.clear_after_seconds > 0 ? ` Clipboard clears in ${result.clear_after_seconds} s.` : "";
+        toast(`${result.counter != null ? `Copied code #${result.counter}.` : "Code copied."}${clears}`);
+        if (result.counter != null) {
+          await app.reload();
+          showAccount(app, id);
+        }
+      } catch (error) {
+        toast(error instanceof Error ? error.message : String(error), "error");
+      }
+    },
+  });
+  let codePanel;
+  if (account.otp_type === "totp" || account.otp_type === "steam") {
+    app.visibleIds = () => [id];
+    app.onTick = (/** @type {any} */ result, /** @type {boolean} */ changed) => {
+      if (changed && !app.accounts.some((/** @type {any} */ a) => a.id === id)) {
+        toast("This account was deleted elsewhere.", "error");
+        app.showList();
+        return;
+      }
+      const mine = result.codes.find((/** @type {any} */ c) => c.id === id);
+      if (mine) updateCode(parts, mine);
+    };
+    codePanel = h("div", { class: "code-panel" }, h("div", { class: "code-line" }, code, h("span", { class: "countdown", "aria-hidden": "true" }, bar, seconds)), next, copy);
+  } else if (account.otp_type === "hotp") {
+    codePanel = h("div", { class: "code-panel" }, h("p", { class: "hint", text: `Counter-based: each code is used once. Next counter: ${account.counter}.` }), copy);
+  } else {
+    codePanel = h("div", { class: "code-panel" }, h("p", { class: "hint", text: "No 2FA secret saved for this account, only recovery codes." }));
+  }
+
+  // Edit.
+  const issuer = h("input", { id: "edit-issuer", type: "text", value: account.issuer, autocomplete: "off" });
+  const name = h("input", { id: "edit-name", type: "text", value: account.name, autocomplete: "off" });
+  const note = h("textarea", { id: "edit-note", rows: "2" });
+  /** @type {HTMLTextAreaElement} */ (note).value = account.note;
+  const editForm = h(
+    "form",
+    { class: "card", id: "edit-form", novalidate: true },
+    h("h3", { text: "Details" }),
+    h("div", { class: "grid2" }, field("Issuer", issuer), field("Account name", name)),
+    field("Note", note),
+    h("p", { class: "hint", text: describe(account) }),
+    h("div", { class: "actions" }, h("button", { type: "submit", id: "save-account", class: "secondary", text: "Save changes" })),
+  );
+  editForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(editForm);
+    const value = (/** @type {HTMLElement} */ input) => /** @type {HTMLInputElement} */ (input).value;
+    try {
+      await api.updateAccount(id, { issuer: value(issuer), name: value(name), note: value(note) });
+      toast("Saved.");
+      await app.reload();
+      showAccount(app, id);
+    } catch (error) {
+      const fields = { issuer: "edit-issuer", name: "edit-name", note: "edit-note" };
+      const target = (error instanceof api.AppError && error.field && fields[error.field]) || "edit-name";
+      setFieldError(target, error instanceof Error ? error.message : String(error));
+    }
+  });
+
+  // Move to a phone / reveal.
+  const qrSlot = h("div", { class: "qr-slot", id: "qr-slot" });
+  const secretSlot = h("div", { class: "secret-slot" });
+  const hasOtp = account.otp_type !== "none";
+  const showQr = h("button", {
+    type: "button",
+    id: "show-qr",
+    class: "secondary",
+    text: "Show QR code",
+    disabled: !hasOtp,
+    onclick: async () => {
+      if (qrSlot.childElementCount) {
+        qrSlot.replaceChildren();
+        showQr.textContent = "Show QR code";
+        return;
+      }
+      try {
+        const svg = await api.accountQr(id);
+        const img = h("img", {
+          id: "qr-image",
+          alt: `QR code for ${title}: scan it with your phone's authenticator app`,
+          src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`,
+        });
+        qrSlot.replaceChildren(img, h("p", { class: "hint", text: "Anyone who sees this code can make your 2FA codes. Hide it when done." }));
+        showQr.textContent = "Hide QR code";
+      } catch (error) {
+        toast(error instanceof Error ? error.message : String(error), "error");
+      }
+    },
+  });
+  const reveal = h("button", {
+    type: "button",
+    id: "reveal-secret",
+    class: "secondary",
+    text: "Reveal secret",
+    disabled: !hasOtp,
+    onclick: async () => {
+      if (secretSlot.childElementCount) {
+        secretSlot.replaceChildren();
+        reveal.textContent = "Reveal secret";
+        return;
+      }
+      try {
+        const secret = await api.revealSecret(id);
+        secretSlot.replaceChildren(h("code", { id: "secret-value", class: "secret", text: secret.replace(/(.{4})/g, "$1 ").trim() }));
+        reveal.textContent = "Hide secret";
+      } catch (error) {
+        toast(error instanceof Error ? error.message : String(error), "error");
+      }
+    },
+  });
+  const moveCard = h(
+    "section",
+    { class: "card", "aria-labelledby": "move-title" },
+    h("h3", { id: "move-title", text: "Move to a phone" }),
+    h("p", { class: "hint", text: "Shown only when you ask, and hidden again when you leave this page." }),
+    h("div", { class: "actions" }, showQr, reveal),
+    qrSlot,
+    secretSlot,
+  );
+
+  // Delete, confirmed in a dialog.
+  const dialog = /** @type {HTMLDialogElement} */ (
+    h(
+      "dialog",
+      { id: "confirm-delete", "aria-labelledby": "confirm-delete-title" },
+      h("h3", { id: "confirm-delete-title", text: `Delete ${account.label}?` }),
+      h("p", {
+        text: `This removes the 2FA secret${account.recovery.total ? ` and ${account.recovery.total} recovery codes` : ""} from the vault. Make sure you can still sign in (another authenticator, or 2FA turned off at the service). Earlier versions stay in the vault's backups folder.`,
+      }),
+      h(
+        "form",
+        { method: "dialog", class: "actions end" },
+        h("button", { type: "submit", value: "cancel", class: "secondary", id: "cancel-delete", autofocus: true, text: "Keep it" }),
+        h("button", { type: "submit", value: "delete", class: "danger", id: "confirm-delete-button", text: "Delete account" }),
+      ),
+    )
+  );
+  dialog.addEventListener("close", async () => {
+    if (dialog.returnValue !== "delete") {
+      return;
+    }
+    try {
+      await api.deleteAccount(id);
+      toast(`Deleted ${account.label}.`);
+      await app.reload();
+      app.showList();
+    } catch (error) {
+      toast(error instanceof Error ? error.message : String(error), "error");
+    }
+  });
+  const dangerCard = h(
+    "section",
+    { class: "card danger-zone" },
+    h("h3", { text: "Delete" }),
+    h("div", { class: "actions" }, h("button", { type: "button", id: "delete-account", class: "danger-outline", text: "Delete account…", onclick: () => dialog.showModal() })),
+  );
+
+  const recoveryCard = h("section", { class: "card", id: "recovery", "aria-labelledby": "recovery-title" });
+  view.append(
+    h(
+      "div",
+      { class: "page-head" },
+      h("button", { type: "button", class: "ghost back", id: "back", onclick: () => app.showList(), text: "← Accounts" }),
+      h("div", { class: "title-block" }, h("h2", { id: "account-title", text: title }), account.issuer ? h("p", { class: "subtitle", text: account.name }) : null),
+    ),
+    h("div", { class: "columns" }, h("div", { class: "col" }, h("section", { class: "card" }, codePanel), recoveryCard), h("div", { class: "col" }, editForm, moveCard, dangerCard)),
+    dialog,
+  );
+  renderRecovery(app, id, recoveryCard, null);
+  view.focus();
+}
+
+/** @param {any} account */
+function describe(account) {
+  switch (account.otp_type) {
+    case "totp":
+      return `TOTP, ${account.digits} digits, every ${account.period} s, ${account.algorithm}.`;
+    case "hotp":
+      return `HOTP, ${account.digits} digits, ${account.algorithm}.`;
+    case "steam":
+      return "Steam Guard, 5 characters every 30 s.";
+    default:
+      return "";
+  }
+}
+
+/**
+ * The recovery-codes card.
+ *
+ * @param {any} app
+ * @param {string} id
+ * @param {HTMLElement} card
+ * @param {any} data a RecoveryView, or null to fetch it
+ * @param {{reveal?: boolean, undo?: number}} [options]
+ */
+async function renderRecovery(app, id, card, data, options = {}) {
+  const reveal = Boolean(options.reveal);
+  let recovery = data;
+  if (!recovery) {
+    try {
+      recovery = await api.recoveryList(id, reveal);
+    } catch (error) {
+      card.replaceChildren(h("p", { class: "field-error", text: error instanceof Error ? error.message : String(error) }));
+      return;
+    }
+  }
+  const rerender = (next, more = {}) => renderRecovery(app, id, card, next, more);
+  const heading = h("h3", { id: "recovery-title", text: "Recovery codes" });
+  const textarea = h("textarea", { id: "recovery-text", rows: "5", spellcheck: "false", autocomplete: "off", placeholder: "Paste the codes the service gave you, as they are." });
+  const saveForm = (replace) => {
+    const form = h(
+      "form",
+      { class: "recovery-form", novalidate: true },
+      field(replace ? "New codes (replace all)" : "Codes", textarea, "One code per line, or separated by spaces or commas. PyPI, GitHub, GitLab and npm sets are recognised."),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "submit", id: "recovery-save", class: "primary", text: replace ? "Replace all codes" : "Save codes" }),
+        replace ? h("button", { type: "button", class: "ghost", text: "Cancel", onclick: () => rerender(null) }) : null,
+        h("label", { class: "file-button secondary" }, "Load from file…", loadInput()),
+      ),
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      try {
+        const saved = await api.recoverySave(id, /** @type {HTMLTextAreaElement} */ (textarea).value, replace);
+        toast(`Saved ${saved.total} recovery codes.${saved.note ? ` Note: ${saved.note}` : ""}`);
+        await app.reload();
+        rerender(saved);
+      } catch (error) {
+        setFieldError("recovery-text", error instanceof Error ? error.message : String(error));
+      }
+    });
+    return form;
+  };
+  const loadInput = () => {
+    const input = /** @type {HTMLInputElement} */ (h("input", { type: "file", id: "recovery-file", class: "sr-only", accept: ".txt,text/plain" }));
+    input.addEventListener("change", async () => {
+      const file = input.files && input.files[0];
+      if (file) {
+        /** @type {HTMLTextAreaElement} */ (textarea).value = await file.text();
+        input.value = "";
+      }
+    });
+    return input;
+  };
+
+  if (recovery.total === 0) {
+    card.replaceChildren(heading, h("p", { class: "hint", text: "Recovery codes get you in when your phone is lost. Save the set the service gave you when you turned on 2FA." }), saveForm(false));
+    return;
+  }
+  if (options.replacing) {
+    card.replaceChildren(heading, h("p", { class: "hint", text: "After generating a new set at the service, the old codes stop working. Paste the new set here." }), saveForm(true));
+    return;
+  }
+  const count = h("p", { class: "recovery-count", id: "recovery-count" }, h("strong", { text: String(recovery.unused) }), ` of ${recovery.total} unused`);
+  const low = recovery.running_low
+    ? h(
+        "div",
+        { class: "warning", id: "recovery-low", role: "note" },
+        h("strong", { text: recovery.unused === 0 ? "No unused codes left. " : `Only ${recovery.unused} left. ` }),
+        "Generate a new set at the service and replace these.",
+      )
+    : null;
+  const list = h(
+    "ol",
+    { class: reveal ? "codes revealed" : "codes", id: "recovery-list" },
+    ...recovery.codes.map((/** @type {any} */ c) =>
+      h(
+        "li",
+        { class: c.used ? "used" : "unused", dataset: { number: String(c.number) } },
+        h("span", { class: "n", text: `${c.number}.` }),
+        h("code", { text: c.code }),
+        h("span", { class: "state", text: c.used ? (c.used_at ? `used ${new Date(c.used_at * 1000).toLocaleDateString()}` : "used") : "unused" }),
+      ),
+    ),
+  );
+  const useNext = h("button", {
+    type: "button",
+    id: "recovery-use-next",
+    class: "primary",
+    disabled: recovery.unused === 0,
+    text: "Use next code",
+    onclick: async () => {
+      try {
+        const used = await api.recoveryUseNext(id);
+        const clears = used.clear_after_seconds > 0 ? ` Clipboard clears in ${used.clear_after_seconds} s.` : "";
+        toast(`Copied code #${used.number} and marked it used.${clears}`);
+        await app.reload();
+        rerender(used.recovery, { undo: used.number });
+      } catch (error) {
+        toast(error instanceof Error ? error.message : String(error), "error");
+      }
+    },
+  });
+  const undo = options.undo
+    ? h("button", {
+        type: "button",
+        id: "recovery-undo",
+        class: "ghost",
+        text: `Undo: mark #${options.undo} unused`,
+        onclick: async () => {
+          try {
+            const back = await api.recoveryUnuse(id, options.undo);
+            toast(`Code #${options.undo} is unused again.`);
+            await app.reload();
+            rerender(back);
+          } catch (error) {
+            toast(error instanceof Error ? error.message : String(error), "error");
+          }
+        },
+      })
+    : null;
+  const revealButton = h("button", {
+    type: "button",
+    id: "recovery-reveal",
+    class: "ghost",
+    text: reveal ? "Hide codes" : "Reveal codes",
+    onclick: () => rerender(null, { reveal: !reveal }),
+  });
+  const replace = h("button", { type: "button", id: "recovery-replace", class: "ghost", text: "Replace all…", onclick: () => rerender(recovery, { replacing: true }) });
+  card.replaceChildren(...[heading, count, low, h("div", { class: "actions" }, useNext, undo), list, h("div", { class: "actions subtle" }, revealButton, replace)].filter(Boolean));
+}

@@ -1,0 +1,371 @@
+// The main screen: every account with its live code, a countdown, the next
+// code in the last seconds, search as you type and sorting. Rows are built
+// once per list change; the per-second tick only touches texts that changed.
+// Only PAGE rows are rendered at a time ("Show more"), so 10,000 accounts
+// stay fast, and the tick asks only for the codes of rendered rows.
+
+import * as api from "../api.js";
+import { h, groupCode } from "../dom.js";
+import { toast } from "../toast.js";
+
+const PAGE = 100;
+/** Seconds before the end of a period when the next code is shown too. */
+const NEXT_CODE_SECONDS = 7;
+
+/**
+ * @typedef {{row: HTMLElement, code: HTMLElement, next: HTMLElement,
+ *   bar: HTMLElement, seconds: HTMLElement, last: string, lastNext: string,
+ *   lastLeft: number}} RowParts
+ */
+
+export class AccountsView {
+  /** @param {any} app */
+  constructor(app) {
+    this.app = app;
+    this.query = "";
+    this.sort = "issuer";
+    this.limit = PAGE;
+    /** @type {Map<string, RowParts>} */
+    this.rows = new Map();
+    /** @type {HTMLElement | null} */
+    this.listElement = null;
+    /** @type {HTMLElement | null} */
+    this.footer = null;
+    this.open = false;
+    /** @type {((event: KeyboardEvent) => void) | null} */
+    this.searchKeys = null;
+  }
+
+  /** Drops everything shown (on lock). */
+  forget() {
+    this.rows.clear();
+    this.query = "";
+    this.open = false;
+    this.listElement = null;
+  }
+
+  show() {
+    const app = this.app;
+    const view = app.screen("accounts");
+    this.open = true;
+    const search = /** @type {HTMLInputElement} */ (
+      h("input", {
+        id: "search",
+        type: "search",
+        placeholder: "Search accounts",
+        autocomplete: "off",
+        spellcheck: "false",
+        "aria-keyshortcuts": "/ Control+F",
+        value: this.query,
+      })
+    );
+    search.addEventListener("input", () => {
+      this.query = search.value;
+      this.limit = PAGE;
+      this.render();
+    });
+    search.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" || (event.key === "Enter" && this.firstRow())) {
+        event.preventDefault();
+        const first = this.firstRow();
+        if (first && event.key === "Enter") {
+          this.copy(first.dataset.id || "");
+        } else {
+          first?.focus();
+        }
+      } else if (event.key === "Escape" && search.value) {
+        event.stopPropagation();
+        search.value = "";
+        this.query = "";
+        this.render();
+      }
+    });
+    const sort = /** @type {HTMLSelectElement} */ (
+      h(
+        "select",
+        { id: "sort", "aria-label": "Sort accounts" },
+        h("option", { value: "issuer", text: "By issuer" }),
+        h("option", { value: "added", text: "Newest first" }),
+      )
+    );
+    sort.value = this.sort;
+    sort.addEventListener("change", () => {
+      this.sort = sort.value;
+      this.render();
+    });
+    const bar = h(
+      "div",
+      { class: "list-bar" },
+      h(
+        "div",
+        { class: "search" },
+        h("label", { for: "search", class: "sr-only", text: "Search accounts" }),
+        search,
+        h("kbd", { class: "search-key", "aria-hidden": "true", text: "/" }),
+      ),
+      sort,
+      h("button", { id: "add-button", type: "button", class: "primary", onclick: () => app.showAdd(), text: "Add account" }),
+    );
+    this.listElement = h("ul", { id: "accounts", class: "accounts", "aria-label": "Accounts" });
+    this.listElement.addEventListener("keydown", (event) => this.onKey(event));
+    this.footer = h("div", { class: "list-footer" });
+    view.append(bar, this.listElement, this.footer);
+    app.visibleIds = () => [...this.rows.keys()];
+    app.onTick = (result) => this.onTick(result);
+    app.onBack = null;
+    this.render();
+    search.focus();
+
+    if (this.searchKeys) {
+      document.removeEventListener("keydown", this.searchKeys);
+    }
+    const searchKeys = (/** @type {KeyboardEvent} */ event) => {
+      if (!this.open || view.dataset.screen !== "accounts") {
+        return;
+      }
+      const inField = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement;
+      if ((event.key === "/" && !inField) || ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "f")) {
+        event.preventDefault();
+        search.focus();
+        search.select();
+      }
+    };
+    this.searchKeys = searchKeys;
+    document.addEventListener("keydown", searchKeys);
+  }
+
+  /** The accounts changed (added here, or on disk): rebuild if shown. */
+  dataChanged() {
+    if (this.open && this.app.onTick && document.getElementById("accounts")) {
+      this.render();
+    }
+  }
+
+  /** @returns {HTMLElement | null} */
+  firstRow() {
+    return this.listElement?.querySelector("li.account") ?? null;
+  }
+
+  /** @returns {any[]} the accounts matching the search, sorted */
+  matching() {
+    const words = this.query.toLowerCase().split(/\s+/).filter(Boolean);
+    const found = this.app.accounts.filter((/** @type {any} */ a) => {
+      const text = `${a.issuer} ${a.name} ${a.tags.join(" ")}`.toLowerCase();
+      return words.every((word) => text.includes(word));
+    });
+    if (this.sort === "added") {
+      found.sort((a, b) => b.created_at - a.created_at);
+    } else {
+      const collator = new Intl.Collator(undefined, { sensitivity: "base" });
+      found.sort((a, b) => collator.compare(a.issuer, b.issuer) || collator.compare(a.name, b.name));
+    }
+    return found;
+  }
+
+  render() {
+    const list = this.listElement;
+    const footer = this.footer;
+    if (!list || !footer) {
+      return;
+    }
+    const focusedId = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.id : undefined;
+    this.rows.clear();
+    const all = this.app.accounts;
+    const found = this.matching();
+    const shown = found.slice(0, this.limit);
+    const items = [];
+    let group = null;
+    // Group headings only help when some issuer has several accounts.
+    const issuers = new Set(shown.map((a) => a.issuer.toLowerCase()));
+    const grouped = this.sort === "issuer" && issuers.size < shown.length;
+    for (const account of shown) {
+      if (grouped && account.issuer !== group) {
+        group = account.issuer;
+        items.push(h("li", { class: "group", role: "presentation", text: group || "No issuer" }));
+      }
+      items.push(this.row(account));
+    }
+    list.replaceChildren(...items);
+    footer.replaceChildren();
+    if (all.length === 0) {
+      footer.append(
+        h(
+          "div",
+          { class: "empty card", id: "empty-state" },
+          h("h2", { text: "No accounts yet" }),
+          h("p", { text: "Start with one account you use often. On its website, open the security settings, choose to set up an authenticator app, and copy the setup link or save the QR code as an image." }),
+          h("p", { text: "Then add it here: paste the link, choose the image, or type the secret." }),
+          h("button", { type: "button", class: "primary", onclick: () => this.app.showAdd(), text: "Add your first account" }),
+        ),
+      );
+    } else if (found.length === 0) {
+      footer.append(h("p", { class: "empty-search", id: "no-match", text: `No account matches "${this.query}".` }));
+    } else if (found.length > shown.length) {
+      footer.append(
+        h("button", {
+          type: "button",
+          id: "show-more",
+          class: "secondary",
+          text: `Show ${Math.min(PAGE, found.length - shown.length)} more (${found.length - shown.length} not shown)`,
+          onclick: () => {
+            this.limit += PAGE;
+            this.render();
+            this.app.tick();
+          },
+        }),
+      );
+    } else {
+      footer.append(h("p", { class: "hint keys", text: "Enter or click copies a code · ↑ ↓ move · → opens details · / searches · Ctrl+L locks" }));
+    }
+    if (focusedId) {
+      this.rows.get(focusedId)?.row.focus();
+    }
+  }
+
+  /** @param {any} account */
+  row(account) {
+    const code = h("span", { class: "code", text: "" });
+    const next = h("span", { class: "next-code", hidden: true });
+    const bar = h("span", { class: "bar" });
+    const seconds = h("span", { class: "seconds" });
+    const label = account.issuer ? `${account.issuer}, ${account.name}` : account.name;
+    let codeArea;
+    if (account.otp_type === "hotp") {
+      code.textContent = "Take code";
+      code.classList.add("take");
+      codeArea = h("div", { class: "codebox" }, code, h("span", { class: "meta", text: `counter ${account.counter}` }));
+    } else if (account.otp_type === "none") {
+      code.textContent = "—";
+      codeArea = h("div", { class: "codebox" }, code, h("span", { class: "meta", text: "no 2FA secret" }));
+    } else {
+      codeArea = h(
+        "div",
+        { class: "codebox" },
+        h("div", { class: "code-line" }, code, h("span", { class: "countdown", "aria-hidden": "true" }, bar, seconds)),
+        next,
+      );
+    }
+    const badges = h("div", { class: "badges" });
+    if (account.recovery.total > 0) {
+      badges.append(
+        h("span", {
+          class: account.recovery.running_low ? "badge low" : "badge",
+          title: "Unused recovery codes",
+          text: `${account.recovery.unused}/${account.recovery.total} recovery`,
+        }),
+      );
+    }
+    const details = h("button", {
+      type: "button",
+      class: "details ghost",
+      "aria-label": `Details of ${label}`,
+      tabindex: "-1",
+      text: "Details",
+      onclick: (/** @type {Event} */ event) => {
+        event.stopPropagation();
+        this.app.showAccount(account.id);
+      },
+    });
+    const row = h(
+      "li",
+      {
+        class: "account",
+        tabindex: "0",
+        dataset: { id: account.id, type: account.otp_type },
+        "aria-label": `${label}. Press Enter to copy the code.`,
+      },
+      h("div", { class: "who" }, h("span", { class: "issuer", text: account.issuer || account.name }), h("span", { class: "name", text: account.issuer ? account.name : "" })),
+      badges,
+      codeArea,
+      details,
+    );
+    row.addEventListener("click", () => this.copy(account.id));
+    this.rows.set(account.id, { row, code, next, bar, seconds, last: "", lastNext: "", lastLeft: -1 });
+    return row;
+  }
+
+  /** @param {KeyboardEvent} event */
+  onKey(event) {
+    const row = /** @type {HTMLElement} */ (event.target);
+    if (!(row instanceof HTMLElement) || !row.classList.contains("account")) {
+      return;
+    }
+    const id = row.dataset.id || "";
+    const rows = [...(this.listElement?.querySelectorAll("li.account") ?? [])];
+    const index = rows.indexOf(row);
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      this.copy(id);
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const target = rows[index + (event.key === "ArrowDown" ? 1 : -1)];
+      if (target instanceof HTMLElement) {
+        target.focus();
+      } else if (event.key === "ArrowUp") {
+        document.getElementById("search")?.focus();
+      }
+    } else if (event.key === "Home" || event.key === "End") {
+      event.preventDefault();
+      const target = event.key === "Home" ? rows[0] : rows[rows.length - 1];
+      if (target instanceof HTMLElement) target.focus();
+    } else if (event.key === "ArrowRight") {
+      event.preventDefault();
+      this.app.showAccount(id);
+    }
+  }
+
+  /** @param {string} id */
+  async copy(id) {
+    try {
+      const result = await api.copyCode(id);
+      const seconds = result.clear_after_seconds;
+      const clears = seconds > 0 ? ` It will be cleared from the clipboard in ${seconds} s.` : "";
+      if (result.counter !== null && result.counter !== undefined) {
+        toast(`Copied code #${result.counter}.${clears}`);
+        await this.app.reload();
+        this.render();
+      } else {
+        toast(`Code copied.${clears}`);
+      }
+    } catch (error) {
+      toast(error instanceof Error ? error.message : String(error), "error");
+    }
+  }
+
+  /** @param {{codes: any[]}} result */
+  onTick(result) {
+    for (const view of result.codes) {
+      const parts = this.rows.get(view.id);
+      if (!parts) continue;
+      updateCode(parts, view);
+    }
+  }
+}
+
+/**
+ * Updates one row's code, next code and countdown, touching only what changed.
+ *
+ * @param {RowParts} parts
+ * @param {any} view a CodeView from Rust
+ */
+export function updateCode(parts, view) {
+  if (parts.last !== view.code) {
+    parts.last = view.code;
+    parts.code.textContent = groupCode(view.code);
+  }
+  const left = view.seconds_left ?? 0;
+  if (parts.lastLeft !== left) {
+    parts.lastLeft = left;
+    const period = view.period || 30;
+    parts.bar.style.setProperty("--left", String(left / period));
+    parts.bar.dataset.urgent = String(left <= NEXT_CODE_SECONDS);
+    parts.seconds.textContent = `${left}s`;
+    const showNext = left <= NEXT_CODE_SECONDS && Boolean(view.next_code);
+    const nextText = showNext ? `next ${groupCode(view.next_code)}` : "";
+    if (parts.lastNext !== nextText) {
+      parts.lastNext = nextText;
+      parts.next.textContent = nextText;
+      parts.next.hidden = !showNext;
+    }
+  }
+}

@@ -1,0 +1,182 @@
+// Adding accounts: paste an otpauth link, choose an image of a QR code, or
+// type the fields. Core parses and validates; an error is shown next to the
+// field core names.
+
+import * as api from "../api.js";
+import { h, field, setFieldError, clearErrors } from "../dom.js";
+import { toast } from "../toast.js";
+
+/** Core field names → the input that shows the message, per form. */
+const MANUAL_FIELDS = {
+  issuer: "add-issuer",
+  name: "add-name",
+  secret: "add-secret",
+  algorithm: "add-algorithm",
+  digits: "add-digits",
+  period: "add-period",
+  counter: "add-counter",
+  type: "add-kind",
+  account: "add-name",
+};
+
+/**
+ * Shows an error from core next to the right input of a form.
+ *
+ * @param {unknown} error
+ * @param {Record<string, string>} fields core field → input id
+ * @param {string} fallback input id when the field is not in `fields`
+ */
+function showError(error, fields, fallback) {
+  const message = error instanceof Error ? error.message : String(error);
+  const field = error instanceof api.AppError && error.field ? error.field : "";
+  const target = fields[field] || fallback;
+  setFieldError(target, message);
+  const input = document.getElementById(target);
+  input?.closest("details")?.setAttribute("open", "");
+  input?.focus();
+}
+
+/**
+ * @param {any} app
+ * @param {{accounts: any[], notes: string[]}} added
+ */
+async function done(app, added) {
+  const names = added.accounts.map((a) => (a.issuer ? `${a.issuer} (${a.name})` : a.name));
+  const notes = added.notes.length ? ` Note: ${added.notes.join(" ")}` : "";
+  toast(`Added ${names.join(", ")}.${notes}`);
+  await app.reload();
+  app.showList();
+}
+
+/** @param {any} app */
+export function showAdd(app) {
+  const view = app.screen("add");
+  app.onBack = () => app.showList();
+
+  // 1. Paste a link.
+  const uri = h("textarea", { id: "add-uri", rows: "3", spellcheck: "false", autocomplete: "off", placeholder: "otpauth://totp/Service:you@example.com?secret=…" });
+  const uriForm = h(
+    "form",
+    { class: "card", id: "add-uri-form", novalidate: true },
+    h("h3", { text: "Paste a setup link" }),
+    field("otpauth:// link", uri, "Websites show it next to the QR code as \"can't scan?\" or \"setup key\". Password managers can export it too."),
+    h("div", { class: "actions" }, h("button", { id: "add-uri-submit", type: "submit", class: "primary", text: "Add account" })),
+  );
+  // A link is one line: Enter adds it (Shift+Enter still breaks the line).
+  uri.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      /** @type {HTMLFormElement} */ (uriForm).requestSubmit();
+    }
+  });
+  uriForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(uriForm);
+    try {
+      await done(app, await api.addAccount({ uri: /** @type {HTMLTextAreaElement} */ (uri).value }));
+    } catch (error) {
+      showError(error, {}, "add-uri");
+    }
+  });
+
+  // 2. An image of a QR code.
+  const file = /** @type {HTMLInputElement} */ (h("input", { id: "add-qr-file", type: "file", accept: "image/png,image/jpeg" }));
+  const qrBusy = h("p", { class: "progress", hidden: true }, h("span", { class: "spinner", "aria-hidden": "true" }), "Reading the QR code…");
+  file.addEventListener("change", async () => {
+    clearErrors(qrCard);
+    const chosen = file.files && file.files[0];
+    if (!chosen) {
+      return;
+    }
+    qrBusy.hidden = false;
+    try {
+      const bytes = new Uint8Array(await chosen.arrayBuffer());
+      await done(app, await api.addFromQr(bytes));
+    } catch (error) {
+      showError(error, {}, "add-qr-file");
+    } finally {
+      qrBusy.hidden = true;
+      file.value = "";
+    }
+  });
+  const qrCard = h(
+    "div",
+    { class: "card" },
+    h("h3", { text: "Choose an image of the QR code" }),
+    field("Screenshot or photo (PNG or JPEG)", file, "The image is read on this computer and not kept."),
+    qrBusy,
+  );
+
+  // 3. Type it.
+  const issuer = h("input", { id: "add-issuer", type: "text", autocomplete: "off", placeholder: "e.g. PyPI" });
+  const name = h("input", { id: "add-name", type: "text", autocomplete: "off", placeholder: "e.g. alice@example.com" });
+  const secret = h("input", { id: "add-secret", type: "password", autocomplete: "off", spellcheck: "false", placeholder: "JBSW Y3DP EHPK 3PXP" });
+  const kind = /** @type {HTMLSelectElement} */ (
+    h("select", { id: "add-kind" }, h("option", { value: "totp", text: "Time-based (TOTP), most services" }), h("option", { value: "hotp", text: "Counter-based (HOTP)" }), h("option", { value: "steam", text: "Steam Guard" }))
+  );
+  const algorithm = h("select", { id: "add-algorithm" }, h("option", { value: "SHA1", text: "SHA1 (default)" }), h("option", { value: "SHA256", text: "SHA256" }), h("option", { value: "SHA512", text: "SHA512" }));
+  const digits = h("input", { id: "add-digits", type: "number", min: "6", max: "8", value: "6", inputmode: "numeric" });
+  const period = h("input", { id: "add-period", type: "number", min: "1", max: "300", value: "30", inputmode: "numeric" });
+  const counter = h("input", { id: "add-counter", type: "number", min: "0", value: "0", inputmode: "numeric" });
+  const periodField = field("Period (seconds)", period);
+  const counterField = field("Counter", counter);
+  const updateKind = () => {
+    periodField.hidden = kind.value === "hotp";
+    counterField.hidden = kind.value !== "hotp";
+  };
+  kind.addEventListener("change", updateKind);
+  updateKind();
+  const numberOrNull = (/** @type {HTMLElement} */ input) => {
+    const value = /** @type {HTMLInputElement} */ (input).valueAsNumber;
+    return Number.isFinite(value) ? value : null;
+  };
+  const manualForm = h(
+    "form",
+    { class: "card", id: "add-manual-form", novalidate: true },
+    h("h3", { text: "Type the details" }),
+    h("div", { class: "grid2" }, field("Issuer", issuer), field("Account name", name)),
+    field("Secret key", secret, "The base32 key the website shows; spaces and lower case are fine."),
+    h(
+      "details",
+      { class: "advanced" },
+      h("summary", { text: "Advanced: type, algorithm, digits, period" }),
+      h("div", { class: "grid2" }, field("Type", kind), field("Algorithm", algorithm), field("Digits", digits), periodField, counterField),
+    ),
+    h("div", { class: "actions" }, h("button", { id: "add-manual-submit", type: "submit", class: "primary", text: "Add account" })),
+  );
+  manualForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(manualForm);
+    const value = (/** @type {HTMLElement} */ input) => /** @type {HTMLInputElement} */ (input).value;
+    try {
+      await done(
+        app,
+        await api.addAccount({
+          issuer: value(issuer),
+          name: value(name),
+          secret: value(secret),
+          kind: kind.value,
+          algorithm: value(algorithm),
+          digits: numberOrNull(digits),
+          period: numberOrNull(period),
+          counter: numberOrNull(counter),
+        }),
+      );
+    } catch (error) {
+      showError(error, MANUAL_FIELDS, "add-secret");
+    }
+  });
+
+  view.append(
+    h(
+      "div",
+      { class: "page-head" },
+      h("button", { type: "button", class: "ghost back", id: "back", onclick: () => app.showList(), text: "← Accounts" }),
+      h("h2", { text: "Add an account" }),
+    ),
+    uriForm,
+    qrCard,
+    manualForm,
+  );
+  uri.focus();
+}
