@@ -393,21 +393,9 @@ pub fn update_account(
 ) -> Result<AccountSummary, AppError> {
     state.with_vault(|vault| {
         Ok(vault.update(|doc| {
-            let mut candidate = doc.account_mut(&id)?.clone();
-            let now = time::now();
-            candidate.rename(&edit.issuer, &edit.name, now)?;
-            candidate.set_note(&edit.note, now)?;
-            if let Some(dup) = doc.duplicate_of(&candidate) {
-                if dup.label().eq_ignore_ascii_case(&candidate.label()) {
-                    return Err(Error::invalid(
-                        "name",
-                        format!("another account is already called {}", dup.label()),
-                    ));
-                }
-            }
-            let summary = candidate.summary();
-            *doc.account_mut(&id)? = candidate;
-            Ok(summary)
+            let edited =
+                doc.edit_account(&id, &edit.issuer, &edit.name, Some(&edit.note), time::now())?;
+            Ok(edited.summary())
         })?)
     })
 }
@@ -630,7 +618,7 @@ pub fn recovery_unuse(
 pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> Result<Settings, AppError> {
     state.with_vault(|vault| {
         Ok(vault.update(|doc| {
-            doc.settings = settings;
+            doc.set_settings(settings)?;
             Ok(doc.settings.clone())
         })?)
     })
@@ -646,9 +634,7 @@ pub async fn change_passphrase(
 ) -> Result<(), AppError> {
     let current = secret(current);
     let new = secret(new);
-    if new.expose_secret().trim().is_empty() {
-        return Err(AppError::invalid("new passphrase", "is empty"));
-    }
+    sparekey_core::secret::check_new_passphrase(&new)?;
     if !state.is_unlocked() {
         return Err(AppError::locked());
     }

@@ -340,27 +340,16 @@ fn rename(
     let mut vault = open(paths, pass_file)?;
     let id = vault.doc().find(query)?.id.clone();
     let summary = vault.update(|doc| {
-        let candidate = {
-            let a = doc.account_mut(&id)?;
-            let mut c = a.clone();
-            c.rename(
-                issuer.as_deref().unwrap_or(&a.issuer),
-                name.as_deref().unwrap_or(&a.name),
-                time::now(),
-            )?;
-            c
-        };
-        if let Some(dup) = doc.duplicate_of(&candidate) {
-            if dup.label().eq_ignore_ascii_case(&candidate.label()) {
-                return Err(Error::invalid(
-                    "name",
-                    format!("another account is already called {}", dup.label()),
-                ));
-            }
-        }
-        let summary = candidate.summary();
-        *doc.account_mut(&id)? = candidate;
-        Ok(summary)
+        let a = doc.account_mut(&id)?;
+        let (old_issuer, old_name) = (a.issuer.clone(), a.name.clone());
+        let edited = doc.edit_account(
+            &id,
+            issuer.as_deref().unwrap_or(&old_issuer),
+            name.as_deref().unwrap_or(&old_name),
+            None,
+            time::now(),
+        )?;
+        Ok(edited.summary())
     })?;
     if out.json {
         return out.json(&serde_json::to_value(&summary)?);

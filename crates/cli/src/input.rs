@@ -103,9 +103,7 @@ pub fn new_passphrase(file: Option<&Path>) -> Result<SecretString> {
             first
         }
     };
-    if pass.expose_secret().chars().count() < 8 {
-        bail!("the passphrase is shorter than 8 characters; choose a longer one (a few random words work well)");
-    }
+    sparekey_core::secret::check_new_passphrase(&pass)?;
     Ok(pass)
 }
 

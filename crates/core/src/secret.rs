@@ -42,6 +42,28 @@ impl fmt::Debug for SecretBytes {
     }
 }
 
+/// Fewest characters a new vault passphrase may have.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// The rule for a new vault passphrase (at `init` and when changing it): at
+/// least [`MIN_PASSPHRASE_CHARS`] characters, not only spaces.
+pub fn check_new_passphrase(passphrase: &SecretString) -> crate::Result<()> {
+    let p = passphrase.expose_secret();
+    if p.trim().is_empty() {
+        return Err(crate::Error::invalid("passphrase", "is empty"));
+    }
+    if p.chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(crate::Error::invalid(
+            "passphrase",
+            format!(
+                "is shorter than {MIN_PASSPHRASE_CHARS} characters; choose a longer one (a few \
+                 random words work well)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Builds a `SecretString` from a `String`, moving it so no copy is left behind.
 pub fn secret_string(s: String) -> SecretString {
     SecretString::from(s)

@@ -326,6 +326,16 @@ fn failing_fixtures_give_clear_errors() {
             err.contains(expected),
             "{format} {file}: {err:?} lacks {expected:?}"
         );
+        let about_password = expected.contains("password");
+        let e = import::preview(
+            format,
+            &[&bytes],
+            password.as_ref(),
+            &Document::default(),
+            1,
+        )
+        .unwrap_err();
+        assert_eq!(import::is_password_error(&e), about_password, "{err}");
         for secret in [
             "JBSWY3DPEHPK3PXP",
             "KRUGKIDROVUWG2ZAMJZG653OEBTG66BA",

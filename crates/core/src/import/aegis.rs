@@ -139,6 +139,29 @@ fn scrypt_param(slot: &Value, field: &str, max: u64) -> Result<u64> {
     Ok(v)
 }
 
+/// Largest scrypt memory accepted (128 * n * r bytes): 512 MiB. Each cap
+/// alone allows far more (2^20 * 32 * 128 bytes is 4 GiB).
+pub const MAX_SCRYPT_MEMORY: u64 = 512 * 1024 * 1024;
+/// Largest total scrypt work accepted (n * r * p), 2^25; Aegis uses 2^18.
+pub const MAX_SCRYPT_WORK: u64 = 1 << 25;
+
+fn check_cost(n: u64, r: u64, p: u64) -> Result<()> {
+    let memory = 128u64.saturating_mul(n).saturating_mul(r);
+    let work = n.saturating_mul(r).saturating_mul(p);
+    if memory > MAX_SCRYPT_MEMORY || work > MAX_SCRYPT_WORK {
+        return Err(Error::invalid(
+            "import",
+            format!(
+                "the Aegis export asks for scrypt n = {n}, r = {r}, p = {p}, above Sparekey's limit \
+                 ({} MiB of memory, n*r*p at most 2^25; Aegis itself writes n = 32768, r = 8, \
+                 p = 1); the file was not made by Aegis or is hostile",
+                MAX_SCRYPT_MEMORY / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn decrypt(
     header: &Value,
     ciphertext: &str,
@@ -164,6 +187,7 @@ fn decrypt(
         let n = scrypt_param(slot, "n", MAX_SCRYPT_N)?;
         let r = scrypt_param(slot, "r", MAX_SCRYPT_R)?;
         let p = scrypt_param(slot, "p", MAX_SCRYPT_P)?;
+        check_cost(n, r, p)?;
         if !n.is_power_of_two() || n < 2 {
             return Err(damaged("a password slot's scrypt n is not a power of two"));
         }
@@ -298,4 +322,19 @@ fn candidate(e: &Value, issuer: &str, name: &str) -> std::result::Result<Candida
     let secret = parse_secret(&secret_text).map_err(|e| e.to_string())?;
     let otp = Otp::new(kind, algorithm, digits, secret).map_err(|e| e.to_string())?;
     Ok(Candidate::new(issuer, name, otp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrypt_cost_is_capped_as_a_whole() {
+        assert!(check_cost(1 << 15, 8, 1).is_ok());
+        assert!(check_cost(1 << 20, 4, 1).is_ok());
+        // Each within its own cap, together 4 GiB: refused.
+        let err = check_cost(1 << 20, 32, 1).unwrap_err().to_string();
+        assert!(err.contains("above Sparekey's limit"), "{err}");
+        assert!(check_cost(1 << 20, 4, 16).is_err());
+    }
 }

@@ -131,6 +131,12 @@ pub fn is_encrypted(format_id: &str, sources: &[&[u8]]) -> Result<bool> {
     })
 }
 
+/// True when `error` is about the export's password (missing or wrong), so
+/// a front end should ask for it (again) rather than show a dead end.
+pub fn is_password_error(error: &Error) -> bool {
+    matches!(error, Error::InvalidInput { field, .. } if field == "password")
+}
+
 /// One account read from an export, not yet in any vault. Its `Debug`
 /// (through [`Otp`]'s) never shows the secret.
 #[derive(Clone, Debug)]

@@ -28,6 +28,31 @@ pub struct Settings {
     pub clipboard_clear_seconds: u32,
 }
 
+/// Longest auto-lock delay the settings accept (a day), in minutes.
+pub const MAX_AUTO_LOCK_MINUTES: u32 = 1440;
+/// Longest clipboard-clearing delay the settings accept (an hour), in seconds.
+pub const MAX_CLIPBOARD_CLEAR_SECONDS: u32 = 3600;
+
+impl Settings {
+    /// Checks the limits: auto-lock 0 (never) to 1440 minutes, clipboard
+    /// clearing 0 (never) to 3600 seconds.
+    pub fn validate(&self) -> Result<()> {
+        if self.auto_lock_minutes > MAX_AUTO_LOCK_MINUTES {
+            return Err(Error::invalid(
+                "auto_lock_minutes",
+                format!("must be 0 (never) to {MAX_AUTO_LOCK_MINUTES} minutes"),
+            ));
+        }
+        if self.clipboard_clear_seconds > MAX_CLIPBOARD_CLEAR_SECONDS {
+            return Err(Error::invalid(
+                "clipboard_clear_seconds",
+                format!("must be 0 (never) to {MAX_CLIPBOARD_CLEAR_SECONDS} seconds"),
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -247,6 +272,44 @@ impl Document {
         Ok(())
     }
 
+    /// Renames an account (and sets its note when given), refusing a label
+    /// another account already has.
+    pub fn edit_account(
+        &mut self,
+        id: &str,
+        issuer: &str,
+        name: &str,
+        note: Option<&str>,
+        now: i64,
+    ) -> Result<&Account> {
+        let mut candidate = self.account_mut(id)?.clone();
+        candidate.rename(issuer, name, now)?;
+        if let Some(note) = note {
+            candidate.set_note(note, now)?;
+        }
+        let label = candidate.label().to_lowercase();
+        if let Some(other) = self
+            .accounts
+            .iter()
+            .find(|a| a.id != id && a.label().to_lowercase() == label)
+        {
+            return Err(Error::invalid(
+                "name",
+                format!("another account is already called {}", other.label()),
+            ));
+        }
+        let slot = self.account_mut(id)?;
+        *slot = candidate;
+        Ok(slot)
+    }
+
+    /// Replaces the settings after checking their limits.
+    pub fn set_settings(&mut self, settings: Settings) -> Result<()> {
+        settings.validate()?;
+        self.settings = settings;
+        Ok(())
+    }
+
     /// Removes the account with this id (and its guide progress) and
     /// returns it.
     pub fn remove_account(&mut self, id: &str) -> Result<Account> {
@@ -370,6 +433,37 @@ mod tests {
         let old = Document::from_json(old, path()).unwrap();
         assert!(old.guide_checks.is_empty());
         assert_eq!(old.last_backup_export_at, None);
+    }
+
+    #[test]
+    fn edit_refuses_a_taken_label_and_settings_have_limits() {
+        let mut doc = Document::default();
+        doc.add_account(Account::new("PyPI", "alice", None, 0).unwrap())
+            .unwrap();
+        doc.add_account(Account::new("PyPI", "bob", None, 0).unwrap())
+            .unwrap();
+        let bob = doc.accounts[1].id.clone();
+        let err = doc
+            .edit_account(&bob, "pypi", "ALICE", None, 1)
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("already called PyPI:alice"),
+            "{err}"
+        );
+        assert_eq!(doc.accounts[1].name, "bob", "nothing changed");
+        let renamed = doc
+            .edit_account(&bob, "PyPI", "robert", Some("work"), 2)
+            .unwrap();
+        assert_eq!(
+            (renamed.label().as_str(), renamed.note.as_str()),
+            ("PyPI:robert", "work")
+        );
+        let too_long = Settings {
+            auto_lock_minutes: 5000,
+            ..Settings::default()
+        };
+        assert!(doc.set_settings(too_long).is_err());
+        assert_eq!(doc.settings, Settings::default());
     }
 
     #[test]
