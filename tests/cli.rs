@@ -1293,7 +1293,8 @@ fn damaged_vault_is_restored_from_its_backups() {
         .map(|b| b["accounts"].clone())
         .collect();
     assert_eq!(counts, [Value::from(1), Value::from(0)], "{listed}");
-    let restored = env.ok(&["backups", "restore"]);
+    // `restore` without a file does the same as `backups restore`.
+    let restored = env.ok(&["restore"]);
     assert!(restored.contains("1 accounts"), "{restored}");
     assert_eq!(env.json(&["list"])[0]["issuer"], "PyPI");
     let kept: Vec<_> = env
@@ -1303,4 +1304,76 @@ fn damaged_vault_is_restored_from_its_backups() {
         .map(|(_, b)| b)
         .collect();
     assert_eq!(kept, [damaged]);
+}
+
+/// Several processes taking recovery codes and HOTP codes at the same time:
+/// no code is handed out twice and every use is recorded.
+#[test]
+fn concurrent_recovery_uses_and_hotp_advances_lose_nothing() {
+    let env = Env::init();
+    env.ok(&["add", "--uri", PYPI_URI]);
+    env.ok(&[
+        "add",
+        "--issuer",
+        "Corp",
+        "--name",
+        "vpn",
+        "--secret",
+        "MFRGGZDFMZTWQ2LK",
+        "--hotp-counter",
+        "0",
+    ]);
+    let codes: Vec<String> = (0..16)
+        .map(|i| format!("{i:02x}{}", "0123456789abcd"))
+        .collect();
+    let out = env.run_stdin(&["recovery", "add", "pypi"], &codes.join("\n"));
+    check_ok(&["recovery", "add"], out);
+
+    const N: usize = 6;
+    let spawn = |args: &[&str]| {
+        env.cmd(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut children = Vec::new();
+    for _ in 0..N {
+        children.push(("recovery", spawn(&["recovery", "use", "pypi"])));
+        children.push(("hotp", spawn(&["code", "vpn"])));
+    }
+    let (mut used, mut hotp) = (Vec::new(), Vec::new());
+    for (kind, child) in children {
+        let out = child.wait_with_output().unwrap();
+        let text = check_ok(&[kind], out).trim().to_owned();
+        if kind == "recovery" {
+            used.push(text)
+        } else {
+            hotp.push(text)
+        }
+    }
+    used.sort();
+    used.dedup();
+    assert_eq!(
+        used.len(),
+        N,
+        "a recovery code was handed out twice: {used:?}"
+    );
+    assert!(used.iter().all(|c| codes.contains(c)));
+    assert_eq!(env.json(&["recovery", "list", "pypi"])["unused"], 16 - N);
+
+    let mut expected: Vec<String> = (0..N)
+        .map(|c| oathtool(&["-b", "MFRGGZDFMZTWQ2LK", "-c", &c.to_string()]))
+        .collect();
+    hotp.sort();
+    expected.sort();
+    assert_eq!(hotp, expected, "each HOTP counter 0..{N} used exactly once");
+    let list = env.json(&["list"]);
+    let vpn = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["issuer"] == "Corp")
+        .unwrap();
+    assert_eq!(vpn["counter"], N);
 }

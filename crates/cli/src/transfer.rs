@@ -94,9 +94,11 @@ pub struct ExportArgs {
 /// `restore`: a new vault from an encrypted backup.
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
-    /// The backup file (made by `export --format backup`)
+    /// The backup file (made by `export --format backup`) to restore into a
+    /// new vault. Without it, the vault's own newest backup that opens (from
+    /// backups/) replaces a damaged vault.age, as `backups restore` does
     #[arg(value_name = "BACKUP")]
-    pub backup: PathBuf,
+    pub backup: Option<PathBuf>,
     /// Read the backup's passphrase from the first line of FILE instead of
     /// asking (the new vault's passphrase comes from --passphrase-file or
     /// is asked twice)
@@ -440,24 +442,35 @@ pub fn restore(
     args: RestoreArgs,
     out: &Out,
 ) -> Result<()> {
+    let Some(backup) = args.backup else {
+        return crate::backups::run(
+            paths,
+            pass_file,
+            crate::cli::BackupsCommand::Restore { file: None },
+            out,
+        );
+    };
     if paths.exists() {
-        return Err(Error::VaultExists {
-            dir: paths.dir().to_owned(),
-        }
-        .into());
+        return Err(anyhow::anyhow!(
+            "{} (to put back one of this vault's own earlier versions, run `sparekey-cli restore` \
+             without a file)",
+            Error::VaultExists {
+                dir: paths.dir().to_owned(),
+            }
+        ));
     }
-    let bytes = read_file(&args.backup, "backup")?;
+    let bytes = read_file(&backup, "backup")?;
     let backup_pass = match &args.backup_passphrase_file {
         Some(f) => input::first_line(f, "backup passphrase")?,
         None => input::prompt_secret("Backup passphrase: ")?,
     };
     // Check the backup before asking for a new passphrase.
     let doc =
-        export::backup::read_backup(&bytes, &backup_pass, &args.backup).map_err(|e| match e {
+        export::backup::read_backup(&bytes, &backup_pass, &backup).map_err(|e| match e {
             Error::WrongPassphrase => anyhow::anyhow!(
             "wrong passphrase: it does not open the backup {} (it is the passphrase chosen when \
              the backup was exported, not necessarily the vault's)",
-            args.backup.display()
+            backup.display()
         ),
             other => other.into(),
         })?;
@@ -467,7 +480,7 @@ pub fn restore(
     let vault = export::backup::restore(
         &bytes,
         &backup_pass,
-        &args.backup,
+        &backup,
         paths.dir(),
         &new_pass,
         args.work_factor,
