@@ -465,15 +465,14 @@ pub fn restore(
         None => input::prompt_secret("Backup passphrase: ")?,
     };
     // Check the backup before asking for a new passphrase.
-    let doc =
-        export::backup::read_backup(&bytes, &backup_pass, &backup).map_err(|e| match e {
-            Error::WrongPassphrase => anyhow::anyhow!(
+    let doc = export::backup::read_backup(&bytes, &backup_pass, &backup).map_err(|e| match e {
+        Error::WrongPassphrase => anyhow::anyhow!(
             "wrong passphrase: it does not open the backup {} (it is the passphrase chosen when \
              the backup was exported, not necessarily the vault's)",
             backup.display()
         ),
-            other => other.into(),
-        })?;
+        other => other.into(),
+    })?;
     let count = doc.accounts.len();
     drop(doc);
     let new_pass = input::new_passphrase(pass_file)?;

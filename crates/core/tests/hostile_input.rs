@@ -68,8 +68,12 @@ fn errors_about_imports_never_quote_the_input() {
     let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
     let bad_inputs = [
         format!("otpauth://totp/X:y?secret={secret}&digits=11"),
-        format!(r#"{{"version":1,"header":{{"slots":null,"params":null}},"db":{{"version":9,"entries":[{{"info":{{"secret":"{secret}"}}}}]}}}}"#),
-        format!(r#"{{"services":[{{"name":"X","secret":"{secret}!","otp":{{"digits":99}}}}],"schemaVersion":4}}"#),
+        format!(
+            r#"{{"version":1,"header":{{"slots":null,"params":null}},"db":{{"version":9,"entries":[{{"info":{{"secret":"{secret}"}}}}]}}}}"#
+        ),
+        format!(
+            r#"{{"services":[{{"name":"X","secret":"{secret}!","otp":{{"digits":99}}}}],"schemaVersion":4}}"#
+        ),
         format!(r#"[{{"secret":"{secret}","type":"TOTP","digits":13}}]"#),
     ];
     for input in &bad_inputs {
@@ -130,5 +134,8 @@ fn debug_of_every_secret_holder_hides_the_secrets() {
     // A 6-digit code could occur by chance inside a hex id, so the live code
     // is checked only where it is held.
     let view_debug = format!("{view:?}");
-    assert!(!view_debug.contains(&view.code), "live code in {view_debug}");
+    assert!(
+        !view_debug.contains(&view.code),
+        "live code in {view_debug}"
+    );
 }
