@@ -62,6 +62,19 @@ impl Default for Settings {
     }
 }
 
+/// A deleted account's id and when it was deleted, so that merging a sync
+/// conflict copy does not bring it back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tombstone {
+    /// The deleted account's id.
+    pub id: String,
+    /// When it was deleted (Unix seconds).
+    pub deleted_at: i64,
+}
+
+/// How many tombstones a vault keeps (the oldest are dropped).
+pub const MAX_TOMBSTONES: usize = 1000;
+
 /// The emergency kit as the vault remembers it (never its secret key).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmergencyKit {
@@ -99,6 +112,9 @@ pub struct Document {
     /// vault without the passphrase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emergency_kit: Option<EmergencyKit>,
+    /// Accounts deleted, for merging sync conflict copies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted: Vec<Tombstone>,
     /// Further age recipients (`age1...`) the vault is also encrypted to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra_recipients: Vec<String>,
@@ -139,6 +155,7 @@ impl Default for Document {
             accounts: Vec::new(),
             own_recipient: String::new(),
             emergency_kit: None,
+            deleted: Vec::new(),
             extra_recipients: Vec::new(),
             settings: Settings::default(),
             guide_checks: Vec::new(),
@@ -317,6 +334,13 @@ impl Document {
             query: format!("id {id}"),
         })?;
         self.guide_checks.retain(|c| c.account_id != id);
+        self.deleted.push(Tombstone {
+            id: id.to_owned(),
+            deleted_at: crate::time::now(),
+        });
+        if self.deleted.len() > MAX_TOMBSTONES {
+            self.deleted.remove(0);
+        }
         Ok(self.accounts.remove(i))
     }
 

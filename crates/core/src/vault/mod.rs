@@ -3,10 +3,12 @@
 //! - [`document`]: the JSON schema, its version and migrations.
 //! - [`crypto`]: age encryption of `identity.age` and `vault.age`.
 //! - [`store`]: the folder on disk, transactional updates, lock and backups.
+//! - [`sync`]: merging the conflict copies sync tools leave beside the vault.
 
 pub mod crypto;
 pub mod document;
 pub mod store;
+pub mod sync;
 
 pub use document::{Document, EmergencyKit, Settings};
 pub use store::{KitKey, Vault, VaultPaths};

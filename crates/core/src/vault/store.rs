@@ -23,6 +23,7 @@ use age::x25519;
 use super::{
     crypto,
     document::{Document, EmergencyKit},
+    sync,
 };
 use crate::{secret::SecretString, time, Error, Result};
 
@@ -292,7 +293,7 @@ impl Vault {
             doc: Document::default(),
             stamp: None,
         };
-        vault.reload()?;
+        vault.refresh()?;
         let key = vault.identity.to_public().to_string();
         vault.opened_with_kit = vault.doc.own_recipient != key
             && vault
@@ -352,12 +353,85 @@ impl Vault {
 
     /// Re-reads `vault.age` if it changed on disk since it was last read or
     /// saved (another process, a sync tool). Returns whether it did.
+    ///
+    /// Conflict copies a sync tool left beside `vault.age` are merged in
+    /// (see [`sync`]), so a refresh may write.
     pub fn refresh(&mut self) -> Result<bool> {
+        let mut changed = self.reload_if_changed()?;
+        if !sync::conflict_copies(self.paths.dir()).is_empty() {
+            let report = self.merge_conflict_copies()?;
+            changed |= !report.merged_files.is_empty();
+        }
+        Ok(changed)
+    }
+
+    /// [`Vault::refresh`] for callers that already hold the lock.
+    fn refresh_locked(&mut self) -> Result<bool> {
+        let mut changed = self.reload_if_changed()?;
+        if !sync::conflict_copies(self.paths.dir()).is_empty() {
+            let report = self.merge_locked()?;
+            changed |= !report.merged_files.is_empty();
+        }
+        Ok(changed)
+    }
+
+    fn reload_if_changed(&mut self) -> Result<bool> {
         if Stamp::of(&self.paths.vault()) == self.stamp {
             return Ok(false);
         }
         self.reload()?;
         Ok(true)
+    }
+
+    /// Merges every conflict copy of `vault.age` into the vault, saves, and
+    /// moves each merged copy into `backups/` (as `merged-<name>`): nothing
+    /// is deleted. A copy that does not open is left where it is and named
+    /// in the report.
+    pub fn merge_conflict_copies(&mut self) -> Result<sync::MergeReport> {
+        let _lock = WriteLock::acquire(&self.paths)?;
+        self.merge_locked()
+    }
+
+    fn merge_locked(&mut self) -> Result<sync::MergeReport> {
+        self.reload_if_changed()?;
+        let mut report = sync::MergeReport::default();
+        let mut merged = Vec::new();
+        for copy in sync::conflict_copies(self.paths.dir()) {
+            let name = copy
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match read_document(&copy, &self.identity) {
+                Ok(theirs) => {
+                    sync::merge(&mut self.doc, &theirs, &mut report);
+                    report.merged_files.push(name);
+                    merged.push(copy);
+                }
+                Err(e) => report.unreadable.push(format!("{name}: {e}")),
+            }
+        }
+        if merged.is_empty() {
+            return Ok(report);
+        }
+        let doc = std::mem::take(&mut self.doc);
+        let saved = self.write_document(&doc);
+        self.doc = doc;
+        if let Err(e) = saved {
+            self.rollback();
+            return Err(e);
+        }
+        create_dir_private(&self.paths.backups())?;
+        for copy in merged {
+            if let Some(name) = copy.file_name() {
+                let dest = self
+                    .paths
+                    .backups()
+                    .join(format!("merged-{}", name.to_string_lossy()));
+                fs::rename(&copy, &dest)
+                    .map_err(|e| Error::io("move the merged conflict copy to", &dest, e))?;
+            }
+        }
+        Ok(report)
     }
 
     /// Applies one change as a transaction: take the lock, re-read the vault
@@ -371,7 +445,7 @@ impl Vault {
 
     fn update_locked<T>(&mut self, change: impl FnOnce(&mut Document) -> Result<T>) -> Result<T> {
         remove_stale_temp_files(&self.paths);
-        self.refresh()?;
+        self.refresh_locked()?;
         // In place, not on a copy: at 10,000 accounts cloning and dropping a
         // draft costs more than the rest of the save's CPU work together.
         let result = change(&mut self.doc).and_then(|out| {
