@@ -1377,3 +1377,37 @@ fn concurrent_recovery_uses_and_hotp_advances_lose_nothing() {
         .unwrap();
     assert_eq!(vpn["counter"], N);
 }
+
+/// Automatic backups to a folder: turned on from the CLI, written by the
+/// change that turned them on, and the folder opens as a vault.
+#[test]
+fn automatic_backups_to_a_folder() {
+    let env = Env::init();
+    env.ok(&["add", "--uri", PYPI_URI]);
+    let usb = env.tmp.path().join("usb");
+    let missing = env.tmp.path().join("not-there");
+    assert!(env
+        .fail(&["backups", "auto", "--folder", missing.to_str().unwrap()])
+        .contains("not an existing folder"));
+    fs::create_dir(&usb).unwrap();
+    let status = env.json(&[
+        "backups",
+        "auto",
+        "--folder",
+        usb.to_str().unwrap(),
+        "--keep",
+        "3",
+    ]);
+    assert_eq!(status["keep"], 3);
+    assert!(status["last_backup_at"].is_i64(), "{status}");
+    let out = Command::new(sparekey_tests::bin("sparekey-cli"))
+        .arg("--vault")
+        .arg(&usb)
+        .arg("--passphrase-file")
+        .arg(env.tmp.path().join("pass"))
+        .args(["list", "--json"])
+        .output()
+        .unwrap();
+    assert!(check_ok(&["list"], out).contains("PyPI"));
+    assert!(env.ok(&["backups", "auto", "--off"]).contains("off"));
+}

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use serde_json::json;
 use sparekey_core::{
     time,
@@ -62,6 +62,56 @@ pub fn run(
                     Err(e) => format!("does not open: {e}"),
                 };
                 out.line(format!("{when}  {name}  {what}"))?;
+            }
+            Ok(())
+        }
+        BackupsCommand::Auto { folder, keep, off } => {
+            let mut vault = Vault::unlock(paths.dir(), &pass)?;
+            if folder.is_some() || keep.is_some() || off {
+                let folder = match folder {
+                    Some(f) if !f.is_dir() => bail!(
+                        "{} is not an existing folder: create it (or plug in the drive) first",
+                        f.display()
+                    ),
+                    Some(f) => Some(std::path::absolute(&f)?),
+                    None => None,
+                };
+                vault.update(|doc| {
+                    let mut s = doc.settings.clone();
+                    if off {
+                        s.backup_folder.clear();
+                    }
+                    if let Some(f) = &folder {
+                        s.backup_folder = f.to_string_lossy().into_owned();
+                    }
+                    if let Some(k) = keep {
+                        s.backup_keep = k;
+                    }
+                    doc.set_settings(s)
+                })?;
+            }
+            let doc = vault.doc();
+            if out.json {
+                return out.json(&json!({
+                    "folder": (!doc.settings.backup_folder.is_empty()).then_some(&doc.settings.backup_folder),
+                    "keep": doc.settings.backup_keep,
+                    "last_backup_at": doc.last_auto_backup_at,
+                    "error": doc.auto_backup_error,
+                }));
+            }
+            if doc.settings.backup_folder.is_empty() {
+                return out.line("Automatic backups are off (turn them on with --folder DIR).");
+            }
+            out.line(format!(
+                "Automatic backups go to {} after changes, at most daily; {} earlier ones are kept.",
+                doc.settings.backup_folder, doc.settings.backup_keep
+            ))?;
+            out.line(match doc.last_auto_backup_at {
+                Some(t) => format!("Last backup: {}", time::format_utc(t)),
+                None => "No backup written yet.".to_owned(),
+            })?;
+            if let Some(e) = &doc.auto_backup_error {
+                note(format!("warning: the last automatic backup failed: {e}"));
             }
             Ok(())
         }

@@ -271,4 +271,17 @@ pub enum BackupsCommand {
         /// A file in backups/ [default: the newest that opens]
         file: Option<std::path::PathBuf>,
     },
+    /// Automatic backups to a folder (a USB stick, a synced folder): after
+    /// changes, at most daily. Without options, shows their state.
+    Auto {
+        /// Turn them on, writing to this existing folder (a full path)
+        #[arg(long, value_name = "DIR", conflicts_with = "off")]
+        folder: Option<std::path::PathBuf>,
+        /// How many earlier backups the folder keeps
+        #[arg(long, value_name = "N")]
+        keep: Option<u32>,
+        /// Turn automatic backups off
+        #[arg(long)]
+        off: bool,
+    },
 }

@@ -47,6 +47,9 @@ pub enum FindingKind {
     /// The vault has no emergency kit: a forgotten passphrase would lock
     /// the user out of every account in it.
     NoEmergencyKit,
+    /// Automatic backups are on, but the folder is missing or the last one
+    /// failed or is older than 30 days.
+    AutoBackupStale,
     /// The system clock is not synchronized.
     ClockUnsynchronized,
 }
@@ -119,6 +122,17 @@ pub fn check(doc: &Document, ctx: &Context) -> Result<HealthReport> {
                 step_id: step_with(AutoCheck::BackupRecent),
             });
         }
+    }
+    if let Some(message) = auto_backup_problem(doc, ctx.now) {
+        findings.push(Finding {
+            severity: Severity::Warning,
+            kind: FindingKind::AutoBackupStale,
+            message,
+            account_id: None,
+            account_label: None,
+            guide_id: None,
+            step_id: None,
+        });
     }
     if doc.emergency_kit.is_none() && !doc.accounts.is_empty() {
         let generic = guides::get("generic-prevent")?;
@@ -253,4 +267,35 @@ fn account_findings(
         ));
     }
     Ok(())
+}
+
+/// Automatic backups older than this many days are reported.
+pub const AUTO_BACKUP_MAX_AGE_DAYS: i64 = 30;
+
+/// What is wrong with automatic backups, if they are on.
+fn auto_backup_problem(doc: &Document, now: i64) -> Option<String> {
+    let folder = &doc.settings.backup_folder;
+    if folder.is_empty() {
+        return None;
+    }
+    if !std::path::Path::new(folder).is_dir() {
+        return Some(format!(
+            "The backup folder {folder} is missing (is the drive plugged in?): automatic backups \
+             are not being written."
+        ));
+    }
+    if let Some(error) = &doc.auto_backup_error {
+        return Some(format!("The last automatic backup failed: {error}."));
+    }
+    match doc.last_auto_backup_at {
+        None => Some(format!(
+            "No automatic backup was written to {folder} yet; one is written after the next change."
+        )),
+        Some(at) if now - at > AUTO_BACKUP_MAX_AGE_DAYS * 86_400 => Some(format!(
+            "The last automatic backup in {folder} is from {}, more than \
+             {AUTO_BACKUP_MAX_AGE_DAYS} days ago.",
+            crate::time::format_date(at)
+        )),
+        Some(_) => None,
+    }
 }

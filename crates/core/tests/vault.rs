@@ -593,3 +593,115 @@ mod emergency_kit {
         assert_eq!(doc["accounts"][0]["issuer"], "PyPI");
     }
 }
+
+mod automatic_backups {
+    use super::*;
+    use sparekey_core::{
+        clock::ClockSync,
+        guides::Context,
+        health::{self, FindingKind},
+    };
+
+    fn set_folder(v: &mut Vault, folder: &Path, keep: u32) {
+        let folder = folder.to_str().unwrap().to_owned();
+        v.update(|doc| {
+            let mut s = doc.settings.clone();
+            s.backup_folder = folder;
+            s.backup_keep = keep;
+            doc.set_settings(s)
+        })
+        .unwrap();
+    }
+
+    /// Makes the last automatic backup look two days old, which is itself a
+    /// change and so writes the next one.
+    fn a_day_passes(v: &mut Vault) {
+        v.update(|doc| {
+            doc.last_auto_backup_at = doc.last_auto_backup_at.map(|t| t - 2 * 86_400);
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn written_after_changes_at_most_daily_rotated_and_openable() {
+        let dir = tempfile::tempdir().unwrap();
+        let usb = tempfile::tempdir().unwrap();
+        let mut v = new_vault(dir.path());
+        add(&mut v, "PyPI", "alice");
+        set_folder(&mut v, usb.path(), 2);
+        // The change that turned it on wrote the first backup.
+        let first = fs::read(usb.path().join("vault.age")).unwrap();
+        assert_eq!(fs::read(dir.path().join("vault.age")).unwrap(), first);
+        assert!(v.doc().last_auto_backup_at.is_some());
+        // More changes the same day: no new backup.
+        add(&mut v, "GitHub", "alice");
+        assert_eq!(fs::read(usb.path().join("vault.age")).unwrap(), first);
+        // A day later the next change writes one, and the folder keeps 2.
+        for _ in 0..4 {
+            a_day_passes(&mut v);
+        }
+        let kept = sparekey_core::vault::VaultPaths::new(usb.path())
+            .list_backups()
+            .unwrap();
+        assert_eq!(kept.len(), 2, "{kept:?}");
+        // The folder is a vault: it opens with the passphrase as it is.
+        let copy = Vault::unlock(usb.path(), &pass("correct horse")).unwrap();
+        assert_eq!(labels(&copy), ["GitHub:alice", "PyPI:alice"]);
+        let report = health::check(
+            v.doc(),
+            &Context {
+                now: sparekey_core::time::now(),
+                clock: ClockSync::Synchronized,
+            },
+        )
+        .unwrap();
+        assert!(!report
+            .findings
+            .iter()
+            .any(|f| f.kind == FindingKind::AutoBackupStale));
+    }
+
+    #[test]
+    fn a_missing_folder_never_fails_a_save_and_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let usb = tempfile::tempdir().unwrap();
+        let mut v = new_vault(dir.path());
+        set_folder(&mut v, usb.path(), 5);
+        let unplugged = usb.path().to_owned();
+        drop(usb); // the drive is gone
+        a_day_passes(&mut v);
+        add(&mut v, "PyPI", "alice"); // the save itself succeeds
+        let reopened = Vault::unlock(dir.path(), &pass("correct horse")).unwrap();
+        assert_eq!(labels(&reopened), ["PyPI:alice"]);
+        let error = reopened.doc().auto_backup_error.clone().unwrap();
+        assert!(error.contains("missing"), "{error}");
+        let report = health::check(
+            reopened.doc(),
+            &Context {
+                now: sparekey_core::time::now(),
+                clock: ClockSync::Synchronized,
+            },
+        )
+        .unwrap();
+        let finding = report
+            .findings
+            .iter()
+            .find(|f| f.kind == FindingKind::AutoBackupStale)
+            .expect("a finding about the backup folder");
+        assert!(
+            finding.message.contains(unplugged.to_str().unwrap()),
+            "{}",
+            finding.message
+        );
+        // A relative folder is refused when set.
+        let err = v
+            .update(|doc| {
+                let mut s = doc.settings.clone();
+                s.backup_folder = "relative/dir".into();
+                doc.set_settings(s)
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("full path"), "{err}");
+    }
+}

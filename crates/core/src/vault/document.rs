@@ -26,10 +26,19 @@ pub struct Settings {
     pub auto_lock_minutes: u32,
     /// Seconds before a copied code is cleared from the clipboard (0 = never).
     pub clipboard_clear_seconds: u32,
+    /// A folder (a USB stick, a synced folder) that receives an encrypted
+    /// copy of the vault after changes, at most daily; empty when off. The
+    /// folder is itself a vault folder: open it with `--vault`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub backup_folder: String,
+    /// How many earlier automatic backups the folder keeps.
+    pub backup_keep: u32,
 }
 
 /// Longest auto-lock delay the settings accept (a day), in minutes.
 pub const MAX_AUTO_LOCK_MINUTES: u32 = 1440;
+/// Most automatic backups a backup folder may keep.
+pub const MAX_BACKUP_KEEP: u32 = 1000;
 /// Longest clipboard-clearing delay the settings accept (an hour), in seconds.
 pub const MAX_CLIPBOARD_CLEAR_SECONDS: u32 = 3600;
 
@@ -41,6 +50,18 @@ impl Settings {
             return Err(Error::invalid(
                 "auto_lock_minutes",
                 format!("must be 0 (never) to {MAX_AUTO_LOCK_MINUTES} minutes"),
+            ));
+        }
+        if !(1..=MAX_BACKUP_KEEP).contains(&self.backup_keep) {
+            return Err(Error::invalid(
+                "backup_keep",
+                format!("must be 1 to {MAX_BACKUP_KEEP} backups"),
+            ));
+        }
+        if !self.backup_folder.is_empty() && !Path::new(&self.backup_folder).is_absolute() {
+            return Err(Error::invalid(
+                "backup_folder",
+                "must be a full path, e.g. /media/usb/sparekey-backup",
             ));
         }
         if self.clipboard_clear_seconds > MAX_CLIPBOARD_CLEAR_SECONDS {
@@ -58,6 +79,8 @@ impl Default for Settings {
         Settings {
             auto_lock_minutes: 5,
             clipboard_clear_seconds: 20,
+            backup_folder: String::new(),
+            backup_keep: 10,
         }
     }
 }
@@ -125,6 +148,12 @@ pub struct Document {
     /// account (see [`crate::guides`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub guide_checks: Vec<StepCheck>,
+    /// When the last automatic backup was written to the backup folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_auto_backup_at: Option<i64>,
+    /// Why the last automatic backup failed, if it did (cleared on success).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_backup_error: Option<String>,
     /// When an encrypted backup of the vault was last exported (Unix
     /// seconds); `None` if never. Set by [`Document::record_backup_export`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -160,6 +189,8 @@ impl Default for Document {
             settings: Settings::default(),
             guide_checks: Vec::new(),
             last_backup_export_at: None,
+            last_auto_backup_at: None,
+            auto_backup_error: None,
         }
     }
 }

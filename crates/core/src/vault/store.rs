@@ -33,6 +33,8 @@ pub const BACKUPS_KEPT: usize = 20;
 pub const MAX_IDENTITY_BYTES: u64 = 64 * 1024;
 /// Largest `vault.age` Sparekey reads (10,000 accounts take about 4 MiB).
 pub const MAX_VAULT_BYTES: u64 = 64 * 1024 * 1024;
+/// Automatic backups are written after a change at most this often (a day).
+pub const AUTO_BACKUP_INTERVAL_SECS: i64 = 86_400;
 /// How long a writer waits for another process's lock before giving up.
 pub const LOCK_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -449,8 +451,8 @@ impl Vault {
         // In place, not on a copy: at 10,000 accounts cloning and dropping a
         // draft costs more than the rest of the save's CPU work together.
         let result = change(&mut self.doc).and_then(|out| {
-            let doc = std::mem::take(&mut self.doc);
-            let saved = self.write_document(&doc);
+            let mut doc = std::mem::take(&mut self.doc);
+            let saved = self.save(&mut doc);
             self.doc = doc;
             saved.map(|()| out)
         });
@@ -651,8 +653,39 @@ impl Vault {
 
     fn write_document(&mut self, doc: &Document) -> Result<()> {
         let ciphertext = crypto::encrypt_to(&doc.to_json(), &self.recipients(doc)?)?;
+        self.commit_ciphertext(&ciphertext)
+    }
+
+    /// Saves `doc`, and first writes the automatic backup when one is due
+    /// (the same bytes, so the backup is exactly the saved vault). A backup
+    /// that fails never fails the save: its reason is kept in the document
+    /// for the health view.
+    fn save(&mut self, doc: &mut Document) -> Result<()> {
+        let now = time::now();
+        let folder = doc.settings.backup_folder.clone();
+        let due = !folder.is_empty()
+            && doc
+                .last_auto_backup_at
+                .is_none_or(|t| now - t >= AUTO_BACKUP_INTERVAL_SECS);
+        if due {
+            let before = (doc.last_auto_backup_at, doc.auto_backup_error.take());
+            doc.last_auto_backup_at = Some(now);
+            let ciphertext = crypto::encrypt_to(&doc.to_json(), &self.recipients(doc)?)?;
+            let keep = usize::try_from(doc.settings.backup_keep).unwrap_or(usize::MAX);
+            match write_auto_backup(Path::new(&folder), &ciphertext, &self.paths, keep) {
+                Ok(()) => return self.commit_ciphertext(&ciphertext),
+                Err(e) => {
+                    doc.last_auto_backup_at = before.0;
+                    doc.auto_backup_error = Some(format!("{} ({})", e, time::format_utc(now)));
+                }
+            }
+        }
+        self.write_document(doc)
+    }
+
+    fn commit_ciphertext(&mut self, ciphertext: &[u8]) -> Result<()> {
         let target = self.paths.vault();
-        let temp = write_temp(self.paths.dir(), "vault.age", &ciphertext)?;
+        let temp = write_temp(self.paths.dir(), "vault.age", ciphertext)?;
         if target.exists() {
             if let Err(e) = backup_current(&self.paths) {
                 let _ = fs::remove_file(&temp);
@@ -661,7 +694,7 @@ impl Vault {
         }
         commit_temp(&temp, &target, self.paths.dir())?;
         self.stamp = Stamp::of(&target);
-        prune_backups(&self.paths);
+        prune_backups(&self.paths, BACKUPS_KEPT);
         Ok(())
     }
 
@@ -858,13 +891,49 @@ fn backup_current(paths: &VaultPaths) -> Result<()> {
     Ok(())
 }
 
-fn prune_backups(paths: &VaultPaths) {
+fn prune_backups(paths: &VaultPaths, keep: usize) {
     // Pruning is tidying: failing to delete an old backup loses nothing.
     if let Ok(list) = paths.list_backups() {
-        for old in list.iter().skip(BACKUPS_KEPT) {
+        for old in list.iter().skip(keep) {
             let _ = fs::remove_file(old);
         }
     }
+}
+
+/// Writes an automatic backup: the backup folder is kept as a vault folder
+/// of its own (`identity.age`, `vault.age`, and earlier versions in
+/// `backups/`), so it opens with `--vault` or the age tool as it is. The
+/// folder must exist (an unplugged USB stick is an error, not a new folder).
+fn write_auto_backup(
+    folder: &Path,
+    ciphertext: &[u8],
+    vault: &VaultPaths,
+    keep: usize,
+) -> Result<()> {
+    if !folder.is_dir() {
+        return Err(Error::io(
+            "reach the backup folder",
+            folder,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "it is missing or not mounted"),
+        ));
+    }
+    let target = VaultPaths::new(folder);
+    let identity =
+        fs::read(vault.identity()).map_err(|e| Error::io("read", vault.identity(), e))?;
+    if fs::read(target.identity()).ok().as_deref() != Some(identity.as_slice()) {
+        let temp = write_temp(folder, "identity.age", &identity)?;
+        commit_temp(&temp, &target.identity(), folder)?;
+    }
+    let temp = write_temp(folder, "vault.age", ciphertext)?;
+    if target.vault().exists() {
+        if let Err(e) = backup_current(&target) {
+            let _ = fs::remove_file(&temp);
+            return Err(e);
+        }
+    }
+    commit_temp(&temp, &target.vault(), folder)?;
+    prune_backups(&target, keep);
+    Ok(())
 }
 
 /// Temp files left by a writer that was killed mid-save. Only called while
