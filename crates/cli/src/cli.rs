@@ -123,7 +123,7 @@ pub enum Command {
     Import(crate::transfer::ImportArgs),
     /// Export the vault: encrypted backup, otpauth list, Aegis JSON, QR codes, recovery sheet.
     Export(crate::transfer::ExportArgs),
-    /// Make a new vault (in --vault) from an encrypted backup; never overwrites a vault.
+    /// Make a new vault (in --vault) from an exported backup (never overwrites a vault); without a file, put back the vault's newest good backup.
     Restore(crate::transfer::RestoreArgs),
 }
 
