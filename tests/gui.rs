@@ -339,3 +339,56 @@ async fn an_account_name_with_markup_renders_as_text() {
     assert!(injected.is_empty(), "markup in a name became elements");
     session.close().await;
 }
+
+/// Automatic backups turned on in Settings: the first backup is written to
+/// the folder, which opens as a vault; saving the other settings later
+/// leaves them on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_turn_on_automatic_backups_to_a_folder() {
+    let session = GuiSession::builder().with_vault().start().await;
+    session.unlock().await;
+    session.cli(&["add", "--uri", URI]);
+    let usb = session.temp_dir().join("usb");
+    std::fs::create_dir(&usb).expect("create the backup folder");
+
+    session.click("#settings-button").await;
+    session.find("#backup-folder").await;
+    // A folder that does not exist is refused next to the field.
+    let missing = session.temp_dir().join("not-plugged-in");
+    session
+        .type_into("#backup-folder", missing.to_str().expect("utf-8 path"))
+        .await;
+    session.click("#save-auto-backup").await;
+    session
+        .wait_text("#backup-folder-error", |t| {
+            t.contains("not an existing folder")
+        })
+        .await;
+    let input = session.find("#backup-folder").await;
+    input.clear().await.expect("clear the folder field");
+    session
+        .type_into("#backup-folder", usb.to_str().expect("utf-8 path"))
+        .await;
+    session.click("#save-auto-backup").await;
+    session
+        .wait_text("#backup-state", |t| t.starts_with("On: last backup"))
+        .await;
+    assert!(usb.join("vault.age").is_file() && usb.join("identity.age").is_file());
+
+    // The folder is a vault: it opens with the same passphrase.
+    let copy = sparekey_core::vault::Vault::unlock(
+        &usb,
+        &sparekey_core::secret::SecretString::from(support::PASSPHRASE.to_owned()),
+    )
+    .expect("the backup folder opens as a vault");
+    assert_eq!(copy.doc().accounts.len(), 1);
+
+    // Saving the auto-lock setting keeps automatic backups on.
+    session.click("#save-settings").await;
+    let status = session.cli(&["backups", "auto", "--json"]);
+    assert!(
+        status.contains(usb.to_str().expect("utf-8 path")),
+        "{status}"
+    );
+    session.close().await;
+}

@@ -123,3 +123,129 @@ export const saveSettings = (settings) => call("save_settings", { settings });
 
 export const changePassphrase = (current, next) =>
   call("change_passphrase", { current, new: next });
+
+// ---- Guides, "I'm locked out", emergency kit, backups ----------------------
+
+/** The opener plugin's command; the capability allows only https:// URLs. */
+const OPEN_URL = "plugin:opener|open_url";
+
+/**
+ * Opens an https:// link in the system browser (never inside the app).
+ *
+ * @param {string} url
+ */
+export async function openUrl(url) {
+  if (typeof url !== "string" || !url.startsWith("https://")) {
+    throw new AppError("invalid_input", "Only https:// links open in the browser.");
+  }
+  return call(OPEN_URL, { url });
+}
+
+/** @returns {Promise<any[]>} every guide as lists show it */
+export const guidesList = () => call("guides_list");
+
+/**
+ * A guide evaluated for an account (or for none; works while locked).
+ *
+ * @param {string} guideId
+ * @param {string | null} [accountId]
+ */
+export const guideView = (guideId, accountId = null) =>
+  call("guide_view", { guideId, accountId });
+
+/** The account's prevent guide, evaluated. */
+export const accountGuide = (accountId) => call("account_guide", { accountId });
+
+/** The accounts a guide is written for. */
+export const guideAccounts = (guideId) => call("guide_accounts", { guideId });
+
+/** Marks a manual step done today (optional note); returns the guide again. */
+export const guideCheck = (guideId, stepId, accountId, note) =>
+  call("guide_check", { guideId, stepId, accountId, note: note || null });
+
+export const guideUncheck = (guideId, stepId, accountId) =>
+  call("guide_uncheck", { guideId, stepId, accountId });
+
+/** @returns {Promise<{state: string, message: string}>} */
+export const clockStatus = () => call("clock_status");
+
+/** @returns {Promise<{reasons: string[], form_url: string}>} */
+export const recoveryRequestForm = () => call("recovery_request_form");
+
+/** Drafts PyPI's account-recovery request. */
+export const recoveryRequest = (username, reason) =>
+  call("recovery_request", { username, reason });
+
+/** Copies the drafted request from Rust (not cleared: a draft is no secret). */
+export const copyRecoveryRequest = (username, reason) =>
+  call("copy_recovery_request", { username, reason });
+
+export const kitStatus = () => call("kit_status");
+
+/** Makes a new emergency kit; its key comes back this once, to print. */
+export const kitCreate = () => call("kit_create");
+
+export const kitVerify = (text) => call("kit_verify", { text });
+
+export const unlockWithKit = (text) => call("unlock_with_kit", { text });
+
+/** @param {Uint8Array} bytes an image of the kit's QR code */
+export const unlockWithKitImage = (bytes) => call("unlock_with_kit_image", bytes);
+
+export const kitSetPassphrase = (passphrase) => call("kit_set_passphrase", { passphrase });
+
+export const backupsInspect = (passphrase) => call("backups_inspect", { passphrase });
+
+/** @param {string} passphrase @param {string | null} path null: the newest that opens */
+export const backupsRestore = (passphrase, path) => call("backups_restore", { passphrase, path });
+
+/** @param {Uint8Array} bytes an exported backup file */
+export const stageBackupFile = (bytes) => call("stage_backup_file", bytes);
+
+export const restoreExportedBackup = (name, backupPassphrase, newPassphrase) =>
+  call("restore_exported_backup", { name, backupPassphrase, newPassphrase });
+
+// ---- Import, export, health -------------------------------------------------
+
+/** @returns {Promise<any[]>} core's import formats (id, label, password, reads, extensions, hint) */
+export const importFormats = () => call("import_formats");
+
+/** Starts a new import of `format` (forgets any earlier one). */
+export const importBegin = (format) => call("import_begin", { format });
+
+/**
+ * Adds one input (file bytes, UTF-8 text or an image) to the import.
+ *
+ * @param {Uint8Array} bytes
+ * @returns {Promise<{sources: number, encrypted: boolean}>}
+ */
+export const importAdd = (bytes) => call("import_add", bytes);
+
+/** The preview (no secrets); `password` only for encrypted exports. */
+export const importPreview = (password) => call("import_preview", { password: password || null });
+
+/** Adds the previewed accounts in one save. */
+export const importConfirm = () => call("import_confirm");
+
+export const importCancel = () => call("import_cancel");
+
+/** @returns {Promise<any[]>} core's export formats (id, label, plaintext, per_account, extension) */
+export const exportFormats = () => call("export_formats");
+
+/**
+ * Writes an export to a file chosen in the native save dialog.
+ *
+ * @param {{format: string, accountId?: string | null, passphrase?: string, passphraseAgain?: string, confirmPlaintext?: boolean}} request
+ * @returns {Promise<{saved: boolean, path: string | null, exported: number | null, skipped: any[], notes: string[]}>}
+ */
+export const exportSave = (request) => call("export_save", { request });
+
+/** @returns {Promise<{checked_at: number, clock: string, findings: any[]}>} */
+export const healthReport = () => call("health_report");
+
+// ---- Automatic backups to a folder (Settings) ----
+
+/** The folder, how many are kept, the last backup and any failure. */
+export const autoBackupStatus = () => call("auto_backup_status");
+/** On (folder = full path of an existing folder) or off (folder = ""). */
+export const setAutoBackup = (folder, keep) => call("set_auto_backup", { folder, keep });

@@ -11,6 +11,11 @@ import { AccountsView } from "./views/accounts.js";
 import { showAdd } from "./views/add.js";
 import { showAccount } from "./views/account.js";
 import { showSettings } from "./views/settings.js";
+import { showGuides, showGuide } from "./views/guides.js";
+import { showLockout } from "./views/lockout.js";
+import { showImport } from "./views/import.js";
+import { showExport } from "./views/export.js";
+import { showHealth, refreshHealthBadge } from "./views/health.js";
 
 /**
  * What the whole UI shares: the account summaries, the settings and which
@@ -72,6 +77,7 @@ class App {
     /** @type {HTMLElement} */ (byId("toolbar")).hidden = false;
     this.showList();
     this.startTicking();
+    this.refreshHealth();
   }
 
   showList() {
@@ -82,18 +88,56 @@ class App {
     showAdd(this);
   }
 
-  /** @param {string} id */
-  showAccount(id) {
+  /**
+   * @param {string} id
+   * @param {string} [section] the id of a part to scroll to, e.g. "recovery"
+   */
+  showAccount(id, section) {
     showAccount(this, id);
+    if (section) {
+      document.getElementById(section)?.scrollIntoView({ block: "start" });
+    }
+  }
+
+  showGuides() {
+    showGuides(this);
+  }
+
+  /** @param {string} guideId @param {string | null} accountId */
+  showGuide(guideId, accountId) {
+    showGuide(this, guideId, accountId);
+  }
+
+  /** "I'm locked out" (works locked too). @param {{service?: string, branch?: string, draft?: boolean}} [options] */
+  showLockout(options) {
+    showLockout(this, options);
   }
 
   showSettings() {
     showSettings(this);
   }
 
+  showImport() {
+    showImport(this);
+  }
+
+  showExport() {
+    showExport(this);
+  }
+
+  showHealth() {
+    showHealth(this);
+  }
+
+  /** Updates the header's count of lockout risks (in the background). */
+  refreshHealth() {
+    refreshHealthBadge();
+  }
+
   /** Re-reads the accounts (after a change here or on disk). */
   async reload() {
     this.setOverview(await api.listAccounts());
+    this.refreshHealth();
   }
 
   /** @param {string} [reason] shown on the unlock screen */
@@ -192,6 +236,11 @@ document.addEventListener("pointerdown", () => app.activity());
 
 byId("lock-button")?.addEventListener("click", () => app.lock());
 byId("settings-button")?.addEventListener("click", () => app.showSettings());
+byId("guides-button")?.addEventListener("click", () => app.showGuides());
+byId("lockout-button")?.addEventListener("click", () => app.showLockout());
+byId("import-button")?.addEventListener("click", () => app.showImport());
+byId("export-button")?.addEventListener("click", () => app.showExport());
+byId("health-button")?.addEventListener("click", () => app.showHealth());
 
 async function showVersion() {
   const version = byId("app-version");

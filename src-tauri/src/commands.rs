@@ -9,6 +9,13 @@
 //! Copying happens in Rust ([`copy_code`], [`recovery_use_next`]), so the page
 //! never receives a code just to copy it.
 
+pub mod auto_backup;
+pub mod backups;
+pub mod guides;
+pub mod health;
+pub mod kit;
+pub mod transfer;
+
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
@@ -613,12 +620,29 @@ pub fn recovery_unuse(
     })
 }
 
-/// Saves the settings (auto-lock minutes, clipboard delay).
+/// The settings the Settings form edits; the others (automatic backups)
+/// have their own commands and are left as they are.
+#[derive(Debug, Deserialize)]
+pub struct GeneralSettings {
+    /// Minutes of inactivity before locking (0 = never).
+    pub auto_lock_minutes: u32,
+    /// Seconds before a copied code is cleared (0 = never).
+    pub clipboard_clear_seconds: u32,
+}
+
+/// Saves the auto-lock minutes and the clipboard delay, keeping every other
+/// setting as it is.
 #[tauri::command(async)]
-pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> Result<Settings, AppError> {
+pub fn save_settings(
+    state: State<'_, AppState>,
+    settings: GeneralSettings,
+) -> Result<Settings, AppError> {
     state.with_vault(|vault| {
         Ok(vault.update(|doc| {
-            doc.set_settings(settings)?;
+            let mut all = doc.settings.clone();
+            all.auto_lock_minutes = settings.auto_lock_minutes;
+            all.clipboard_clear_seconds = settings.clipboard_clear_seconds;
+            doc.set_settings(all)?;
             Ok(doc.settings.clone())
         })?)
     })

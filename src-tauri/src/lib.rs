@@ -38,6 +38,9 @@ pub fn run() {
         .plugin(single_instance())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
+        // Native save dialogs, opened from Rust only (the page has no dialog permission).
+        .plugin(tauri_plugin_dialog::init())
+        .manage(commands::backups::StagedBackup::default())
         .manage(state::AppState::new(
             vault_paths(),
             Arc::new(state::SystemClock),
@@ -68,6 +71,39 @@ pub fn run() {
             commands::recovery_unuse,
             commands::save_settings,
             commands::change_passphrase,
+            // Guides, lockout, emergency kit, backups.
+            commands::guides::guides_list,
+            commands::guides::guide_view,
+            commands::guides::account_guide,
+            commands::guides::guide_accounts,
+            commands::guides::guide_check,
+            commands::guides::guide_uncheck,
+            commands::guides::clock_status,
+            commands::guides::recovery_request_form,
+            commands::guides::recovery_request,
+            commands::guides::copy_recovery_request,
+            commands::auto_backup::auto_backup_status,
+            commands::auto_backup::set_auto_backup,
+            commands::kit::kit_status,
+            commands::kit::kit_create,
+            commands::kit::kit_verify,
+            commands::kit::unlock_with_kit,
+            commands::kit::unlock_with_kit_image,
+            commands::kit::kit_set_passphrase,
+            commands::backups::backups_inspect,
+            commands::backups::backups_restore,
+            commands::backups::stage_backup_file,
+            commands::backups::restore_exported_backup,
+            // Import, export, health.
+            commands::transfer::import_formats,
+            commands::transfer::import_begin,
+            commands::transfer::import_add,
+            commands::transfer::import_preview,
+            commands::transfer::import_confirm,
+            commands::transfer::import_cancel,
+            commands::transfer::export_formats,
+            commands::transfer::export_save,
+            commands::health::health_report,
         ])
         .build(tauri::generate_context!());
 

@@ -7,7 +7,11 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use sparekey_core::vault::{store::VaultPaths, Vault};
+use sparekey_core::{
+    import::Preview,
+    vault::{store::VaultPaths, Vault},
+};
+use zeroize::Zeroizing;
 
 use crate::error::AppError;
 
@@ -61,6 +65,21 @@ pub struct AppState {
     vault: Mutex<Option<Vault>>,
     idle: Mutex<IdleTimer>,
     clock: Arc<dyn Clock>,
+    import: Mutex<PendingImport>,
+}
+
+/// An import between choosing its inputs and confirming it: the inputs (to
+/// retry with another password) and the preview whose accounts a confirm
+/// adds. Kept here so secrets never travel to the page and back; dropped
+/// (and wiped) on lock.
+#[derive(Debug, Default)]
+pub struct PendingImport {
+    /// The format's id, from `sparekey_core::import::FORMATS`.
+    pub format: String,
+    /// The inputs given so far (file bytes, pasted text, images).
+    pub sources: Vec<Zeroizing<Vec<u8>>>,
+    /// The preview the user is looking at.
+    pub preview: Option<Preview>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -81,6 +100,7 @@ impl AppState {
             vault: Mutex::new(None),
             idle: Mutex::new(idle),
             clock,
+            import: Mutex::default(),
         }
     }
 
@@ -104,6 +124,7 @@ impl AppState {
     /// Drops the decrypted vault from memory (its secrets zeroize on drop).
     /// Returns whether it was unlocked.
     pub fn lock(&self) -> bool {
+        *self.pending_import() = PendingImport::default();
         let vault = self.slot().take();
         let was_unlocked = vault.is_some();
         drop(vault);
@@ -133,6 +154,9 @@ impl AppState {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if idle.is_idle(self.clock.now(), minutes) {
             *slot = None;
+            // Never hold both locks: commands take the import lock alone.
+            drop(slot);
+            *self.pending_import() = PendingImport::default();
             true
         } else {
             false
@@ -159,6 +183,13 @@ impl AppState {
         let out = self.with_vault_passive(f);
         self.touch();
         out
+    }
+
+    /// The import in progress (see [`PendingImport`]).
+    pub fn pending_import(&self) -> MutexGuard<'_, PendingImport> {
+        self.import
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn slot(&self) -> MutexGuard<'_, Option<Vault>> {
@@ -265,5 +296,31 @@ mod tests {
             state.with_vault_passive(|_| Ok(())).unwrap_err().kind,
             "locked"
         );
+    }
+
+    #[test]
+    fn locking_drops_a_pending_import() {
+        let dir = tempfile::tempdir().unwrap();
+        let (state, clock) = unlocked_state(dir.path());
+        let stage = |state: &AppState| {
+            let mut pending = state.pending_import();
+            pending.format = "otpauth".into();
+            pending.sources.push(Zeroizing::new(b"otpauth://".to_vec()));
+        };
+        stage(&state);
+        state.lock();
+        assert!(state.pending_import().sources.is_empty(), "on lock");
+
+        state.set_unlocked(
+            Vault::unlock(
+                dir.path(),
+                &SecretString::from("correct horse battery staple".to_owned()),
+            )
+            .unwrap(),
+        );
+        stage(&state);
+        clock.advance(Duration::from_secs(10 * 60));
+        assert!(state.lock_if_idle());
+        assert!(state.pending_import().sources.is_empty(), "on auto-lock");
     }
 }

@@ -30,7 +30,9 @@ const DRIVER_START_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long a new session (which launches the app) may take.
 const SESSION_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default wait for an element or a condition in the page.
-pub const WAIT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Generous: a wait ends as soon as its condition holds, and on CI's two
+/// cores several app sessions and full-cost scrypt runs share the CPU.
+pub const WAIT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The `tauri-driver` executable: `$TAURI_DRIVER`, else the first on `PATH`,
 /// else `~/.cargo/bin/tauri-driver`.

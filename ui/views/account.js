@@ -6,6 +6,7 @@ import * as api from "../api.js";
 import { h, field, setFieldError, clearErrors } from "../dom.js";
 import { toast } from "../toast.js";
 import { updateCode } from "./accounts.js";
+import { accountGuideCard } from "./guides.js";
 
 /**
  * @param {any} app
@@ -202,7 +203,7 @@ export function showAccount(app, id) {
       h("button", { type: "button", class: "ghost back", id: "back", onclick: () => app.showList(), text: "← Accounts" }),
       h("div", { class: "title-block" }, h("h2", { id: "account-title", text: title }), account.issuer ? h("p", { class: "subtitle", text: account.name }) : null),
     ),
-    h("div", { class: "columns" }, h("div", { class: "col" }, h("section", { class: "card" }, codePanel), recoveryCard), h("div", { class: "col" }, editForm, moveCard, dangerCard)),
+    h("div", { class: "columns" }, h("div", { class: "col" }, h("section", { class: "card" }, codePanel), recoveryCard), h("div", { class: "col" }, accountGuideCard(app, id), editForm, moveCard, dangerCard)),
     dialog,
   );
   renderRecovery(app, id, recoveryCard, null);

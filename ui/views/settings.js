@@ -5,6 +5,8 @@ import * as api from "../api.js";
 import { h, field, setFieldError, clearErrors } from "../dom.js";
 import { toast } from "../toast.js";
 import { strength } from "./welcome.js";
+import { kitCard } from "./kit.js";
+import { autoBackupCard } from "./auto_backup.js";
 
 /** @param {any} app */
 export function showSettings(app) {
@@ -98,6 +100,8 @@ export function showSettings(app) {
     ),
     settingsForm,
     passForm,
+    kitCard(app),
+    autoBackupCard(),
   );
   autoLock.focus();
 }

@@ -3,6 +3,8 @@
 
 import * as api from "../api.js";
 import { h, field, setFieldError, clearErrors } from "../dom.js";
+import { showKitUnlock } from "./kit.js";
+import { restoreOffer, showRestoreFile } from "./restore.js";
 
 /**
  * A rough strength estimate for the hint under the passphrase: bits from
@@ -110,7 +112,14 @@ export function showCreate(app, dir) {
       }
     }
   });
-  view.append(form);
+  view.append(
+    form,
+    h(
+      "div",
+      { class: "card narrow alt-actions" },
+      h("button", { type: "button", class: "ghost", id: "restore-file-link", text: "Restore from an exported backup file…", onclick: () => showRestoreFile(app, dir, () => showCreate(app, dir)) }),
+    ),
+  );
   pass.focus();
 }
 
@@ -150,11 +159,23 @@ export function showUnlock(app, reason) {
         setFieldError("passphrase", error.message);
         /** @type {HTMLInputElement} */ (pass).select();
         pass.focus();
+      } else if (error instanceof api.AppError && error.kind === "corrupt") {
+        // vault.age is damaged: offer the newest backup that opens.
+        document.getElementById("restore-offer")?.remove();
+        form.after(restoreOffer(app, value, error.message));
       } else {
         setFieldError("passphrase", error instanceof Error ? error.message : String(error));
       }
     }
   });
-  view.append(form);
+  view.append(
+    form,
+    h(
+      "div",
+      { class: "card narrow alt-actions" },
+      h("button", { type: "button", class: "ghost", id: "kit-unlock-link", text: "Open with emergency kit…", onclick: () => showKitUnlock(app) }),
+      h("button", { type: "button", class: "ghost", id: "locked-out-link", text: "Locked out of an account?", onclick: () => app.showLockout() }),
+    ),
+  );
   pass.focus();
 }

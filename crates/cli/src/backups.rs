@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use serde_json::json;
 use sparekey_core::{
     time,
@@ -68,14 +68,9 @@ pub fn run(
         BackupsCommand::Auto { folder, keep, off } => {
             let mut vault = Vault::unlock(paths.dir(), &pass)?;
             if folder.is_some() || keep.is_some() || off {
-                let folder = match folder {
-                    Some(f) if !f.is_dir() => bail!(
-                        "{} is not an existing folder: create it (or plug in the drive) first",
-                        f.display()
-                    ),
-                    Some(f) => Some(std::path::absolute(&f)?),
-                    None => None,
-                };
+                let folder = folder
+                    .map(|f| sparekey_core::vault::store::check_backup_folder(&f, paths))
+                    .transpose()?;
                 vault.update(|doc| {
                     let mut s = doc.settings.clone();
                     if off {

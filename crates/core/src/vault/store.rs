@@ -900,6 +900,34 @@ fn prune_backups(paths: &VaultPaths, keep: usize) {
     }
 }
 
+/// Checks a folder chosen for automatic backups: it must exist (a plugged-in
+/// drive, a synced folder) and must not be the vault's own folder. Returns
+/// its absolute path, as the settings store it.
+pub fn check_backup_folder(folder: &Path, vault: &VaultPaths) -> Result<PathBuf> {
+    let absolute = std::path::absolute(folder).map_err(|e| Error::io("find", folder, e))?;
+    if !absolute.is_dir() {
+        return Err(Error::invalid(
+            "backup_folder",
+            format!(
+                "{} is not an existing folder: create it (or plug in the drive) first",
+                absolute.display()
+            ),
+        ));
+    }
+    let same = |a: &Path, b: &Path| match (fs::canonicalize(a), fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same(&absolute, vault.dir()) || same(&absolute, &vault.backups()) {
+        return Err(Error::invalid(
+            "backup_folder",
+            "is the vault's own folder: choose another drive or folder, so a lost disk does not \
+             take the backups with it",
+        ));
+    }
+    Ok(absolute)
+}
+
 /// Writes an automatic backup: the backup folder is kept as a vault folder
 /// of its own (`identity.age`, `vault.age`, and earlier versions in
 /// `backups/`), so it opens with `--vault` or the age tool as it is. The

@@ -1,0 +1,25 @@
+//! The health check: lockout risks across the vault, as core's
+//! `sparekey_core::health::check` finds them. The page links each finding to
+//! the guide step that fixes it.
+
+use sparekey_core::{
+    guides::Context,
+    health::{self, HealthReport},
+};
+use tauri::State;
+
+use crate::{error::AppError, state::AppState};
+
+/// The vault's lockout risks, most serious first (re-read from disk first,
+/// so changes made with the CLI show). Not counted as user activity: the
+/// header badge refreshes it on its own.
+#[tauri::command(async)]
+pub fn health_report(state: State<'_, AppState>) -> Result<HealthReport, AppError> {
+    // Asks the system clock's state before taking the vault (it may wait on
+    // timedatectl for a moment).
+    let ctx = Context::system();
+    state.with_vault_passive(|vault| {
+        vault.refresh()?;
+        Ok(health::check(vault.doc(), &ctx)?)
+    })
+}

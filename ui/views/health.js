@@ -1,0 +1,125 @@
+// Health: the vault's lockout risks as core finds them, most serious first,
+// each linked to the guide step that fixes it. Also keeps the header badge
+// (number of critical and warning findings) up to date.
+
+import * as api from "../api.js";
+import { h, byId } from "../dom.js";
+import { showGuide } from "./guides.js";
+
+const SEVERITY = {
+  critical: "Critical",
+  warning: "Warning",
+  notice: "Worth doing",
+};
+
+/** @param {string} clock core's ClockSync */
+function clockText(clock) {
+  switch (clock) {
+    case "synchronized":
+      return "The system clock is synchronized.";
+    case "unsynchronized":
+      return "The system clock is not synchronized: codes may be rejected.";
+    default:
+      return "Whether the system clock is synchronized is unknown here.";
+  }
+}
+
+/**
+ * Updates the header badge from a report (or fetches one).
+ *
+ * @param {any} [report]
+ */
+export async function refreshHealthBadge(report) {
+  const badge = byId("health-count");
+  if (!badge) {
+    return;
+  }
+  try {
+    const r = report || (await api.healthReport());
+    const serious = r.findings.filter((/** @type {any} */ f) => f.severity === "critical" || f.severity === "warning");
+    const critical = serious.some((/** @type {any} */ f) => f.severity === "critical");
+    badge.textContent = serious.length ? String(serious.length) : "";
+    badge.hidden = serious.length === 0;
+    badge.dataset.tone = critical ? "critical" : "warning";
+    badge.title = serious.length ? `${serious.length} lockout risk${serious.length === 1 ? "" : "s"} to look at` : "";
+  } catch (error) {
+    // Locked or not yet unlocked: no badge.
+    badge.hidden = true;
+  }
+}
+
+/** @param {any} app */
+export async function showHealth(app) {
+  const view = app.screen("health");
+  app.onBack = () => app.showList();
+  const list = h("ol", { class: "findings", id: "health-findings" });
+  const summary = h("p", { id: "health-summary", class: "lead" });
+  const clock = h("p", { id: "health-clock", class: "hint" });
+  const refresh = h("button", { type: "button", id: "health-refresh", class: "secondary", text: "Check again" });
+  view.append(
+    h(
+      "div",
+      { class: "page-head" },
+      h("button", { type: "button", class: "ghost back", id: "back", onclick: () => app.showList(), text: "← Accounts" }),
+      h("div", { class: "title-block" }, h("h2", { text: "Health" }), h("p", { class: "subtitle", text: "What could lock you out, most serious first." })),
+    ),
+    h("section", { class: "card" }, summary, list, clock, h("div", { class: "actions" }, refresh)),
+  );
+
+  async function load() {
+    refresh.setAttribute("disabled", "");
+    try {
+      const report = await api.healthReport();
+      render(report);
+      refreshHealthBadge(report);
+    } catch (error) {
+      app.fail(error);
+    } finally {
+      refresh.removeAttribute("disabled");
+    }
+  }
+
+  /** @param {any} report */
+  function render(report) {
+    const n = report.findings.length;
+    summary.textContent = n === 0 ? "No lockout risks found. Nice." : `${n} thing${n === 1 ? "" : "s"} to look at.`;
+    list.replaceChildren(...report.findings.map((/** @type {any} */ f) => finding(f)));
+    clock.textContent = `${clockText(report.clock)} Checked ${new Date(report.checked_at * 1000).toLocaleString()}.`;
+    list.dataset.checkedAt = String(report.checked_at);
+  }
+
+  /** @param {any} f core's Finding */
+  function finding(f) {
+    const actions = [];
+    if (f.guide_id) {
+      actions.push(
+        h("button", {
+          type: "button",
+          class: "secondary small",
+          "data-guide": f.guide_id,
+          text: "Show how to fix it",
+          onclick: () => showGuide(app, f.guide_id, f.account_id || null, { stepId: f.step_id || null }),
+        }),
+      );
+    }
+    if (f.account_id) {
+      actions.push(h("button", { type: "button", class: "ghost small", text: "Open account", onclick: () => app.showAccount(f.account_id) }));
+    }
+    return h(
+      "li",
+      { class: "finding", dataset: { severity: f.severity, kind: f.kind } },
+      h("span", { class: "severity", text: SEVERITY[f.severity] || f.severity }),
+      h(
+        "div",
+        { class: "finding-body" },
+        f.account_label ? h("strong", { class: "finding-account", text: f.account_label }) : null,
+        h("p", { class: "finding-message", text: f.message }),
+        actions.length ? h("div", { class: "actions" }, ...actions) : null,
+      ),
+    );
+  }
+
+  refresh.addEventListener("click", load);
+  await load();
+  view.focus();
+}

@@ -1,0 +1,271 @@
+// The emergency kit (issue 7): its card in Settings (status, create,
+// verify, replace), the printable kit page shown once after creating it, and
+// on the unlock screen "Open with emergency kit" followed by a new
+// passphrase. The key reaches this page only on "Create" (to print it) and
+// when the user types or pastes it.
+
+import * as api from "../api.js";
+import { h, field, setFieldError, clearErrors } from "../dom.js";
+import { toast } from "../toast.js";
+import { strength, showUnlock } from "./welcome.js";
+
+/** @param {unknown} error */
+function message(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** @param {number | null | undefined} secs */
+function date(secs) {
+  return secs ? new Date(secs * 1000).toLocaleDateString() : "";
+}
+
+/**
+ * The Settings card.
+ *
+ * @param {any} app
+ * @returns {HTMLElement}
+ */
+export function kitCard(app) {
+  const card = h("section", { class: "card", id: "kit-card", "aria-labelledby": "kit-title" });
+  const render = async () => {
+    let status;
+    try {
+      status = await api.kitStatus();
+    } catch (error) {
+      card.replaceChildren(h("p", { class: "field-error", text: message(error) }));
+      return;
+    }
+    const create = async () => {
+      try {
+        const kit = await api.kitCreate();
+        showKitPage(app, kit);
+      } catch (error) {
+        toast(message(error), "error");
+      }
+    };
+    const dialog = /** @type {HTMLDialogElement} */ (
+      h(
+        "dialog",
+        { id: "confirm-kit-replace", "aria-labelledby": "confirm-kit-replace-title" },
+        h("h3", { id: "confirm-kit-replace-title", text: "Replace the emergency kit?" }),
+        h("p", { text: "The kit you printed before stops working at once: it will no longer open the vault or its backups. Destroy the old printout after printing the new one." }),
+        h(
+          "form",
+          { method: "dialog", class: "actions end" },
+          h("button", { type: "submit", value: "cancel", class: "secondary", autofocus: true, text: "Keep the old kit" }),
+          h("button", { type: "submit", value: "replace", class: "danger", id: "confirm-kit-replace-button", text: "Replace kit" }),
+        ),
+      )
+    );
+    dialog.addEventListener("close", () => {
+      if (dialog.returnValue === "replace") create();
+    });
+    const text = /** @type {HTMLTextAreaElement} */ (h("textarea", { id: "kit-verify-text", rows: "2", spellcheck: "false", autocomplete: "off", placeholder: "AGE-SECRET-KEY-1…" }));
+    const verify = h(
+      "form",
+      { class: "kit-verify", novalidate: true },
+      field("Check a printed kit", text, "Type or paste the key from the printout; Sparekey checks it opens the vault."),
+      h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary", id: "kit-verify", text: "Verify kit" })),
+    );
+    verify.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearErrors(verify);
+      try {
+        await api.kitVerify(text.value);
+        text.value = "";
+        toast("The kit opens the vault. Keep it safe.");
+        render();
+      } catch (error) {
+        setFieldError("kit-verify-text", message(error));
+      }
+    });
+    card.replaceChildren(
+      h("h3", { id: "kit-title", text: "Emergency kit" }),
+      h("p", { class: "hint", text: "A printed key that opens the vault if you forget the passphrase. Keep it somewhere safe, away from this computer." }),
+      status.exists
+        ? h(
+            "p",
+            { id: "kit-status", class: "kit-status", dataset: { state: "exists" } },
+            h("strong", { text: "Kit made " + date(status.created_at) + ". " }),
+            status.verified_at ? `Last verified ${date(status.verified_at)}.` : "Not verified yet: check the printout once.",
+          )
+        : h("p", { id: "kit-status", class: "warning", dataset: { state: "none" }, text: "This vault has no emergency kit. If you forget the passphrase, nobody can open it." }),
+      h(
+        "div",
+        { class: "actions" },
+        status.exists
+          ? h("button", { type: "button", class: "secondary", id: "kit-replace", text: "Replace kit…", onclick: () => dialog.showModal() })
+          : h("button", { type: "button", class: "primary", id: "kit-create", text: "Create emergency kit", onclick: create }),
+      ),
+      status.exists ? verify : null,
+      dialog,
+    );
+  };
+  render();
+  return card;
+}
+
+/**
+ * The printable kit, shown once: leaving the page forgets the key.
+ *
+ * @param {any} app
+ * @param {any} kit a NewKit
+ */
+export function showKitPage(app, kit) {
+  const view = app.screen("kit");
+  const done = () => app.showSettings();
+  app.onBack = done;
+  const made = new Date(kit.created_at * 1000);
+  const command = `age -d -i kit.txt ${kit.vault_file}`;
+  view.append(
+    h(
+      "div",
+      { class: "page-head no-print" },
+      h("h2", { text: "Your emergency kit" }),
+    ),
+    h(
+      "div",
+      { class: "warning no-print", role: "note" },
+      h("strong", { text: "Print it now. " }),
+      "This key is shown only this once; Sparekey does not keep it. Anyone holding it can open your vault: store the printout like a passport.",
+    ),
+    h("div", { class: "actions no-print" }, h("button", { type: "button", class: "primary", id: "kit-print", text: "Print", onclick: () => window.print() }), h("button", { type: "button", class: "secondary", id: "kit-done", text: "Done", onclick: done })),
+    h(
+      "article",
+      { class: "kit-page", id: "kit-page" },
+      h("h2", { text: "Sparekey emergency kit" }),
+      h("p", { text: "Sparekey is a desktop vault for 2FA secrets and recovery codes, encrypted with age. This sheet opens the vault if the passphrase is lost." }),
+      h(
+        "dl",
+        { class: "kit-facts" },
+        h("dt", { text: "Made" }),
+        h("dd", { id: "kit-date", text: made.toLocaleString() }),
+        h("dt", { text: "Vault folder" }),
+        h("dd", {}, h("code", { id: "kit-dir", text: kit.dir })),
+      ),
+      h("div", { class: "kit-key-block" }, h("img", { id: "kit-qr", class: "kit-qr", alt: "QR code of the emergency key", src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(kit.qr_svg)}` }), h("pre", { class: "kit-key", id: "kit-key", text: kit.text })),
+      h("h3", { text: "To open the vault with this kit" }),
+      h(
+        "ol",
+        {},
+        h("li", { text: "In Sparekey: on the unlock screen choose \"Open with emergency kit\", type the AGE-SECRET-KEY-1 line or show the QR code to a camera and choose the photo, then set a new passphrase." }),
+        h("li", {}, "Without Sparekey: save the key as kit.txt and run ", h("code", { id: "kit-command", text: command }), " with the age tool (age-encryption.org)."),
+      ),
+    ),
+  );
+  view.focus();
+}
+
+/**
+ * "Open with emergency kit" on the unlock screen.
+ *
+ * @param {any} app
+ */
+export function showKitUnlock(app) {
+  const view = app.screen("kit-unlock");
+  const back = () => showUnlock(app);
+  app.onBack = back;
+  const text = /** @type {HTMLTextAreaElement} */ (h("textarea", { id: "kit-text", rows: "3", spellcheck: "false", autocomplete: "off", placeholder: "AGE-SECRET-KEY-1…" }));
+  const image = /** @type {HTMLInputElement} */ (h("input", { type: "file", id: "kit-image", class: "sr-only", accept: "image/png,image/jpeg" }));
+  const progress = h("p", { class: "progress", hidden: true }, h("span", { class: "spinner", "aria-hidden": "true" }), "Opening…");
+  const opened = (/** @type {any} */ overview) => {
+    app.setOverview(overview);
+    showNewPassphrase(app);
+  };
+  image.addEventListener("change", async () => {
+    const file = image.files && image.files[0];
+    if (!file) return;
+    clearErrors(form);
+    progress.hidden = false;
+    try {
+      opened(await api.unlockWithKitImage(new Uint8Array(await file.arrayBuffer())));
+    } catch (error) {
+      setFieldError("kit-text", message(error));
+    } finally {
+      progress.hidden = true;
+      image.value = "";
+    }
+  });
+  const form = h(
+    "form",
+    { class: "card narrow", novalidate: true },
+    h("h2", { text: "Open with emergency kit" }),
+    h("p", { class: "lead", text: "Type or paste the key printed on your emergency kit (the AGE-SECRET-KEY-1 line), or choose a photo of its QR code. Then you will set a new passphrase." }),
+    field("Kit key", text),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "submit", class: "primary", id: "kit-open", text: "Open vault" }),
+      h("label", { class: "file-button secondary" }, "Choose QR photo…", image),
+      h("button", { type: "button", class: "ghost", id: "kit-back", text: "Back", onclick: back }),
+      progress,
+    ),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    if (!text.value.trim()) {
+      setFieldError("kit-text", "Type or paste the key from your kit.");
+      return;
+    }
+    progress.hidden = false;
+    try {
+      opened(await api.unlockWithKit(text.value));
+    } catch (error) {
+      setFieldError("kit-text", message(error));
+    } finally {
+      progress.hidden = true;
+    }
+  });
+  view.append(form);
+  text.focus();
+}
+
+/**
+ * After opening with the kit: a new passphrase is required before going on.
+ *
+ * @param {any} app
+ */
+export function showNewPassphrase(app) {
+  const view = app.screen("kit-reset");
+  app.onBack = null;
+  const pass = /** @type {HTMLInputElement} */ (h("input", { id: "reset-passphrase", type: "password", autocomplete: "new-password" }));
+  const again = /** @type {HTMLInputElement} */ (h("input", { id: "reset-passphrase-again", type: "password", autocomplete: "new-password" }));
+  const hint = h("p", { class: "hint strength", "aria-live": "polite" });
+  pass.addEventListener("input", () => {
+    hint.textContent = strength(pass.value).text;
+  });
+  const button = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", class: "primary", id: "reset-save", text: "Set passphrase and continue" }));
+  const progress = h("p", { class: "progress", hidden: true }, h("span", { class: "spinner", "aria-hidden": "true" }), "Saving…");
+  const form = h(
+    "form",
+    { class: "card narrow", novalidate: true },
+    h("h2", { text: "Set a new passphrase" }),
+    h("p", { class: "lead", text: "The kit opened the vault. Choose a new passphrase now: the old one stops working, and your kit keeps working." }),
+    field("New passphrase", pass),
+    hint,
+    field("New passphrase again", again),
+    h("div", { class: "actions" }, button, progress),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    if (pass.value !== again.value) {
+      setFieldError("reset-passphrase-again", "The two passphrases are different.");
+      return;
+    }
+    button.disabled = true;
+    progress.hidden = false;
+    try {
+      await api.kitSetPassphrase(pass.value);
+      toast("New passphrase set. Use it from now on.");
+      app.enter();
+    } catch (error) {
+      button.disabled = false;
+      progress.hidden = true;
+      setFieldError("reset-passphrase", message(error));
+    }
+  });
+  view.append(form);
+  pass.focus();
+}

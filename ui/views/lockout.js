@@ -1,0 +1,290 @@
+// "I'm locked out": choose the service (PyPI first), answer the recover
+// guide's question, and follow only the chosen branch's steps. When nothing
+// works, draft PyPI's account-recovery request (core's text, shown exactly),
+// copy it from Rust and open the form in the browser. Works from the unlock
+// screen too: being locked out of PyPI must not need the vault.
+
+import * as api from "../api.js";
+import { h, field, setFieldError, clearErrors } from "../dom.js";
+import { toast } from "../toast.js";
+import { stepItem } from "./guides.js";
+import { showUnlock } from "./welcome.js";
+
+/** @param {unknown} error */
+function message(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * @param {any} app
+ * @param {{service?: string, branch?: string, draft?: boolean}} [options]
+ */
+export async function showLockout(app, options = {}) {
+  const view = app.screen("lockout");
+  const back = () => (app.unlocked ? app.showList() : showUnlock(app));
+  app.onBack = back;
+  const body = h("div", { class: "lockout-body" });
+  view.append(
+    h(
+      "div",
+      { class: "page-head" },
+      h("button", { type: "button", class: "ghost back", id: "back", onclick: back, text: app.unlocked ? "← Accounts" : "← Unlock" }),
+      h("h2", { id: "lockout-title", text: "I'm locked out" }),
+    ),
+    body,
+  );
+  if (!options.service) {
+    await chooseService(app, body);
+  } else {
+    await showRecover(app, body, options);
+  }
+  view.focus();
+}
+
+/**
+ * Step 1: which service?
+ *
+ * @param {any} app
+ * @param {HTMLElement} body
+ */
+async function chooseService(app, body) {
+  let guides;
+  try {
+    guides = (await api.guidesList()).filter((/** @type {any} */ g) => g.kind === "recover");
+  } catch (error) {
+    body.append(h("p", { class: "field-error", text: message(error) }));
+    return;
+  }
+  // PyPI first, then the others as core lists them.
+  guides.sort((/** @type {any} */ a, /** @type {any} */ b) => Number(b.service === "pypi") - Number(a.service === "pypi"));
+  body.append(
+    h(
+      "section",
+      { class: "card" },
+      h("h3", { text: "Which account can't you get into?" }),
+      h(
+        "div",
+        { class: "choice-list", id: "lockout-services" },
+        ...guides.map((/** @type {any} */ g) =>
+          h(
+            "button",
+            { type: "button", class: "choice", id: `lockout-service-${g.service}`, onclick: () => showLockout(app, { service: g.service }) },
+            h("strong", { text: g.service_label }),
+            h("span", { class: "hint", text: g.summary }),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * Step 2: the guide's question, its branches, the chosen branch's steps.
+ *
+ * @param {any} app
+ * @param {HTMLElement} body
+ * @param {{service?: string, branch?: string, draft?: boolean}} options
+ */
+async function showRecover(app, body, options) {
+  const guideId = `${options.service}-recover`;
+  let accountId = null;
+  let guide;
+  try {
+    if (app.unlocked) {
+      const fitting = await api.guideAccounts(guideId);
+      accountId = fitting.length ? fitting[0].id : null;
+    }
+    guide = await api.guideView(guideId, accountId);
+  } catch (error) {
+    body.append(h("p", { class: "field-error", text: message(error) }));
+    return;
+  }
+  const title = document.getElementById("lockout-title");
+  if (title) title.textContent = guide.title;
+
+  const branchSlot = h("div", { class: "branch", id: "lockout-branch" });
+  const choose = (/** @type {string} */ id) => {
+    for (const button of body.querySelectorAll(".branch-choice")) {
+      button.setAttribute("aria-pressed", String(/** @type {HTMLElement} */ (button).dataset.branch === id));
+    }
+    renderBranch(app, guide, id, accountId, branchSlot, options);
+  };
+  body.append(
+    h(
+      "section",
+      { class: "card" },
+      h("p", { class: "lead", text: guide.summary }),
+      guide.account ? h("p", { class: "hint", text: `Using what Sparekey saved for ${guide.account.label}.` }) : null,
+      h("h3", { id: "lockout-question", text: guide.question || "What happened?" }),
+      h(
+        "div",
+        { class: "choice-list", role: "group", "aria-labelledby": "lockout-question" },
+        ...guide.branches.map((/** @type {any} */ b) =>
+          h("button", { type: "button", class: "choice branch-choice", id: `branch-${b.id}`, dataset: { branch: b.id }, "aria-pressed": "false", text: b.label, onclick: () => choose(b.id) }),
+        ),
+      ),
+    ),
+    branchSlot,
+  );
+  if (options.branch) {
+    choose(options.branch);
+  }
+}
+
+/**
+ * @param {any} app
+ * @param {any} guide a GuideView of a recover guide
+ * @param {string} branchId
+ * @param {string | null} accountId
+ * @param {HTMLElement} slot
+ * @param {{draft?: boolean}} options
+ */
+function renderBranch(app, guide, branchId, accountId, slot, options) {
+  const branch = guide.branches.find((/** @type {any} */ b) => b.id === branchId);
+  if (!branch) {
+    slot.replaceChildren();
+    return;
+  }
+  const rerender = async () => {
+    try {
+      const next = await api.guideView(guide.id, accountId);
+      Object.assign(guide, next);
+      renderBranch(app, guide, branchId, accountId, slot, {});
+    } catch (error) {
+      toast(message(error), "error");
+    }
+  };
+  // Core evaluated the clock with the guide: say it loudly when it is off.
+  const clockOff = branch.steps.some((/** @type {any} */ s) => s.check.type === "auto" && s.check.auto === "clock_synchronized" && s.status.state === "not_done");
+  const clockStep = branch.steps.find((/** @type {any} */ s) => s.check.type === "auto" && s.check.auto === "clock_synchronized");
+  const list = h("ol", { class: "steps", id: "branch-steps" }, ...branch.steps.map((/** @type {any} */ s) => stepItem(app, guide, s, accountId, () => rerender())));
+  const hasDraft = branch.steps.some((/** @type {any} */ s) => s.action === "draft_recovery_request");
+  const request = hasDraft ? requestCard(options.draft === true) : null;
+  slot.replaceChildren(
+    h("h3", { class: "branch-title", text: branch.label }),
+    clockOff && clockStep
+      ? h("div", { class: "warning", id: "clock-warning", role: "alert" }, h("strong", { text: "Your clock is not synchronized. " }), clockStep.status.detail || "Codes may be wrong.")
+      : null,
+    list,
+    request,
+    guide.next
+      ? h(
+          "section",
+          { class: "card after" },
+          h("h3", { text: "Once you are back in" }),
+          h("p", { class: "hint", text: "Make the account lockout-proof, so this does not happen again." }),
+          h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", id: "lockout-next", text: "Make it lockout-proof →", onclick: () => (app.unlocked ? app.showGuide(guide.next, accountId) : toast("Unlock Sparekey first, then open this guide from Guides.")) })),
+        )
+      : null,
+  );
+  // The draft action inside the steps jumps to the form below.
+  for (const button of list.querySelectorAll('[data-action="draft_recovery_request"]')) {
+    const clone = button.cloneNode(true);
+    clone.addEventListener("click", () => request?.querySelector("input")?.focus());
+    button.replaceWith(clone);
+  }
+}
+
+/**
+ * The PyPI account-recovery request: username and reason in, core's draft out.
+ *
+ * @param {boolean} focus focus the username field
+ * @returns {HTMLElement}
+ */
+function requestCard(focus) {
+  const card = h("section", { class: "card request", id: "request-card", "aria-labelledby": "request-title" });
+  const username = /** @type {HTMLInputElement} */ (h("input", { id: "request-username", type: "text", autocomplete: "username", spellcheck: "false" }));
+  const reason = /** @type {HTMLSelectElement} */ (h("select", { id: "request-reason" }));
+  const other = /** @type {HTMLTextAreaElement} */ (h("textarea", { id: "request-reason-other", rows: "3", placeholder: "What happened, in a sentence or two." }));
+  const otherField = field("Your reason", other);
+  otherField.hidden = true;
+  reason.addEventListener("change", () => {
+    otherField.hidden = reason.value !== "";
+  });
+  const result = h("div", { class: "request-result", id: "request-result" });
+  const form = h(
+    "form",
+    { class: "request-form", novalidate: true },
+    field("PyPI username", username, "The name on pypi.org/user/NAME/, not your email address."),
+    field("Reason", reason),
+    otherField,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", id: "request-draft", text: "Draft the request" })),
+  );
+  card.append(
+    h("h3", { id: "request-title", text: "Draft PyPI's account-recovery request" }),
+    h("p", { class: "hint", text: "Only PyPI's admins can help now. Sparekey writes the request in the order of their form; nothing is sent until you submit it yourself on GitHub." }),
+    form,
+    result,
+  );
+  api
+    .recoveryRequestForm()
+    .then((info) => {
+      reason.append(...info.reasons.map((/** @type {string} */ r) => h("option", { value: r, text: r })), h("option", { value: "", text: "Something else…" }));
+    })
+    .catch((error) => toast(message(error), "error"));
+  const reasonText = () => (reason.value === "" ? other.value : reason.value);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const user = username.value;
+    const why = reasonText();
+    try {
+      const draft = await api.recoveryRequest(user, why);
+      showDraft(result, draft, user, why);
+    } catch (error) {
+      if (error instanceof api.AppError && error.field === "reason") {
+        setFieldError(reason.value === "" ? "request-reason-other" : "request-reason", error.message);
+      } else {
+        setFieldError("request-username", message(error));
+      }
+    }
+  });
+  if (focus) {
+    window.setTimeout(() => username.focus(), 0);
+  }
+  return card;
+}
+
+/**
+ * @param {HTMLElement} slot
+ * @param {any} draft a RecoveryRequest
+ * @param {string} user
+ * @param {string} why
+ */
+function showDraft(slot, draft, user, why) {
+  slot.replaceChildren(
+    h("h4", { text: `Your request: "${draft.title}"` }),
+    h("pre", { class: "draft", id: "request-body", tabindex: "0", text: draft.body }),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", {
+        type: "button",
+        class: "primary",
+        id: "request-copy",
+        text: "Copy draft",
+        onclick: async () => {
+          try {
+            await api.copyRecoveryRequest(user, why);
+            toast("Draft copied. Paste the fields into PyPI's form.");
+          } catch (error) {
+            toast(message(error), "error");
+          }
+        },
+      }),
+      h("button", {
+        type: "button",
+        class: "secondary",
+        id: "request-open",
+        title: draft.form_url,
+        text: "Open the form ↗",
+        onclick: () => api.openUrl(draft.form_url).catch((error) => toast(message(error), "error")),
+      }),
+    ),
+    h("h4", { text: "Have this ready" }),
+    h("ul", { class: "evidence", id: "request-evidence" }, ...draft.evidence.map((/** @type {string} */ e) => h("li", { text: e }))),
+    h("h4", { text: "What happens next" }),
+    h("ol", { class: "next-steps", id: "request-next" }, ...draft.next_steps.map((/** @type {string} */ e) => h("li", { text: e }))),
+  );
+  slot.scrollIntoView({ block: "start" });
+}
