@@ -574,6 +574,16 @@ async fn health_lists_missing_recovery_codes_until_they_are_saved() {
     );
     link.click().await.expect("follow the link");
     session.find("#view[data-screen=\"guide\"]").await;
+    // It lands on the step that fixes it, not only on the guide.
+    let linked = session.find(".step.linked").await;
+    assert_eq!(
+        linked
+            .attr("id")
+            .await
+            .expect("read the step id")
+            .as_deref(),
+        Some("step-recovery-codes")
+    );
     session.click("#health-button").await;
 
     let codes: Vec<String> = (0..8).map(|i| format!("{i:x}1a2b3c4d5e6f708")).collect();

@@ -91,8 +91,9 @@ export async function showGuides(app) {
  * @param {any} app
  * @param {string} guideId
  * @param {string | null} accountId null: the first account the guide is for
+ * @param {{ stepId?: string | null }} [options] stepId: bring that step into view
  */
-export async function showGuide(app, guideId, accountId) {
+export async function showGuide(app, guideId, accountId, options = {}) {
   const view = app.screen("guide");
   app.onBack = () => app.showGuides();
   const body = h("div", { class: "guide-body" });
@@ -162,7 +163,15 @@ export async function showGuide(app, guideId, accountId) {
     );
   };
   await render();
-  view.focus();
+  const step = options.stepId ? view.querySelector(`#step-${CSS.escape(options.stepId)}`) : null;
+  if (step instanceof HTMLElement) {
+    step.classList.add("linked");
+    step.setAttribute("tabindex", "-1");
+    step.scrollIntoView({ block: "center" });
+    step.focus();
+  } else {
+    view.focus();
+  }
 }
 
 /** @param {HTMLElement} root @param {string} id */

@@ -336,7 +336,7 @@ pub fn export(
         "backup" => {
             let pass = backup_pass.as_ref().context("backup passphrase")?;
             let bytes =
-                export::backup::backup_vault(&mut vault, pass, args.work_factor, args.armor, now)?;
+                export::backup::backup_vault(&vault, pass, args.work_factor, args.armor, now)?;
             (Zeroizing::new(bytes), None)
         }
         "otpauth" => text(export::otpauth_list(vault.doc())),
@@ -357,6 +357,9 @@ pub fn export(
         other => bail!("export format {other} has no writer"),
     };
     write_out(args.out.as_deref(), &bytes)?;
+    if format.id == "backup" {
+        export::backup::record_backup_written(&mut vault, now)?;
+    }
     let exported = report.as_ref().map(|r| r.exported);
     if let Some(r) = &report {
         for s in &r.skipped {

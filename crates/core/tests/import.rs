@@ -554,8 +554,11 @@ fn backup_restores_elsewhere_and_age_reads_it() {
     let backup_pass = pass("backup passphrase");
     for armor in [false, true] {
         let bytes =
-            export::backup::backup_vault(&mut vault, &backup_pass, Some(10), armor, 1_700_000_000)
+            export::backup::backup_vault(&vault, &backup_pass, Some(10), armor, 1_700_000_000)
                 .unwrap();
+        // Not recorded until the caller says the file is written.
+        assert_eq!(vault.doc().last_backup_export_at, None);
+        export::backup::record_backup_written(&mut vault, 1_700_000_000).unwrap();
         assert_eq!(vault.doc().last_backup_export_at, Some(1_700_000_000));
         if armor {
             assert!(bytes.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----"));

@@ -306,6 +306,10 @@ pub fn export_save<R: Runtime>(
         })
     })?;
     write_file(&path, &bytes, replace)?;
+    if format.id == "backup" {
+        // Only a backup safely on disk counts for the guides and health.
+        state.with_vault(|vault| Ok(export::backup::record_backup_written(vault, now)?))?;
+    }
     let (exported, skipped, notes) = match report {
         Some(r) => (Some(r.exported), r.skipped, r.notes),
         None => (None, Vec::new(), Vec::new()),

@@ -25,21 +25,29 @@ pub fn backup(
     crypto::encrypt_with_passphrase(&doc.to_json(), passphrase, work_factor, armor)
 }
 
-/// Records the export time in the vault (one update, so guides and health
-/// see that a backup exists) and returns the backup of the document,
-/// which includes that time.
+/// The backup of the vault as it will be once the export is recorded (its
+/// export time is `now`). Nothing is written: once the file is safely
+/// stored, call [`record_backup_written`], so a failed write never counts
+/// as a backup.
 pub fn backup_vault(
-    vault: &mut Vault,
+    vault: &Vault,
     passphrase: &SecretString,
     work_factor: Option<u8>,
     armor: bool,
     now: i64,
 ) -> Result<Vec<u8>> {
+    let mut doc = vault.doc().clone();
+    doc.record_backup_export(now);
+    Ok(backup(&doc, passphrase, work_factor, armor))
+}
+
+/// Records in the vault that the backup made at `now` was written, so the
+/// guides' and health's backup checks see it.
+pub fn record_backup_written(vault: &mut Vault, now: i64) -> Result<()> {
     vault.update(|doc| {
         doc.record_backup_export(now);
         Ok(())
-    })?;
-    Ok(backup(vault.doc(), passphrase, work_factor, armor))
+    })
 }
 
 /// Decrypts and checks a backup (binary or armored). `file` names it in
