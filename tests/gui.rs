@@ -392,3 +392,185 @@ async fn settings_turn_on_automatic_backups_to_a_folder() {
     );
     session.close().await;
 }
+
+/// Reads a QR code the page shows (an SVG in a data: URL) the way a phone
+/// would see it: rasterized by `rsvg-convert`, read by `zbarimg`.
+fn read_shown_qr(data_url: &str, dir: &std::path::Path) -> String {
+    let svg = data_url
+        .split_once(',')
+        .map(|(_, body)| body)
+        .expect("a data: URL");
+    let svg: String = percent_decode(svg);
+    let svg_path = dir.join("shown-qr.svg");
+    let png_path = dir.join("shown-qr.png");
+    std::fs::write(&svg_path, svg).expect("write the SVG");
+    let st = std::process::Command::new("rsvg-convert")
+        .args(["-z", "6", "-b", "white", "-o"])
+        .arg(&png_path)
+        .arg(&svg_path)
+        .status()
+        .expect("rsvg-convert (Debian package librsvg2-bin)");
+    assert!(st.success());
+    let out = std::process::Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(&png_path)
+        .output()
+        .expect("zbarimg (Debian package zbar-tools)");
+    assert!(out.status.success(), "zbarimg read no QR code");
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned()
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).expect("utf-8 SVG")
+}
+
+/// The account page: the code equals core's, the QR code shown on request
+/// carries the same secret (read back with zbarimg), the secret is revealed
+/// on request, edits are saved, and delete asks first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn account_page_shows_qr_and_secret_on_request_edits_and_deletes() {
+    let session = GuiSession::builder().with_vault().start().await;
+    session.cli(&["add", "--uri", URI]);
+    session.unlock().await;
+    let row = row_css(&session, "ACME Co").await;
+    session.click(&format!("{row} button.details")).await;
+    let code = session
+        .wait_text("#account-code", |t| !t.trim().is_empty())
+        .await;
+    assert!(
+        core_codes_around_now(URI).contains(&code.replace(' ', "")),
+        "{code}"
+    );
+
+    // Nothing secret is on the page until asked for.
+    assert!(!session.page_text().await.contains("JBSWY3DP"));
+    session.click("#show-qr").await;
+    let src = session
+        .find("#qr-image")
+        .await
+        .attr("src")
+        .await
+        .expect("read the image")
+        .expect("the QR image has a src");
+    let scanned = read_shown_qr(&src, session.temp_dir());
+    let scanned = sparekey_core::otp::parse_uri(&scanned).expect("the QR holds an otpauth URI");
+    let original = sparekey_core::otp::parse_uri(URI).expect("the test URI parses");
+    assert_eq!(scanned.otp, original.otp, "same secret and parameters");
+    assert_eq!(scanned.issuer.as_deref(), Some("ACME Co"));
+    session.click("#reveal-secret").await;
+    let secret = session.wait_text("#secret-value", |t| !t.is_empty()).await;
+    assert_eq!(secret.replace(' ', ""), "JBSWY3DPEHPK3PXP");
+
+    // Edit: the CLI sees the new name.
+    let name = session.find("#edit-name").await;
+    name.clear().await.expect("clear the name");
+    session.type_into("#edit-name", "alice-renamed").await;
+    session.click("#save-account").await;
+    let deadline = std::time::Instant::now() + support::WAIT_TIMEOUT;
+    while !session.cli(&["list", "--json"]).contains("alice-renamed") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the rename was not saved"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    // Delete asks first; cancelling keeps the account.
+    session.click("#delete-account").await;
+    session.click("#cancel-delete").await;
+    assert!(session.cli(&["list", "--json"]).contains("alice-renamed"));
+    session.click("#delete-account").await;
+    session.click("#confirm-delete-button").await;
+    session.find("#search").await;
+    let deadline = std::time::Instant::now() + support::WAIT_TIMEOUT;
+    while session.cli(&["list", "--json"]).trim() != "[]" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the account was not deleted"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    session.close().await;
+}
+
+/// HOTP: taking a code copies it, advances the counter and saves it; the
+/// passphrase can be changed in Settings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hotp_codes_advance_the_saved_counter_and_the_passphrase_changes() {
+    let session = GuiSession::builder().with_vault().start().await;
+    session.cli(&[
+        "add",
+        "--issuer",
+        "Corp",
+        "--name",
+        "vpn",
+        "--secret",
+        "MFRGGZDFMZTWQ2LK",
+        "--hotp-counter",
+        "5",
+    ]);
+    session.unlock().await;
+    let row = row_css(&session, "Corp").await;
+    session.click(&format!("{row} button.details")).await;
+    for counter in [5, 6] {
+        session.click("#copy-code").await;
+        let want = format!("\"counter\": {}", counter + 1);
+        let deadline = std::time::Instant::now() + support::WAIT_TIMEOUT;
+        while !session.cli(&["list", "--json"]).contains(&want) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "counter {} not saved",
+                counter + 1
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        // The toast said which code was copied (its text stays after it hides).
+        let toast = session.dom_text("#toast").await;
+        assert!(toast.contains(&format!("#{counter}")), "{toast}");
+        session.find("#copy-code").await;
+    }
+
+    session.click("#settings-button").await;
+    session
+        .type_into("#current-passphrase", support::PASSPHRASE)
+        .await;
+    session
+        .type_into("#next-passphrase", "a brand new passphrase")
+        .await;
+    session
+        .type_into("#next-passphrase-again", "a brand new passphrase")
+        .await;
+    session.click("#change-passphrase").await;
+    let dir = session.vault_dir().to_owned();
+    let pass = |p: &str| sparekey_core::secret::SecretString::from(p.to_owned());
+    let deadline = std::time::Instant::now() + support::WAIT_TIMEOUT;
+    while sparekey_core::vault::Vault::unlock(&dir, &pass("a brand new passphrase")).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new passphrase never opened the vault"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    assert!(matches!(
+        sparekey_core::vault::Vault::unlock(&dir, &pass(support::PASSPHRASE)),
+        Err(sparekey_core::Error::WrongPassphrase)
+    ));
+    session.close().await;
+}
