@@ -325,6 +325,30 @@ pub fn add_account(state: State<'_, AppState>, mut account: NewAccount) -> Resul
     })
 }
 
+/// The bytes of a file the page sent as the raw request body, refusing
+/// anything else and anything over `max` bytes; errors name `field` and, for
+/// a file too large, say what to do (`too_large_hint`).
+pub(crate) fn raw_body<'a>(
+    request: &'a tauri::ipc::Request<'_>,
+    field: &str,
+    max: usize,
+    too_large_hint: &str,
+) -> Result<&'a [u8], AppError> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(AppError::invalid(
+            field,
+            "was not sent as a file: choose the file again",
+        ));
+    };
+    if bytes.len() > max {
+        return Err(AppError::invalid(
+            field,
+            format!("is larger than {} MB: {too_large_hint}", max / 1024 / 1024),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Adds every account whose QR code is in an image (PNG or JPEG). The page
 /// sends the file's bytes as the raw request body; errors use the field
 /// `image` (or the URI's field when a code holds a bad URI).
@@ -333,21 +357,12 @@ pub fn add_from_qr(
     state: State<'_, AppState>,
     request: tauri::ipc::Request<'_>,
 ) -> Result<Added, AppError> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(AppError::invalid(
-            "image",
-            "was not sent as a file: choose an image file",
-        ));
-    };
-    if bytes.len() > MAX_IMAGE_BYTES {
-        return Err(AppError::invalid(
-            "image",
-            format!(
-                "is larger than {} MB: crop or shrink it to the QR code",
-                MAX_IMAGE_BYTES / 1024 / 1024
-            ),
-        ));
-    }
+    let bytes = raw_body(
+        &request,
+        "image",
+        MAX_IMAGE_BYTES,
+        "crop or shrink it to the QR code",
+    )?;
     let payloads = qr::decode_image(bytes)?;
     let now = time::now();
     let mut accounts = Vec::with_capacity(payloads.len());

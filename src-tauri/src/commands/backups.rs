@@ -13,7 +13,7 @@ use sparekey_core::{
     secret::{check_new_passphrase, SecretString},
     vault::Vault,
 };
-use tauri::{ipc::InvokeBody, State};
+use tauri::State;
 use zeroize::Zeroizing;
 
 use super::{overview, Overview};
@@ -124,23 +124,17 @@ pub fn stage_backup_file(
     staged: State<'_, StagedBackup>,
     request: tauri::ipc::Request<'_>,
 ) -> Result<usize, AppError> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(AppError::invalid(
-            "backup file",
-            "was not sent as a file: choose the backup file",
-        ));
-    };
-    if bytes.len() > MAX_BACKUP_BYTES {
-        return Err(AppError::invalid(
-            "backup file",
-            "is larger than any Sparekey backup",
-        ));
-    }
+    let bytes = super::raw_body(
+        &request,
+        "backup file",
+        MAX_BACKUP_BYTES,
+        "that is larger than any Sparekey backup",
+    )?;
     let size = bytes.len();
     *staged
         .0
         .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Zeroizing::new(bytes.clone()));
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Zeroizing::new(bytes.to_vec()));
     Ok(size)
 }
 

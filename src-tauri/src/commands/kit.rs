@@ -11,7 +11,7 @@ use sparekey_core::{
     time,
     vault::Vault,
 };
-use tauri::{ipc::InvokeBody, State};
+use tauri::State;
 use zeroize::Zeroizing;
 
 use super::{overview, Overview, MAX_IMAGE_BYTES};
@@ -123,18 +123,12 @@ pub fn unlock_with_kit_image(
     state: State<'_, AppState>,
     request: tauri::ipc::Request<'_>,
 ) -> Result<Overview, AppError> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(AppError::invalid(
-            "image",
-            "was not sent as a file: choose an image file",
-        ));
-    };
-    if bytes.len() > MAX_IMAGE_BYTES {
-        return Err(AppError::invalid(
-            "image",
-            "is too large: crop or shrink it to the QR code",
-        ));
-    }
+    let bytes = super::raw_body(
+        &request,
+        "image",
+        MAX_IMAGE_BYTES,
+        "crop or shrink it to the QR code",
+    )?;
     let payloads = qr::decode_image(bytes)?;
     let key = payloads
         .iter()

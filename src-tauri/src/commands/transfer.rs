@@ -24,7 +24,7 @@ use sparekey_core::{
     secret::{check_new_passphrase, ExposeSecret, SecretString},
     time, Error,
 };
-use tauri::{ipc::InvokeBody, AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 use zeroize::Zeroizing;
 
@@ -77,12 +77,12 @@ pub fn import_add(
     state: State<'_, AppState>,
     request: tauri::ipc::Request<'_>,
 ) -> Result<Staged, AppError> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(AppError::invalid(
-            "import",
-            "was not sent as a file: choose the export again",
-        ));
-    };
+    let bytes = super::raw_body(
+        &request,
+        "import",
+        import::MAX_INPUT_BYTES,
+        "that is larger than any authenticator export",
+    )?;
     let mut pending = state.pending_import();
     if pending.format.is_empty() {
         return Err(AppError::invalid("import", "choose a format first"));
@@ -94,7 +94,7 @@ pub fn import_add(
         ));
     }
     pending.preview = None;
-    pending.sources.push(Zeroizing::new(bytes.clone()));
+    pending.sources.push(Zeroizing::new(bytes.to_vec()));
     let refs: Vec<&[u8]> = pending.sources.iter().map(|s| s.as_slice()).collect();
     match import::is_encrypted(&pending.format, &refs) {
         Ok(encrypted) => Ok(Staged {
