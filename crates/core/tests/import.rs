@@ -552,14 +552,14 @@ fn backup_restores_elsewhere_and_age_reads_it() {
         })
         .unwrap();
     let backup_pass = pass("backup passphrase");
-    for armor in [false, true] {
+    for (armor, now) in [(false, 1_700_000_000), (true, 1_700_000_100)] {
+        let before = vault.doc().last_backup_export_at;
         let bytes =
-            export::backup::backup_vault(&vault, &backup_pass, Some(10), armor, 1_700_000_000)
-                .unwrap();
+            export::backup::backup_vault(&vault, &backup_pass, Some(10), armor, now).unwrap();
         // Not recorded until the caller says the file is written.
-        assert_eq!(vault.doc().last_backup_export_at, None);
-        export::backup::record_backup_written(&mut vault, 1_700_000_000).unwrap();
-        assert_eq!(vault.doc().last_backup_export_at, Some(1_700_000_000));
+        assert_eq!(vault.doc().last_backup_export_at, before);
+        export::backup::record_backup_written(&mut vault, now).unwrap();
+        assert_eq!(vault.doc().last_backup_export_at, Some(now));
         if armor {
             assert!(bytes.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----"));
         }
