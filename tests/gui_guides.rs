@@ -306,8 +306,8 @@ async fn a_damaged_vault_offers_the_newest_backup() {
     session.close().await;
 }
 
-/// Not a test: saves screenshots of the guide page, the locked-out draft and
-/// the kit page into `$SPAREKEY_SCREENSHOTS` (e.g. `docs/screenshots`). Run
+/// Not a test: saves screenshots of the guide page, the health view, the
+/// locked-out draft and the kit page into `$SPAREKEY_SCREENSHOTS` (e.g. `docs/screenshots`). Run
 /// with `SPAREKEY_SCREENSHOTS=docs/screenshots scripts/gui-env.sh cargo
 /// nextest run -p sparekey-tests --test gui_guides --run-ignored only`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -357,6 +357,10 @@ async fn screenshots() {
     session.click("#account-guide-open").await;
     wait_attr(&session, "#step-password", "data-state", "done").await;
     save_screenshot(&session, &out, "guide.png").await;
+
+    session.click("#health-button").await;
+    session.find("#view[data-screen=\"health\"] #health-findings li").await;
+    save_screenshot(&session, &out, "health.png").await;
 
     session.click("#lockout-button").await;
     session.click("#lockout-service-pypi").await;
