@@ -359,7 +359,9 @@ async fn screenshots() {
     save_screenshot(&session, &out, "guide.png").await;
 
     session.click("#health-button").await;
-    session.find("#view[data-screen=\"health\"] #health-findings li").await;
+    session
+        .find("#view[data-screen=\"health\"] #health-findings li")
+        .await;
     save_screenshot(&session, &out, "health.png").await;
 
     session.click("#lockout-button").await;
