@@ -482,7 +482,18 @@ async fn account_page_shows_qr_and_secret_on_request_edits_and_deletes() {
     let name = session.find("#edit-name").await;
     name.clear().await.expect("clear the name");
     session.type_into("#edit-name", "alice-renamed").await;
+    // Saving re-renders the page: mark the old form and wait for a new one,
+    // so later clicks land on the page as it is.
+    session
+        .client()
+        .execute(
+            "document.querySelector('#edit-form').dataset.stale = '1';",
+            vec![],
+        )
+        .await
+        .expect("mark the form");
     session.click("#save-account").await;
+    session.find("#edit-form:not([data-stale])").await;
     let deadline = std::time::Instant::now() + support::WAIT_TIMEOUT;
     while !session.cli(&["list", "--json"]).contains("alice-renamed") {
         assert!(
@@ -494,9 +505,12 @@ async fn account_page_shows_qr_and_secret_on_request_edits_and_deletes() {
 
     // Delete asks first; cancelling keeps the account.
     session.click("#delete-account").await;
+    session.find("#confirm-delete[open]").await;
     session.click("#cancel-delete").await;
+    session.wait_gone("#confirm-delete[open]").await;
     assert!(session.cli(&["list", "--json"]).contains("alice-renamed"));
     session.click("#delete-account").await;
+    session.find("#confirm-delete[open]").await;
     session.click("#confirm-delete-button").await;
     session.find("#search").await;
     let deadline = std::time::Instant::now() + support::WAIT_TIMEOUT;
@@ -530,7 +544,17 @@ async fn hotp_codes_advance_the_saved_counter_and_the_passphrase_changes() {
     let row = row_css(&session, "Corp").await;
     session.click(&format!("{row} button.details")).await;
     for counter in [5, 6] {
+        // Taking an HOTP code re-renders the page: wait for the new one.
+        session
+            .client()
+            .execute(
+                "document.querySelector('#copy-code').dataset.stale = '1';",
+                vec![],
+            )
+            .await
+            .expect("mark the button");
         session.click("#copy-code").await;
+        session.find("#copy-code:not([data-stale])").await;
         let want = format!("\"counter\": {}", counter + 1);
         let deadline = std::time::Instant::now() + support::WAIT_TIMEOUT;
         while !session.cli(&["list", "--json"]).contains(&want) {
