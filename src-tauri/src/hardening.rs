@@ -22,3 +22,22 @@ pub(crate) fn disable_core_dumps() {
 /// Core dumps are only disabled on Linux for now.
 #[cfg(not(target_os = "linux"))]
 pub(crate) fn disable_core_dumps() {}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use rustix::process::{dumpable_behavior, getrlimit, DumpableBehavior, Resource};
+
+    /// After the call, this process can write no core file and is not
+    /// dumpable (nextest runs each test in its own process, so changing its
+    /// limits touches nothing else).
+    #[test]
+    fn no_core_dumps_and_not_dumpable() {
+        super::disable_core_dumps();
+        let limit = getrlimit(Resource::Core);
+        assert_eq!((limit.current, limit.maximum), (Some(0), Some(0)));
+        assert_eq!(
+            dumpable_behavior().expect("read the dumpable flag"),
+            DumpableBehavior::NotDumpable
+        );
+    }
+}
