@@ -552,20 +552,7 @@ pub fn recovery_save(
     state.with_vault(|vault| {
         Ok(vault.update(|doc| {
             let a = doc.account_mut(&id)?;
-            if !a.recovery.is_empty() && !replace {
-                return Err(Error::invalid(
-                    "recovery codes",
-                    format!(
-                        "{} already has {} saved codes ({} unused). If you regenerated them at \
-                         the service, use \"Replace all\"",
-                        a.label(),
-                        a.recovery.len(),
-                        a.recovery.unused_count()
-                    ),
-                ));
-            }
-            a.recovery.replace(set);
-            a.updated_at = time::now();
+            a.save_recovery_codes(set, replace, time::now())?;
             Ok(recovery_view(&a.recovery, false, note))
         })?)
     })
@@ -592,8 +579,7 @@ pub fn recovery_use_next<R: Runtime>(
     let (index, code, view, seconds) = state.with_vault(|vault| {
         let (index, code, view) = vault.update(|doc| {
             let a = doc.account_mut(&id)?;
-            let (index, code) = a.recovery.take_next(time::now())?;
-            a.updated_at = time::now();
+            let (index, code) = a.use_next_recovery_code(time::now())?;
             Ok((index, code, recovery_view(&a.recovery, false, None)))
         })?;
         Ok((
@@ -628,8 +614,7 @@ pub fn recovery_unuse(
     state.with_vault(|vault| {
         Ok(vault.update(|doc| {
             let a = doc.account_mut(&id)?;
-            a.recovery.unmark(index)?;
-            a.updated_at = time::now();
+            a.unuse_recovery_code(index, time::now())?;
             Ok(recovery_view(&a.recovery, false, None))
         })?)
     })

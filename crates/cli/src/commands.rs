@@ -411,10 +411,8 @@ fn recovery_cmd(
             let (id, label) = (account.id.clone(), account.label());
             let index = number.checked_sub(1).context("code numbers start at 1")?;
             vault.update(|doc| {
-                let a = doc.account_mut(&id)?;
-                a.recovery.unmark(index)?;
-                a.updated_at = time::now();
-                Ok(())
+                doc.account_mut(&id)?
+                    .unuse_recovery_code(index, time::now())
             })?;
             out.line(format!("Marked code #{number} of {label} unused"))
         }
@@ -447,21 +445,8 @@ fn recovery_add(
     let id = vault.doc().find(query)?.id.clone();
     let (label, total, service) = vault.update(|doc| {
         let a = doc.account_mut(&id)?;
-        if !a.recovery.is_empty() && !replace {
-            return Err(Error::invalid(
-                "recovery codes",
-                format!(
-                    "{} already has {} saved codes ({} unused). If you regenerated them at the \
-                     service, pass --replace to replace the old set",
-                    a.label(),
-                    a.recovery.len(),
-                    a.recovery.unused_count()
-                ),
-            ));
-        }
         let summary = (a.label(), set.len(), set.service());
-        a.recovery.replace(set);
-        a.updated_at = time::now();
+        a.save_recovery_codes(set, replace, time::now())?;
         Ok(summary)
     })?;
     if let Some(n) = count_note {
@@ -559,8 +544,7 @@ fn recovery_use(
     let id = vault.doc().find(query)?.id.clone();
     let (label, number, code, unused) = vault.update(|doc| {
         let a = doc.account_mut(&id)?;
-        let (index, code) = a.recovery.take_next(time::now())?;
-        a.updated_at = time::now();
+        let (index, code) = a.use_next_recovery_code(time::now())?;
         Ok((a.label(), index + 1, code, a.recovery.unused_count()))
     })?;
     if out.json {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     otp::{Otp, OtpKind},
     recovery::RecoverySet,
+    secret::SecretString,
     Error, Result,
 };
 
@@ -101,6 +102,43 @@ impl Account {
             }
         }
         self.tags = out;
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Saves a new set of recovery codes. Codes already saved are kept
+    /// unless `replace` (the user regenerated them at the service, which
+    /// invalidates the old ones): the error says how many would be lost.
+    pub fn save_recovery_codes(&mut self, set: RecoverySet, replace: bool, now: i64) -> Result<()> {
+        if !self.recovery.is_empty() && !replace {
+            return Err(Error::invalid(
+                "recovery codes",
+                format!(
+                    "{} already has {} saved codes ({} unused). If you regenerated them at the \
+                     service, replace the whole set (`--replace` in the CLI, \"Replace all\" in \
+                     the app)",
+                    self.label(),
+                    self.recovery.len(),
+                    self.recovery.unused_count()
+                ),
+            ));
+        }
+        self.recovery.replace(set);
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Takes the next unused recovery code and marks it used: its index and
+    /// the code, to give to the service.
+    pub fn use_next_recovery_code(&mut self, now: i64) -> Result<(usize, SecretString)> {
+        let taken = self.recovery.take_next(now)?;
+        self.updated_at = now;
+        Ok(taken)
+    }
+
+    /// Marks the code at `index` unused again (undo of a use).
+    pub fn unuse_recovery_code(&mut self, index: usize, now: i64) -> Result<()> {
+        self.recovery.unmark(index)?;
         self.updated_at = now;
         Ok(())
     }
@@ -387,6 +425,29 @@ mod tests {
         let a = Account::new(" PyPI ", " alice ", None, 0).unwrap();
         assert_eq!(a.label(), "PyPI:alice");
         assert_eq!(acct("", "bob").label(), "bob");
+    }
+
+    #[test]
+    fn recovery_codes_are_replaced_only_when_asked_and_uses_are_dated() {
+        use crate::recovery::Service;
+        let set = |n: usize| {
+            let codes = (0..n).map(|i| format!("{i:04x}aaaabbbbcccc")).collect();
+            RecoverySet::new(codes, Service::Pypi, 1).unwrap()
+        };
+        let mut a = acct("PyPI", "alice");
+        a.save_recovery_codes(set(8), false, 10).unwrap();
+        let err = a.save_recovery_codes(set(8), false, 11).unwrap_err();
+        assert!(
+            err.to_string().contains("8 saved codes (8 unused)"),
+            "{err}"
+        );
+        assert_eq!(a.updated_at, 10, "a refused save changes nothing");
+        let (index, _) = a.use_next_recovery_code(20).unwrap();
+        assert_eq!((index, a.updated_at, a.recovery.unused_count()), (0, 20, 7));
+        a.unuse_recovery_code(0, 30).unwrap();
+        assert_eq!((a.updated_at, a.recovery.unused_count()), (30, 8));
+        a.save_recovery_codes(set(10), true, 40).unwrap();
+        assert_eq!(a.recovery.len(), 10);
     }
 
     #[test]
