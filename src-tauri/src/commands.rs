@@ -198,14 +198,7 @@ pub fn copy_code<R: Runtime>(
     id: String,
 ) -> Result<Copied, AppError> {
     let (view, clear_after_seconds) = state.with_vault(|vault| {
-        let account = vault
-            .doc()
-            .accounts
-            .iter()
-            .find(|a| a.id == id)
-            .ok_or_else(|| Error::NoMatch {
-                query: format!("id {id}"),
-            })?;
+        let account = vault.doc().account(&id)?;
         let unix = u64::try_from(time::now()).unwrap_or(0);
         let view = if matches!(account.otp()?.kind(), OtpKind::Hotp { .. }) {
             vault.update(|doc| doc.account_mut(&id)?.take_code(unix, time::now()))?
@@ -437,14 +430,7 @@ fn with_account<T>(
     f: impl FnOnce(&Account) -> Result<T, Error>,
 ) -> Result<T, AppError> {
     state.with_vault(|vault| {
-        let account = vault
-            .doc()
-            .accounts
-            .iter()
-            .find(|a| a.id == id)
-            .ok_or_else(|| Error::NoMatch {
-                query: format!("id {id}"),
-            })?;
+        let account = vault.doc().account(id)?;
         Ok(f(account)?)
     })
 }

@@ -62,14 +62,7 @@ pub fn account_guide(
 ) -> Result<GuideView, AppError> {
     let ctx = Context::system();
     state.with_vault(|vault| {
-        let account = vault
-            .doc()
-            .accounts
-            .iter()
-            .find(|a| a.id == account_id)
-            .ok_or_else(|| sparekey_core::Error::NoMatch {
-                query: format!("id {account_id}"),
-            })?;
+        let account = vault.doc().account(&account_id)?;
         let guide = guides::prevent_guide_for(account)?;
         Ok(guides::evaluate(
             guide,

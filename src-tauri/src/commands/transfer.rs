@@ -255,7 +255,7 @@ pub fn export_save<R: Runtime>(
         (_, false) => None,
     };
     let label = match &account_id {
-        Some(id) => Some(state.with_vault(|vault| Ok(find(vault.doc(), id)?.label()))?),
+        Some(id) => Some(state.with_vault(|vault| Ok(vault.doc().account(id)?.label()))?),
         None => None,
     };
     let now = time::now();
@@ -270,7 +270,7 @@ pub fn export_save<R: Runtime>(
     let (bytes, report) = state.with_vault(|vault| {
         vault.refresh()?;
         let account = match &account_id {
-            Some(id) => Some(find(vault.doc(), id)?.clone()),
+            Some(id) => Some(vault.doc().account(id)?.clone()),
             None => None,
         };
         let account = || {
@@ -321,18 +321,6 @@ pub fn export_save<R: Runtime>(
         skipped,
         notes,
     })
-}
-
-fn find<'a>(
-    doc: &'a sparekey_core::vault::Document,
-    id: &str,
-) -> Result<&'a sparekey_core::account::Account, Error> {
-    doc.accounts
-        .iter()
-        .find(|a| a.id == id)
-        .ok_or_else(|| Error::NoMatch {
-            query: format!("id {id}"),
-        })
 }
 
 fn text(e: Exported) -> (Zeroizing<Vec<u8>>, Option<Exported>) {

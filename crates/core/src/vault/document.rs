@@ -420,6 +420,16 @@ impl Document {
     }
 
     /// The account with this id, or a clear error.
+    pub fn account(&self, id: &str) -> Result<&Account> {
+        self.accounts
+            .iter()
+            .find(|a| a.id == id)
+            .ok_or_else(|| Error::NoMatch {
+                query: format!("id {id}"),
+            })
+    }
+
+    /// The account with this id, for changing it, or a clear error.
     pub fn account_mut(&mut self, id: &str) -> Result<&mut Account> {
         self.accounts
             .iter_mut()

@@ -359,19 +359,22 @@ impl Vault {
     /// Conflict copies a sync tool left beside `vault.age` are merged in
     /// (see [`sync`]), so a refresh may write.
     pub fn refresh(&mut self) -> Result<bool> {
-        let mut changed = self.reload_if_changed()?;
-        if !sync::conflict_copies(self.paths.dir()).is_empty() {
-            let report = self.merge_conflict_copies()?;
-            changed |= !report.merged_files.is_empty();
-        }
-        Ok(changed)
+        self.refresh_with(false)
     }
 
     /// [`Vault::refresh`] for callers that already hold the lock.
     fn refresh_locked(&mut self) -> Result<bool> {
+        self.refresh_with(true)
+    }
+
+    fn refresh_with(&mut self, lock_held: bool) -> Result<bool> {
         let mut changed = self.reload_if_changed()?;
         if !sync::conflict_copies(self.paths.dir()).is_empty() {
-            let report = self.merge_locked()?;
+            let report = if lock_held {
+                self.merge_locked()?
+            } else {
+                self.merge_conflict_copies()?
+            };
             changed |= !report.merged_files.is_empty();
         }
         Ok(changed)
