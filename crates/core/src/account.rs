@@ -353,29 +353,29 @@ pub fn new_id() -> String {
 /// `issuer:name`. No match and several matches are distinct errors, the latter
 /// listing every match.
 pub fn find(accounts: &[Account], query: &str) -> Result<usize> {
-    let q = query.trim().to_lowercase();
+    // Lower-cased char by char, exactly as the labels are below.
+    let mut q = String::new();
+    push_lowercase(query.trim(), &mut q);
     if q.is_empty() {
         return Err(Error::invalid(
             "query",
             "is empty: give part of the issuer or name",
         ));
     }
-    let exact: Vec<usize> = accounts
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.label().to_lowercase() == q || a.id == q)
-        .map(|(i, _)| i)
-        .collect();
-    let hits = if exact.is_empty() {
-        accounts
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.label().to_lowercase().contains(&q))
-            .map(|(i, _)| i)
-            .collect()
-    } else {
-        exact
-    };
+    // One pass, one reused buffer: at 10,000 accounts, building each label
+    // as a new string was a sixth of a `sparekey-cli code` run.
+    let mut label = String::new();
+    let mut exact = Vec::new();
+    let mut partial = Vec::new();
+    for (i, account) in accounts.iter().enumerate() {
+        lowercase_label(account, &mut label);
+        if label == q || account.id == q {
+            exact.push(i);
+        } else if exact.is_empty() && label.contains(&q) {
+            partial.push(i);
+        }
+    }
+    let hits = if exact.is_empty() { partial } else { exact };
     match hits.as_slice() {
         [] => Err(Error::NoMatch {
             query: query.to_owned(),
@@ -385,6 +385,27 @@ pub fn find(accounts: &[Account], query: &str) -> Result<usize> {
             query: query.to_owned(),
             matches: many.iter().map(|&i| accounts[i].label()).collect(),
         }),
+    }
+}
+
+/// Writes `account.label()` in lower case into `out` (cleared first).
+fn lowercase_label(account: &Account, out: &mut String) {
+    out.clear();
+    if !account.issuer.is_empty() {
+        push_lowercase(&account.issuer, out);
+        out.push(':');
+    }
+    push_lowercase(&account.name, out);
+}
+
+/// Appends `text` lower-cased char by char (ASCII, the common case, in bulk).
+fn push_lowercase(text: &str, out: &mut String) {
+    if text.is_ascii() {
+        let start = out.len();
+        out.push_str(text);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.extend(text.chars().flat_map(char::to_lowercase));
     }
 }
 

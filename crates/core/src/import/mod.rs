@@ -36,7 +36,7 @@ use crate::{
     account::Account,
     otp::Otp,
     secret::SecretString,
-    vault::{Document, Vault},
+    vault::{Document, DuplicateIndex, Vault},
     Error, Result,
 };
 
@@ -379,8 +379,10 @@ fn build_preview(format: &'static str, read: Read, doc: &Document, now: i64) -> 
         notes: read.notes,
         accounts: Vec::new(),
     };
-    // Accounts accepted so far, to catch duplicates inside the export.
-    let mut staged = Document::default();
+    // Duplicates of the vault, and inside the export (of the accounts
+    // accepted so far, `preview.accounts`).
+    let in_vault = DuplicateIndex::new(&doc.accounts);
+    let mut in_export = DuplicateIndex::new(&[]);
     for (i, entry) in read.entries.into_iter().enumerate() {
         let number = i + 1;
         let candidate = match entry.result {
@@ -424,14 +426,16 @@ fn build_preview(format: &'static str, read: Read, doc: &Document, now: i64) -> 
                 notes.push(format!("its note was left out: {e}"));
             }
         }
-        let found = doc
-            .duplicate_of(&account)
-            .map(|d| (d, false))
-            .or_else(|| staged.duplicate_of(&account).map(|d| (d, true)));
-        if let Some((existing, within)) = found {
-            preview
-                .duplicates
-                .push(duplicate(number, &account, existing, within));
+        let found = in_vault
+            .find(&doc.accounts, &account)
+            .map(|d| duplicate(number, &account, d, false))
+            .or_else(|| {
+                in_export
+                    .find(&preview.accounts, &account)
+                    .map(|d| duplicate(number, &account, d, true))
+            });
+        if let Some(found) = found {
+            preview.duplicates.push(found);
             continue;
         }
         let summary = account.summary();
@@ -447,7 +451,7 @@ fn build_preview(format: &'static str, read: Read, doc: &Document, now: i64) -> 
             algorithm: otp.map_or("SHA1", |o| o.algorithm().as_str()),
             notes,
         });
-        staged.accounts.push(account.clone());
+        in_export.insert(preview.accounts.len(), &account);
         preview.accounts.push(account);
     }
     preview
@@ -486,12 +490,14 @@ pub fn apply(preview: Preview, vault: &mut Vault) -> Result<Applied> {
             added: 0,
             skipped_duplicates: Vec::new(),
         };
+        let mut index = DuplicateIndex::new(&doc.accounts);
         for (account, number) in accounts.into_iter().zip(numbers) {
-            if let Some(existing) = doc.duplicate_of(&account) {
+            if let Some(existing) = index.find(&doc.accounts, &account) {
                 let d = duplicate(number, &account, existing, false);
                 applied.skipped_duplicates.push(d);
                 continue;
             }
+            index.insert(doc.accounts.len(), &account);
             doc.accounts.push(account);
             applied.added += 1;
         }

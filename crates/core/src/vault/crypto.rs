@@ -143,7 +143,7 @@ pub fn decrypt_with_passphrase(
             }
             other => map_decrypt_error(other, file),
         })?;
-    read_all(reader, file)
+    read_all(reader, bytes.len(), file)
 }
 
 /// Decrypts an age file with an X25519 identity.
@@ -164,11 +164,19 @@ pub fn decrypt_with_identity(
             },
             other => map_decrypt_error(other, file),
         })?;
-    read_all(reader, file)
+    read_all(reader, bytes.len(), file)
 }
 
-fn read_all(mut reader: impl Read, file: &Path) -> Result<Zeroizing<Vec<u8>>> {
-    let mut out = Zeroizing::new(Vec::new());
+/// Reads the whole plaintext. `ciphertext_len` bounds it (age only adds to
+/// the size), so the buffer is allocated once: a growing `Vec` would free
+/// earlier, smaller copies of the plaintext without zeroizing them.
+fn read_all(
+    mut reader: impl Read,
+    ciphertext_len: usize,
+    file: &Path,
+) -> Result<Zeroizing<Vec<u8>>> {
+    // One spare byte lets `read_to_end` see the end without growing.
+    let mut out = Zeroizing::new(Vec::with_capacity(ciphertext_len + 1));
     reader.read_to_end(&mut out).map_err(|e| Error::Corrupt {
         file: file.to_owned(),
         detail: match e.kind() {
@@ -229,6 +237,30 @@ mod tests {
             &*decrypt_with_passphrase(&armored, &pass("right"), f).unwrap(),
             b"hello"
         );
+    }
+
+    #[test]
+    fn plaintext_is_read_into_one_buffer_that_never_grows() {
+        // A buffer that grew would have left freed, unzeroized copies of
+        // the plaintext behind; its capacity would then differ from the
+        // one allocated up front.
+        let identity = x25519::Identity::generate();
+        let plaintext: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        for armor in [false, true] {
+            let ct = if armor {
+                let binary = encrypt_to(&plaintext, &[identity.to_public()]).unwrap();
+                let mut out = Vec::new();
+                let mut w = ArmoredWriter::wrap_output(&mut out, Format::AsciiArmor).unwrap();
+                w.write_all(&binary).unwrap();
+                w.finish().unwrap();
+                out
+            } else {
+                encrypt_to(&plaintext, &[identity.to_public()]).unwrap()
+            };
+            let out = decrypt_with_identity(&ct, &identity, Path::new("x.age")).unwrap();
+            assert_eq!(&out[..], &plaintext[..]);
+            assert_eq!(out.capacity(), ct.len() + 1, "armor: {armor}");
+        }
     }
 
     #[test]

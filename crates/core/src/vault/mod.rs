@@ -10,5 +10,5 @@ pub mod document;
 pub mod store;
 pub mod sync;
 
-pub use document::{Document, EmergencyKit, Settings};
+pub use document::{Document, DuplicateIndex, EmergencyKit, Settings};
 pub use store::{KitKey, Vault, VaultPaths};

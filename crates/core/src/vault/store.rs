@@ -803,7 +803,9 @@ fn check_present(paths: &VaultPaths) -> Result<()> {
 
 fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>> {
     let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
-    let mut bytes = Vec::new();
+    // Sized from the file, so a large vault is read without regrowing.
+    let size = file.metadata().map_or(0, |m| m.len().min(cap));
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
     file.take(cap + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io("read", path, e))?;
