@@ -1411,3 +1411,160 @@ fn automatic_backups_to_a_folder() {
     assert!(check_ok(&["list"], out).contains("PyPI"));
     assert!(env.ok(&["backups", "auto", "--off"]).contains("off"));
 }
+
+/// The subcommand names `--help` lists (its "Commands:" section), without `help`.
+fn help_commands(args: &[&str]) -> Vec<String> {
+    let env = Env::new();
+    let help = check_ok(args, env.run(args));
+    help.lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        // Wrapped descriptions are indented further than the names.
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .filter(|name| name != "help")
+        .collect()
+}
+
+#[test]
+fn man_pages_cover_every_command_and_render_without_warnings() {
+    let env = Env::new();
+    let dir = env.tmp.path().join("man");
+    fs::create_dir(&dir).unwrap();
+    let dir_arg = dir.to_str().unwrap();
+    let listed = check_ok(&["man"], env.run(&["man", "--out-dir", dir_arg]));
+    let top = help_commands(&["--help"]);
+    assert!(top.len() > 15, "{top:?}");
+    for command in &top {
+        let page = dir.join(format!("sparekey-cli-{command}.1"));
+        assert!(page.is_file(), "no page for {command}");
+        assert!(listed.contains(page.to_str().unwrap()));
+        // Nested commands get pages too.
+        let nested = help_commands(&[command.as_str(), "--help"]);
+        for sub in nested {
+            assert!(
+                dir.join(format!("sparekey-cli-{command}-{sub}.1"))
+                    .is_file(),
+                "{command} {sub}"
+            );
+        }
+    }
+    // groff reads every page without a warning, and the main page is the
+    // one `man` prints to standard output.
+    let pages: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let groff = Command::new("groff")
+        .args(["-ww", "-z", "-man"])
+        .args(&pages)
+        .output()
+        .unwrap();
+    assert!(
+        groff.status.success() && groff.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&groff.stderr)
+    );
+    let main = check_ok(&["man"], env.run(&["man"]));
+    assert_eq!(
+        main,
+        fs::read_to_string(dir.join("sparekey-cli.1")).unwrap()
+    );
+    let text = Command::new("groff")
+        .args(["-man", "-Tutf8", "-P", "-cbou"])
+        .arg(dir.join("sparekey-cli-code.1"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("Print the current code of an account"),
+        "{text}"
+    );
+    assert!(text.contains("--at"), "{text}");
+}
+
+#[test]
+fn man_refuses_a_folder_that_does_not_exist() {
+    let env = Env::new();
+    let missing = env.tmp.path().join("nope");
+    let err = check_fail(
+        &["man"],
+        env.run(&["man", "--out-dir", missing.to_str().unwrap()]),
+    );
+    assert!(err.contains("is not a folder: create it first"), "{err}");
+}
+
+/// What bash completion offers for `words` (the last one being completed).
+fn bash_complete(words: &str) -> Vec<String> {
+    let env = Env::new();
+    let script = check_ok(&["completions"], env.run(&["completions", "bash"]));
+    let file = env.tmp.path().join("sparekey-cli.bash");
+    fs::write(&file, script).unwrap();
+    let program = format!(
+        r#"source "$1"
+COMP_LINE="{words}"; COMP_POINT=${{#COMP_LINE}}
+read -ra COMP_WORDS <<< "$COMP_LINE"
+[[ "$COMP_LINE" == *" " ]] && COMP_WORDS+=("")
+COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
+complete -p sparekey-cli >/dev/null
+func=$(complete -p sparekey-cli | sed -E 's/.*-F ([^ ]+).*/\1/')
+"$func" sparekey-cli "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"
+printf '%s\n' "${{COMPREPLY[@]}}""#
+    );
+    let out = Command::new("bash")
+        .args(["-c", &program, "bash"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn bash_completion_offers_commands_and_their_options() {
+    let commands = bash_complete("sparekey-cli rec");
+    assert!(commands.contains(&"recovery".to_owned()), "{commands:?}");
+    assert!(
+        commands.contains(&"recovery-request".to_owned()),
+        "{commands:?}"
+    );
+    assert!(!commands.contains(&"import".to_owned()), "{commands:?}");
+    let options = bash_complete("sparekey-cli import --");
+    for option in ["--format", "--dry-run", "--yes", "--vault"] {
+        assert!(
+            options.contains(&option.to_owned()),
+            "{option}: {options:?}"
+        );
+    }
+    let subs = bash_complete("sparekey-cli recovery ");
+    for sub in ["add", "list", "use", "unuse"] {
+        assert!(subs.contains(&sub.to_owned()), "{sub}: {subs:?}");
+    }
+}
+
+#[test]
+fn completions_exist_for_zsh_and_fish_too() {
+    let env = Env::new();
+    let zsh = check_ok(&["completions"], env.run(&["completions", "zsh"]));
+    assert!(
+        zsh.starts_with("#compdef sparekey-cli"),
+        "{}",
+        &zsh[..zsh.len().min(200)]
+    );
+    let fish = check_ok(&["completions"], env.run(&["completions", "fish"]));
+    assert!(
+        fish.contains("complete -c sparekey-cli"),
+        "{}",
+        &fish[..fish.len().min(200)]
+    );
+    assert!(fish.contains("recovery-request"));
+}

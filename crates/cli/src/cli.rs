@@ -125,6 +125,19 @@ pub enum Command {
     Export(crate::transfer::ExportArgs),
     /// Make a new vault (in --vault) from an exported backup (never overwrites a vault); without a file, put back the vault's newest good backup.
     Restore(crate::transfer::RestoreArgs),
+    /// Print the shell completion script, e.g. `sparekey-cli completions bash
+    /// > ~/.local/share/bash-completion/completions/sparekey-cli`.
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command to a folder.
+    Man {
+        /// Write sparekey-cli.1 and a page for every subcommand into this folder
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
 }
 
 /// Services with an account-recovery request form.

@@ -47,6 +47,12 @@ pub(crate) fn note(text: impl AsRef<str>) {
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
+    // These two describe the program; they need no vault (nor a home folder).
+    match &cli.command {
+        Command::Completions { shell } => return crate::docs::completions(*shell),
+        Command::Man { out_dir } => return crate::docs::man(out_dir.as_deref()),
+        _ => {}
+    }
     let paths = VaultPaths::resolve(cli.vault.as_deref())?;
     if let Some(kit) = cli.kit_file {
         // Set once, before any command runs.
@@ -88,6 +94,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => crate::transfer::import(&paths, pass_file, args, &out),
         Command::Export(args) => crate::transfer::export(&paths, pass_file, args, &out),
         Command::Restore(args) => crate::transfer::restore(&paths, pass_file, args, &out),
+        Command::Completions { .. } | Command::Man { .. } => unreachable!("handled above"),
     }
 }
 

@@ -7,6 +7,7 @@
 mod backups;
 mod cli;
 mod commands;
+mod docs;
 mod guides;
 mod input;
 mod kit;
