@@ -57,6 +57,7 @@ fn main() {
         "export_formats",
         "export_save",
         "health_report",
+        "health_counts",
     ]);
     let attributes = tauri_build::Attributes::new().app_manifest(manifest);
     if let Err(error) = tauri_build::try_build(attributes) {

@@ -302,8 +302,43 @@ async fn a_change_by_the_cli_appears_in_the_open_app() {
     let shown = shown_code(&session, "ACME Co").await;
     assert!(core_codes_around_now(URI).contains(&shown), "{shown}");
 
+    // A second account; its row is marked and focused, to see whether the
+    // next re-render keeps it.
+    session.cli(&[
+        "add",
+        "--uri",
+        "otpauth://totp/Other:bob?secret=GEZDGNBVGY3TQOJQ&issuer=Other",
+    ]);
+    let other = row_css(&session, "Other").await;
+    shown_code(&session, "Other").await;
+    session
+        .client()
+        .execute(
+            "const row = document.querySelector(arguments[0]); row.dataset.probe = 'kept'; row.focus();",
+            vec![serde_json::json!(other)],
+        )
+        .await
+        .expect("mark the row");
+
     session.cli(&["rename", "ACME", "--issuer", "Renamed"]);
     row_css(&session, "Renamed").await;
+    // The unchanged row is the same element, still focused, with its code.
+    let kept = session
+        .client()
+        .execute(
+            "const row = document.querySelector(arguments[0]);\
+             return [row.dataset.probe || null, document.activeElement === row,\
+                     document.querySelectorAll('#accounts li.account').length];",
+            vec![serde_json::json!(other)],
+        )
+        .await
+        .expect("read the row");
+    assert_eq!(
+        kept,
+        serde_json::json!(["kept", true, 2]),
+        "unchanged rows are not rebuilt"
+    );
+    assert_eq!(shown_code(&session, "Other").await.len(), 6);
     session.close().await;
 }
 

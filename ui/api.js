@@ -243,6 +243,13 @@ export const exportSave = (request) => call("export_save", { request });
 /** @returns {Promise<{checked_at: number, clock: string, findings: any[]}>} */
 export const healthReport = () => call("health_report");
 
+/**
+ * How many lockout risks of each severity (for the header badge).
+ *
+ * @returns {Promise<{critical: number, warning: number, notice: number}>}
+ */
+export const healthCounts = () => call("health_counts");
+
 // ---- Automatic backups to a folder (Settings) ----
 
 /** The folder, how many are kept, the last backup and any failure. */

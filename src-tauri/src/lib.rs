@@ -104,6 +104,7 @@ pub fn run() {
             commands::transfer::export_formats,
             commands::transfer::export_save,
             commands::health::health_report,
+            commands::health::health_counts,
         ])
         .build(tauri::generate_context!());
 

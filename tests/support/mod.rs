@@ -100,6 +100,8 @@ pub struct GuiSessionBuilder {
     args: Vec<String>,
     env: Vec<(String, String)>,
     vault: bool,
+    vault_from: Option<PathBuf>,
+    application: Option<PathBuf>,
 }
 
 impl GuiSessionBuilder {
@@ -123,11 +125,28 @@ impl GuiSessionBuilder {
         self
     }
 
+    /// Starts the app on a copy of the vault in `dir` (its `identity.age`
+    /// and `vault.age`) instead of an empty folder.
+    pub fn vault_from(mut self, dir: &Path) -> Self {
+        self.vault_from = Some(dir.to_owned());
+        self
+    }
+
+    /// Launches `program` instead of the built `sparekey` (e.g. a script
+    /// that notes the time and then runs it).
+    pub fn application(mut self, program: &Path) -> Self {
+        self.application = Some(program.to_owned());
+        self
+    }
+
     /// Starts `tauri-driver` and the app; fails the test with a clear message
     /// if anything is missing or does not come up in time.
     pub async fn start(self) -> GuiSession {
         require_display();
-        let app = sparekey_tests::bin("sparekey");
+        let app = self
+            .application
+            .clone()
+            .unwrap_or_else(|| sparekey_tests::bin("sparekey"));
         let driver_path = tauri_driver();
         let home = tempfile::Builder::new()
             .prefix("sparekey-gui-")
@@ -138,6 +157,19 @@ impl GuiSessionBuilder {
         let passphrase_file = home.path().join("passphrase");
         std::fs::write(&passphrase_file, format!("{PASSPHRASE}\n"))
             .unwrap_or_else(|error| panic!("cannot write the passphrase file: {error}"));
+        if let Some(source) = &self.vault_from {
+            std::fs::create_dir_all(&vault_dir)
+                .and_then(|()| {
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(&vault_dir, std::fs::Permissions::from_mode(0o700))
+                })
+                .unwrap_or_else(|error| panic!("cannot create the vault folder: {error}"));
+            for name in ["identity.age", "vault.age"] {
+                std::fs::copy(source.join(name), vault_dir.join(name)).unwrap_or_else(|error| {
+                    panic!("cannot copy {name} from {}: {error}", source.display())
+                });
+            }
+        }
         if self.vault {
             run_cli(
                 &vault_dir,

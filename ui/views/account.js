@@ -28,7 +28,7 @@ export function showAccount(app, id) {
   const next = h("span", { class: "next-code", hidden: true });
   const bar = h("span", { class: "bar" });
   const seconds = h("span", { class: "seconds" });
-  const parts = { row: view, code, next, bar, seconds, last: "", lastNext: "", lastLeft: -1 };
+  const parts = { row: view, code, next, bar, seconds, key: "", last: "", lastNext: "", lastLeft: -1 };
   const copy = h("button", {
     type: "button",
     id: "copy-code",

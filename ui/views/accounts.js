@@ -1,6 +1,7 @@
 // The main screen: every account with its live code, a countdown, the next
-// code in the last seconds, search as you type and sorting. Rows are built
-// once per list change; the per-second tick only touches texts that changed.
+// code in the last seconds, search as you type and sorting. A row is built
+// once per change of its account (unchanged rows are kept across renders);
+// the per-second tick only touches texts that changed.
 // Only PAGE rows are rendered at a time ("Show more"), so 10,000 accounts
 // stay fast, and the tick asks only for the codes of rendered rows.
 
@@ -14,8 +15,8 @@ const NEXT_CODE_SECONDS = 7;
 
 /**
  * @typedef {{row: HTMLElement, code: HTMLElement, next: HTMLElement,
- *   bar: HTMLElement, seconds: HTMLElement, last: string, lastNext: string,
- *   lastLeft: number}} RowParts
+ *   bar: HTMLElement, seconds: HTMLElement, key: string, last: string,
+ *   lastNext: string, lastLeft: number}} RowParts
  */
 
 export class AccountsView {
@@ -31,6 +32,8 @@ export class AccountsView {
     this.listElement = null;
     /** @type {HTMLElement | null} */
     this.footer = null;
+    /** @type {{accounts: any[], sort: string, entries: {account: any, text: string}[]} | null} */
+    this.orderCache = null;
     this.open = false;
     /** @type {((event: KeyboardEvent) => void) | null} */
     this.searchKeys = null;
@@ -39,6 +42,7 @@ export class AccountsView {
   /** Drops everything shown (on lock). */
   forget() {
     this.rows.clear();
+    this.orderCache = null;
     this.query = "";
     this.open = false;
     this.listElement = null;
@@ -146,20 +150,39 @@ export class AccountsView {
     return this.listElement?.querySelector("li.account") ?? null;
   }
 
+  /**
+   * The accounts in the chosen order, each with its lower-cased search
+   * text; worked out once per change of the accounts or the order, not on
+   * every key typed into the search (at 10,000 accounts sorting is the
+   * expensive part).
+   *
+   * @returns {{account: any, text: string}[]}
+   */
+  ordered() {
+    const cache = this.orderCache;
+    if (cache && cache.accounts === this.app.accounts && cache.sort === this.sort) {
+      return cache.entries;
+    }
+    const entries = this.app.accounts.map((/** @type {any} */ account) => ({
+      account,
+      text: `${account.issuer} ${account.name} ${account.tags.join(" ")}`.toLowerCase(),
+    }));
+    if (this.sort === "added") {
+      entries.sort((a, b) => b.account.created_at - a.account.created_at);
+    } else {
+      const collator = new Intl.Collator(undefined, { sensitivity: "base" });
+      entries.sort((a, b) => collator.compare(a.account.issuer, b.account.issuer) || collator.compare(a.account.name, b.account.name));
+    }
+    this.orderCache = { accounts: this.app.accounts, sort: this.sort, entries };
+    return entries;
+  }
+
   /** @returns {any[]} the accounts matching the search, sorted */
   matching() {
     const words = this.query.toLowerCase().split(/\s+/).filter(Boolean);
-    const found = this.app.accounts.filter((/** @type {any} */ a) => {
-      const text = `${a.issuer} ${a.name} ${a.tags.join(" ")}`.toLowerCase();
-      return words.every((word) => text.includes(word));
-    });
-    if (this.sort === "added") {
-      found.sort((a, b) => b.created_at - a.created_at);
-    } else {
-      const collator = new Intl.Collator(undefined, { sensitivity: "base" });
-      found.sort((a, b) => collator.compare(a.issuer, b.issuer) || collator.compare(a.name, b.name));
-    }
-    return found;
+    const entries = this.ordered();
+    const found = words.length ? entries.filter((entry) => words.every((word) => entry.text.includes(word))) : entries;
+    return found.map((entry) => entry.account);
   }
 
   render() {
@@ -169,7 +192,10 @@ export class AccountsView {
       return;
     }
     const focusedId = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.id : undefined;
-    this.rows.clear();
+    // Rows whose account did not change are kept as they are (with the
+    // code they show); only new or changed accounts get a new row.
+    const previous = this.rows;
+    this.rows = new Map();
     const all = this.app.accounts;
     const found = this.matching();
     const shown = found.slice(0, this.limit);
@@ -183,7 +209,7 @@ export class AccountsView {
         group = account.issuer;
         items.push(h("li", { class: "group", role: "presentation", text: group || "No issuer" }));
       }
-      items.push(this.row(account));
+      items.push(this.row(account, previous));
     }
     list.replaceChildren(...items);
     footer.replaceChildren();
@@ -222,8 +248,20 @@ export class AccountsView {
     }
   }
 
-  /** @param {any} account */
-  row(account) {
+  /**
+   * The row of an account: the one already shown if the account is
+   * unchanged, else a new one.
+   *
+   * @param {any} account
+   * @param {Map<string, RowParts>} previous the rows shown before
+   */
+  row(account, previous) {
+    const key = JSON.stringify(account);
+    const shown = previous.get(account.id);
+    if (shown && shown.key === key) {
+      this.rows.set(account.id, shown);
+      return shown.row;
+    }
     const code = h("span", { class: "code", text: "" });
     const next = h("span", { class: "next-code", hidden: true });
     const bar = h("span", { class: "bar" });
@@ -280,7 +318,7 @@ export class AccountsView {
       details,
     );
     row.addEventListener("click", () => this.copy(account.id));
-    this.rows.set(account.id, { row, code, next, bar, seconds, last: "", lastNext: "", lastLeft: -1 });
+    this.rows.set(account.id, { row, code, next, bar, seconds, key, last: "", lastNext: "", lastLeft: -1 });
     return row;
   }
 

@@ -25,7 +25,20 @@ function clockText(clock) {
 }
 
 /**
- * Updates the header badge from a report (or fetches one).
+ * Counts a full report's findings by severity, as `health_counts` does.
+ *
+ * @param {{findings: {severity: string}[]}} report
+ */
+function countSeverities(report) {
+  const counts = { critical: 0, warning: 0, notice: 0 };
+  for (const finding of report.findings) {
+    if (finding.severity in counts) counts[/** @type {"critical" | "warning" | "notice"} */ (finding.severity)] += 1;
+  }
+  return counts;
+}
+
+/**
+ * Updates the header badge from a report (or fetches just the counts).
  *
  * @param {any} [report]
  */
@@ -35,13 +48,12 @@ export async function refreshHealthBadge(report) {
     return;
   }
   try {
-    const r = report || (await api.healthReport());
-    const serious = r.findings.filter((/** @type {any} */ f) => f.severity === "critical" || f.severity === "warning");
-    const critical = serious.some((/** @type {any} */ f) => f.severity === "critical");
-    badge.textContent = serious.length ? String(serious.length) : "";
-    badge.hidden = serious.length === 0;
-    badge.dataset.tone = critical ? "critical" : "warning";
-    badge.title = serious.length ? `${serious.length} lockout risk${serious.length === 1 ? "" : "s"} to look at` : "";
+    const counts = report ? countSeverities(report) : await api.healthCounts();
+    const serious = counts.critical + counts.warning;
+    badge.textContent = serious ? String(serious) : "";
+    badge.hidden = serious === 0;
+    badge.dataset.tone = counts.critical ? "critical" : "warning";
+    badge.title = serious ? `${serious} lockout risk${serious === 1 ? "" : "s"} to look at` : "";
   } catch (error) {
     // Locked or not yet unlocked: no badge.
     badge.hidden = true;

@@ -4,7 +4,7 @@
 
 use sparekey_core::{
     guides::Context,
-    health::{self, HealthReport},
+    health::{self, HealthCounts, HealthReport},
 };
 use tauri::State;
 
@@ -15,6 +15,17 @@ use crate::{error::AppError, state::AppState};
 /// header badge refreshes it on its own.
 #[tauri::command(async)]
 pub fn health_report(state: State<'_, AppState>) -> Result<HealthReport, AppError> {
+    check(&state)
+}
+
+/// How many risks of each severity there are: the header badge, which
+/// refreshes after every change, needs only these numbers.
+#[tauri::command(async)]
+pub fn health_counts(state: State<'_, AppState>) -> Result<HealthCounts, AppError> {
+    check(&state).map(|report| report.counts())
+}
+
+fn check(state: &AppState) -> Result<HealthReport, AppError> {
     // Asks the system clock's state before taking the vault (it may wait on
     // timedatectl for a moment).
     let ctx = Context::system();
