@@ -342,6 +342,76 @@ async fn a_change_by_the_cli_appears_in_the_open_app() {
     session.close().await;
 }
 
+/// A vault larger than one screen: unlock sends only the first 100
+/// accounts (in issuer order, as Rust sorts them), the rest follow once the
+/// codes are on screen, and "Show more" then offers them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_vault_shows_its_first_screen_then_loads_the_rest() {
+    let session = GuiSession::builder().with_vault().start().await;
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let list: String = (0..150usize)
+        .map(|i| {
+            // Distinct secrets (a repeated one is a duplicate): i in base 32.
+            let prefix: String = [i / 1024, i / 32 % 32, i % 32]
+                .iter()
+                .map(|&d| char::from(ALPHABET[d]))
+                .collect();
+            let issuer = format!("Issuer{:03}", 149 - i);
+            format!(
+                "otpauth://totp/{issuer}:user{i}?secret={prefix}A3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer={issuer}\n"
+            )
+        })
+        .collect();
+    session.cli_with_input(&["import", "--format", "otpauth", "--yes", "-"], &list);
+    session.unlock().await;
+
+    let more = session
+        .wait_text("#show-more", |text| text.contains("50 not shown"))
+        .await;
+    assert!(more.starts_with("Show 50 more"), "{more}");
+    let issuers = |session: &GuiSession| {
+        let client = session.client().clone();
+        async move {
+            let shown = client
+                .execute(
+                    "return [...document.querySelectorAll('#accounts li.account .issuer')].map(e => e.textContent);",
+                    vec![],
+                )
+                .await
+                .expect("read the rows");
+            shown
+                .as_array()
+                .expect("a list")
+                .iter()
+                .map(|v| v.as_str().unwrap_or_default().to_owned())
+                .collect::<Vec<String>>()
+        }
+    };
+    let first = issuers(&session).await;
+    let expected: Vec<String> = (0..100).map(|i| format!("Issuer{i:03}")).collect();
+    assert_eq!(first, expected, "the first screen, in issuer order");
+    let with_codes = session
+        .client()
+        .execute(
+            "return [...document.querySelectorAll('#accounts li.account .code')]\
+                 .filter(c => /^\\d{3} \\d{3}$/.test(c.textContent)).length;",
+            vec![],
+        )
+        .await
+        .expect("count the codes");
+    assert_eq!(
+        with_codes,
+        serde_json::json!(100),
+        "every row shows its code"
+    );
+    session.click("#show-more").await;
+    session.wait_gone("#show-more").await;
+    let all = issuers(&session).await;
+    assert_eq!(all.len(), 150);
+    assert_eq!(all.last().map(String::as_str), Some("Issuer149"));
+    session.close().await;
+}
+
 /// Names are data, never markup.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_account_name_with_markup_renders_as_text() {

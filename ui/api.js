@@ -79,7 +79,7 @@ export const lock = () => call("lock");
 /** Tells the auto-lock timer the user is active. */
 export const touch = () => call("touch");
 
-/** @returns {Promise<{accounts: any[], settings: {auto_lock_minutes: number, clipboard_clear_seconds: number}}>} */
+/** @returns {Promise<{accounts: any[], complete: boolean, settings: {auto_lock_minutes: number, clipboard_clear_seconds: number}}>} */
 export const listAccounts = () => call("list_accounts");
 
 /**

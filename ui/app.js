@@ -18,17 +18,15 @@ import { showExport } from "./views/export.js";
 import { showHealth, refreshHealthBadge } from "./views/health.js";
 
 /**
- * Sets the User Timing mark `name` now and `name:painted` at the next frame
- * (replacing earlier ones). `scripts/bench` reads them through WebDriver to
- * time start-up and unlocking; nothing else uses them.
+ * Sets the User Timing mark `name` (replacing an earlier one) once the DOM
+ * holds what it names. `scripts/bench` reads the marks through WebDriver to
+ * time unlocking; nothing else uses them.
  *
  * @param {string} name
  */
 function markTime(name) {
   performance.clearMarks(name);
-  performance.clearMarks(`${name}:painted`);
   performance.mark(name);
-  requestAnimationFrame(() => performance.mark(`${name}:painted`));
 }
 
 /**
@@ -37,8 +35,12 @@ function markTime(name) {
  */
 class App {
   constructor() {
-    /** @type {any[]} */
+    /** @type {any[]} the account summaries, in list order (Rust sorts them) */
     this.accounts = [];
+    /** False while `accounts` is only the first screen (right after unlock). */
+    this.complete = true;
+    /** The first screen's codes, sent with it by unlock. */
+    this.initialCodes = [];
     this.settings = { auto_lock_minutes: 5, clipboard_clear_seconds: 20 };
     this.unlocked = false;
     /** The screen's per-tick hook: gets the codes, returns nothing. */
@@ -66,9 +68,11 @@ class App {
     return view;
   }
 
-  /** @param {{accounts: any[], settings: any}} overview */
+  /** @param {{accounts: any[], complete: boolean, codes?: any[], settings: any}} overview */
   setOverview(overview) {
     this.accounts = overview.accounts;
+    this.complete = overview.complete;
+    this.initialCodes = overview.codes || [];
     this.settings = overview.settings;
   }
 
@@ -94,8 +98,36 @@ class App {
     this.firstCodes = true;
     /** @type {HTMLElement} */ (byId("toolbar")).hidden = false;
     this.showList();
-    // The health badge waits for the first codes (see tick): codes first.
+    // Unlock sends the first screen's codes with it: shown at once.
+    if (this.initialCodes.length && this.onTick) {
+      this.onTick({ codes: this.initialCodes }, false);
+      this.initialCodes = [];
+      this.codesShown();
+    }
     this.startTicking();
+  }
+
+  /**
+   * The first codes after an unlock are on screen: now the rest of the
+   * accounts (unlock sent only the first screen) and the health badge.
+   */
+  async codesShown() {
+    if (!this.firstCodes) {
+      return;
+    }
+    this.firstCodes = false;
+    markTime("codes");
+    try {
+      if (this.complete) {
+        this.refreshHealth();
+      } else {
+        await this.reload();
+        this.list.dataChanged();
+      }
+    } catch (error) {
+      // Locked meanwhile: the next tick shows the unlock screen.
+      console.warn(error);
+    }
   }
 
   showList() {
@@ -173,6 +205,7 @@ class App {
   locked(reason) {
     this.unlocked = false;
     this.accounts = [];
+    this.initialCodes = [];
     this.list.forget();
     window.clearInterval(this.tickTimer);
     /** @type {HTMLElement} */ (byId("toolbar")).hidden = true;
@@ -199,11 +232,7 @@ class App {
       }
       if (this.onTick) {
         this.onTick(result, result.changed);
-        if (this.firstCodes) {
-          this.firstCodes = false;
-          markTime("codes");
-          this.refreshHealth();
-        }
+        this.codesShown();
       }
     } catch (error) {
       if (error instanceof api.AppError && error.kind === "locked") {
