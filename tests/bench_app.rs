@@ -53,8 +53,8 @@ fn now_ms() -> f64 {
         * 1000.0
 }
 
-/// PSS and RSS in KiB of `pid` and every process below it.
-fn memory(pid: u32) -> (u64, u64) {
+/// `pid` and every process below it.
+fn tree(pid: u32) -> Vec<u32> {
     let mut parents: HashMap<u32, u32> = HashMap::new();
     for entry in fs::read_dir("/proc").unwrap().flatten() {
         let Ok(p) = entry.file_name().to_string_lossy().parse::<u32>() else {
@@ -78,8 +78,60 @@ fn memory(pid: u32) -> (u64, u64) {
             _ => return false,
         }
     };
+    parents.keys().copied().filter(|&p| in_tree(p)).collect()
+}
+
+/// Kills `pid` and everything below it, and waits until all are gone, so
+/// the next measurement shares no pages (PSS) and no window with them.
+fn stop_tree(pid: u32) {
+    let pids = tree(pid);
+    for &p in &pids {
+        let _ = Command::new("kill")
+            .args(["-KILL", &p.to_string()])
+            .status();
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    // Zombies count as gone: their memory is freed.
+    let alive = |p: u32| {
+        fs::read_to_string(format!("/proc/{p}/stat")).is_ok_and(|s| {
+            s[s.rfind(')').unwrap_or(0) + 1..].split_whitespace().next() != Some("Z")
+        })
+    };
+    while pids.iter().any(|&p| alive(p)) {
+        assert!(
+            Instant::now() < deadline,
+            "processes of {pid} outlived SIGKILL by 20 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits until no window named `name` is mapped (one left by the previous
+/// run would be taken for the new one).
+fn wait_no_window(name: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let found = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", name])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("xdotool runs");
+        if !found.success() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "a window named {name} stays mapped"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// PSS and RSS in KiB of `pid` and every process below it.
+fn memory(pid: u32) -> (u64, u64) {
     let (mut pss, mut rss) = (0, 0);
-    for &p in parents.keys().filter(|&&p| in_tree(p)) {
+    for p in tree(pid) {
         let Ok(rollup) = fs::read_to_string(format!("/proc/{p}/smaps_rollup")) else {
             continue;
         };
@@ -132,6 +184,7 @@ fn window_and_memory(
     stdin: Option<&str>,
     idle: Duration,
 ) -> (f64, (u64, u64)) {
+    wait_no_window(name);
     command.stdout(Stdio::null()).stderr(Stdio::null());
     command.stdin(if stdin.is_some() {
         Stdio::piped()
@@ -147,7 +200,7 @@ fn window_and_memory(
     let window = start.elapsed().as_secs_f64() * 1000.0;
     std::thread::sleep(idle);
     let memory = memory(child.id());
-    child.kill().ok();
+    stop_tree(child.id());
     child.wait().ok();
     (window, memory)
 }
@@ -235,8 +288,10 @@ async fn sparekey_unlock(vault: &Path, passphrase: &str) -> Value {
         .and_then(|rest| rest.trim_end_matches(" ms in Rust").parse().ok())
         .expect("the app traced its unlock");
     tokio::time::sleep(Duration::from_secs(10)).await;
-    let unlocked = memory(app_pid(&session));
+    let pid = app_pid(&session);
+    let unlocked = memory(pid);
     session.close().await;
+    stop_tree(pid);
     json!({
         "navigation_to_unlock_screen_ms": screen - origin,
         "unlock_to_codes_ms": codes - submitted,
@@ -282,6 +337,7 @@ fn sparekey_direct(vault: &Path, home: &Path, idle: Duration) -> Value {
 /// `name` is mapped and until its first screen is requested, and memory
 /// after `idle`.
 fn traced_start(mut app: Command, name: &str, idle: Duration) -> Value {
+    wait_no_window(name);
     app.env("SPAREKEY_TRACE_STARTUP", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -308,7 +364,7 @@ fn traced_start(mut app: Command, name: &str, idle: Duration) -> Value {
         - started;
     std::thread::sleep(idle);
     let (pss, rss) = memory(child.id());
-    child.kill().ok();
+    stop_tree(child.id());
     child.wait().ok();
     json!({"window_ms": window, "first_screen_ms": first_screen, "pss_kib": pss, "rss_kib": rss})
 }
