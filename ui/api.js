@@ -240,7 +240,7 @@ export const exportFormats = () => call("export_formats");
  */
 export const exportSave = (request) => call("export_save", { request });
 
-/** @returns {Promise<{checked_at: number, clock: string, findings: any[]}>} */
+/** @returns {Promise<{checked_at: number, clock: string, findings: any[], counts: {critical: number, warning: number, notice: number}}>} */
 export const healthReport = () => call("health_report");
 
 /**

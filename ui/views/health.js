@@ -25,19 +25,6 @@ function clockText(clock) {
 }
 
 /**
- * Counts a full report's findings by severity, as `health_counts` does.
- *
- * @param {{findings: {severity: string}[]}} report
- */
-function countSeverities(report) {
-  const counts = { critical: 0, warning: 0, notice: 0 };
-  for (const finding of report.findings) {
-    if (finding.severity in counts) counts[/** @type {"critical" | "warning" | "notice"} */ (finding.severity)] += 1;
-  }
-  return counts;
-}
-
-/**
  * Updates the header badge from a report (or fetches just the counts).
  *
  * @param {any} [report]
@@ -48,7 +35,7 @@ export async function refreshHealthBadge(report) {
     return;
   }
   try {
-    const counts = report ? countSeverities(report) : await api.healthCounts();
+    const counts = report ? report.counts : await api.healthCounts();
     const serious = counts.critical + counts.warning;
     badge.textContent = serious ? String(serious) : "";
     badge.hidden = serious === 0;

@@ -82,6 +82,8 @@ pub struct HealthReport {
     pub clock: ClockSync,
     /// Findings, most serious first.
     pub findings: Vec<Finding>,
+    /// How many findings there are of each severity.
+    pub counts: HealthCounts,
 }
 
 /// How many findings of each severity a report holds: what the app's header
@@ -97,19 +99,17 @@ pub struct HealthCounts {
     pub notice: usize,
 }
 
-impl HealthReport {
-    /// Counts the findings by severity.
-    pub fn counts(&self) -> HealthCounts {
-        let mut counts = HealthCounts::default();
-        for finding in &self.findings {
-            match finding.severity {
-                Severity::Critical => counts.critical += 1,
-                Severity::Warning => counts.warning += 1,
-                Severity::Notice => counts.notice += 1,
-            }
+/// Counts findings by severity.
+fn count(findings: &[Finding]) -> HealthCounts {
+    let mut counts = HealthCounts::default();
+    for finding in findings {
+        match finding.severity {
+            Severity::Critical => counts.critical += 1,
+            Severity::Warning => counts.warning += 1,
+            Severity::Notice => counts.notice += 1,
         }
-        counts
     }
+    counts
 }
 
 /// Checks the vault for lockout risks.
@@ -202,6 +202,7 @@ pub fn check(doc: &Document, ctx: &Context) -> Result<HealthReport> {
     Ok(HealthReport {
         checked_at: ctx.now,
         clock: ctx.clock,
+        counts: count(&findings),
         findings,
     })
 }

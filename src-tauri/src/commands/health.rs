@@ -22,7 +22,7 @@ pub fn health_report(state: State<'_, AppState>) -> Result<HealthReport, AppErro
 /// refreshes after every change, needs only these numbers.
 #[tauri::command(async)]
 pub fn health_counts(state: State<'_, AppState>) -> Result<HealthCounts, AppError> {
-    check(&state).map(|report| report.counts())
+    check(&state).map(|report| report.counts)
 }
 
 fn check(state: &AppState) -> Result<HealthReport, AppError> {
