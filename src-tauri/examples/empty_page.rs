@@ -12,17 +12,8 @@ fn main() {
         // A real (empty) document, so WebKit starts its web process as it
         // does for the app; about:blank would not.
         .register_uri_scheme_protocol("floor", |_context, _request| {
-            // As the app's first `vault_status` does (see its
-            // `trace_startup`): the page is being requested now.
-            if std::env::var_os("SPAREKEY_TRACE_STARTUP").is_some() {
-                let since_epoch = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap_or_default();
-                eprintln!(
-                    "sparekey startup-trace: first screen requested at {:.1} ms",
-                    since_epoch.as_secs_f64() * 1000.0
-                );
-            }
+            // Timed as the app's first screen is (see `trace_startup`).
+            sparekey_app::commands::trace_startup();
             tauri::http::Response::builder()
                 .header("content-type", "text/html")
                 .body(b"<!doctype html><title>empty</title>".to_vec())

@@ -75,8 +75,10 @@ fn tracing() -> bool {
 /// the wall-clock time to standard error. The page makes that call once its
 /// scripts have run and draws its first screen from the answer, so
 /// `scripts/bench` can time a cold start to the first screen without
-/// WebDriver (which delays the page by a few hundred milliseconds).
-fn trace_startup() {
+/// WebDriver (which delays the page by a few hundred milliseconds). The
+/// `empty_page` example calls it when its page is requested, for the same
+/// measurement of the floor. Only the first call prints.
+pub fn trace_startup() {
     static TRACED: std::sync::Once = std::sync::Once::new();
     if tracing() {
         TRACED.call_once(|| {
