@@ -110,22 +110,24 @@ fn stop_tree(pid: u32) {
 /// run would be taken for the new one).
 fn wait_no_window(name: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let found = Command::new("xdotool")
-            .args(["search", "--onlyvisible", "--name", name])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .expect("xdotool runs");
-        if !found.success() {
-            return;
-        }
+    while window_mapped(name) {
         assert!(
             Instant::now() < deadline,
             "a window named {name} stays mapped"
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Whether a window whose title matches `name` is mapped.
+fn window_mapped(name: &str) -> bool {
+    Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", name])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("xdotool runs")
+        .success()
 }
 
 /// PSS and RSS in KiB of `pid` and every process below it.
@@ -155,16 +157,7 @@ fn memory(pid: u32) -> (u64, u64) {
 /// Waits until a window whose title matches `name` is mapped.
 fn wait_window(name: &str, child: &mut Child) {
     let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let found = Command::new("xdotool")
-            .args(["search", "--onlyvisible", "--name", name])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .expect("xdotool runs");
-        if found.success() {
-            return;
-        }
+    while !window_mapped(name) {
         if let Ok(Some(status)) = child.try_wait() {
             panic!("the program exited ({status}) before showing a window named {name}");
         }
