@@ -141,7 +141,7 @@ fn overview_of(vault: &Vault, limit: usize) -> Result<Overview, AppError> {
     let codes = if complete {
         Vec::new()
     } else {
-        live_codes(shown.iter().copied(), now_unix())?
+        sparekey_core::account::live_codes(shown.iter().copied(), now_unix())?
     };
     Ok(Overview {
         complete,
@@ -149,18 +149,6 @@ fn overview_of(vault: &Vault, limit: usize) -> Result<Overview, AppError> {
         accounts: shown.into_iter().map(Account::summary).collect(),
         settings: vault.doc().settings.clone(),
     })
-}
-
-/// The codes at `now` of those `accounts` that have a live code (TOTP and
-/// Steam; HOTP codes are only taken, never shown).
-fn live_codes<'a>(
-    accounts: impl Iterator<Item = &'a Account>,
-    now: u64,
-) -> Result<Vec<CodeView>, Error> {
-    accounts
-        .filter(|a| a.otp.as_ref().is_some_and(|o| o.period().is_some()))
-        .map(|a| a.code_at(now))
-        .collect()
 }
 
 fn now_unix() -> u64 {
@@ -263,7 +251,7 @@ pub fn codes(state: State<'_, AppState>, ids: Vec<String>) -> Result<Tick, AppEr
             .accounts
             .iter()
             .filter(|a| wanted.contains(a.id.as_str()));
-        let codes = live_codes(shown, now)?;
+        let codes = sparekey_core::account::live_codes(shown, now)?;
         Ok(Tick {
             changed,
             now,

@@ -388,6 +388,20 @@ pub fn find(accounts: &[Account], query: &str) -> Result<usize> {
     }
 }
 
+/// The codes at `unix_time` of those `accounts` that show a live code:
+/// TOTP and Steam. HOTP codes are only ever taken ([`Account::take_code`]),
+/// and accounts without a secret have none.
+pub fn live_codes<'a>(
+    accounts: impl IntoIterator<Item = &'a Account>,
+    unix_time: u64,
+) -> Result<Vec<CodeView>> {
+    accounts
+        .into_iter()
+        .filter(|a| a.otp.as_ref().is_some_and(|o| o.period().is_some()))
+        .map(|a| a.code_at(unix_time))
+        .collect()
+}
+
 /// Indexes of `accounts` in the order lists show them: by issuer, then by
 /// name, ignoring case (accounts without an issuer first). The app lists
 /// them in this order as Rust sends them; the page does not sort again.
@@ -430,6 +444,27 @@ mod tests {
 
     fn acct(issuer: &str, name: &str) -> Account {
         Account::new(issuer, name, None, 0).unwrap()
+    }
+
+    #[test]
+    fn live_codes_are_those_of_totp_and_steam_accounts_only() {
+        let with = |uri: &str| {
+            let parsed = crate::otp::parse_uri(uri).unwrap();
+            Account::new("X", &parsed.name, Some(parsed.otp), 0).unwrap()
+        };
+        let accounts = [
+            with("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP"),
+            with("otpauth://hotp/b?secret=GEZDGNBVGY3TQOJQ&counter=3"),
+            acct("X", "no secret"),
+            with("otpauth://totp/c?secret=MFRGGZDFMZTWQ2LK&period=60"),
+        ];
+        let codes = live_codes(&accounts, 1_800_000_000).unwrap();
+        let ids: Vec<&str> = codes.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, [accounts[0].id.as_str(), accounts[3].id.as_str()]);
+        assert_eq!(
+            codes[0].code,
+            accounts[0].code_at(1_800_000_000).unwrap().code
+        );
     }
 
     #[test]
