@@ -10,6 +10,8 @@ fn main() {
         "lock",
         "touch",
         "list_accounts",
+        "account_summary",
+        "account_choices",
         "codes",
         "copy_code",
         "add_account",

@@ -79,8 +79,26 @@ export const lock = () => call("lock");
 /** Tells the auto-lock timer the user is active. */
 export const touch = () => call("touch");
 
-/** @returns {Promise<{accounts: any[], complete: boolean, settings: {auto_lock_minutes: number, clipboard_clear_seconds: number}}>} */
-export const listAccounts = () => call("list_accounts");
+/**
+ * @typedef {{accounts: any[], matching: number, total: number, codes: any[]}} AccountList
+ * @typedef {{list: AccountList, settings: {auto_lock_minutes: number, clipboard_clear_seconds: number}}} Overview
+ */
+
+/**
+ * One page of the account list (searched and sorted in Rust) and the settings.
+ *
+ * @param {string} search words that must all occur in issuer, name or tags
+ * @param {"issuer" | "newest"} sort
+ * @param {number} limit
+ * @returns {Promise<Overview>}
+ */
+export const listAccounts = (search, sort, limit) => call("list_accounts", { search, sort, limit });
+
+/** One account's summary (for its page). */
+export const accountSummary = (id) => call("account_summary", { id });
+
+/** @returns {Promise<{id: string, label: string}[]>} every account, in list order */
+export const accountChoices = () => call("account_choices");
 
 /**
  * Live codes of the accounts on screen; `changed` says the vault changed on disk.

@@ -35,12 +35,6 @@ function markTime(name) {
  */
 class App {
   constructor() {
-    /** @type {any[]} the account summaries, in list order (Rust sorts them) */
-    this.accounts = [];
-    /** False while `accounts` is only the first screen (right after unlock). */
-    this.complete = true;
-    /** The first screen's codes, sent with it by unlock. */
-    this.initialCodes = [];
     this.settings = { auto_lock_minutes: 5, clipboard_clear_seconds: 20 };
     this.unlocked = false;
     /** The screen's per-tick hook: gets the codes, returns nothing. */
@@ -68,19 +62,22 @@ class App {
     return view;
   }
 
-  /** @param {{accounts: any[], complete: boolean, codes?: any[], settings: any}} overview */
+  /**
+   * What create, unlock and restore answer with: the list's first page
+   * (with its codes) and the settings.
+   *
+   * @param {import("./api.js").Overview} overview
+   */
   setOverview(overview) {
-    this.accounts = overview.accounts;
-    this.complete = overview.complete;
-    this.initialCodes = overview.codes || [];
     this.settings = overview.settings;
+    this.list.setFirstPage(overview.list);
   }
 
   async start() {
     try {
       const status = await api.vaultStatus();
       if (status.unlocked) {
-        this.setOverview(await api.listAccounts());
+        await this.list.load();
         this.enter();
       } else if (status.exists) {
         showUnlock(this);
@@ -97,37 +94,22 @@ class App {
     this.unlocked = true;
     this.firstCodes = true;
     /** @type {HTMLElement} */ (byId("toolbar")).hidden = false;
+    // The first page came with its codes: the list shows them at once.
     this.showList();
-    // Unlock sends the first screen's codes with it: shown at once.
-    if (this.initialCodes.length && this.onTick) {
-      this.onTick({ codes: this.initialCodes }, false);
-      this.initialCodes = [];
+    if (this.list.page?.codes.length) {
       this.codesShown();
     }
     this.startTicking();
   }
 
-  /**
-   * The first codes after an unlock are on screen: now the rest of the
-   * accounts (unlock sent only the first screen) and the health badge.
-   */
-  async codesShown() {
+  /** The first codes after an unlock are on screen: now the health badge. */
+  codesShown() {
     if (!this.firstCodes) {
       return;
     }
     this.firstCodes = false;
     markTime("codes");
-    try {
-      if (this.complete) {
-        this.refreshHealth();
-      } else {
-        await this.reload();
-        this.list.dataChanged();
-      }
-    } catch (error) {
-      // Locked meanwhile: the next tick shows the unlock screen.
-      console.warn(error);
-    }
+    this.refreshHealth();
   }
 
   showList() {
@@ -142,8 +124,8 @@ class App {
    * @param {string} id
    * @param {string} [section] the id of a part to scroll to, e.g. "recovery"
    */
-  showAccount(id, section) {
-    showAccount(this, id);
+  async showAccount(id, section) {
+    await showAccount(this, id);
     if (section) {
       document.getElementById(section)?.scrollIntoView({ block: "start" });
     }
@@ -184,9 +166,9 @@ class App {
     refreshHealthBadge();
   }
 
-  /** Re-reads the accounts (after a change here or on disk). */
+  /** Re-reads the list's page (after a change here or on disk). */
   async reload() {
-    this.setOverview(await api.listAccounts());
+    await this.list.load();
     this.refreshHealth();
   }
 
@@ -204,8 +186,6 @@ class App {
   /** The vault is locked (here or by the idle timer): forget everything. */
   locked(reason) {
     this.unlocked = false;
-    this.accounts = [];
-    this.initialCodes = [];
     this.list.forget();
     window.clearInterval(this.tickTimer);
     /** @type {HTMLElement} */ (byId("toolbar")).hidden = true;

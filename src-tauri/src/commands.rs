@@ -21,6 +21,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use sparekey_core::{
     account::{Account, AccountSummary, CodeView},
+    list::{self, ListSort},
     otp::{self, Algorithm, Otp, OtpKind},
     qr,
     recovery::{self, RecoverySet},
@@ -93,60 +94,56 @@ pub fn trace_startup() {
     }
 }
 
-/// Everything the main screen lists: summaries (no secrets) and settings.
+/// What the main screen shows after an unlock or a change: one page of the
+/// account list and the settings.
 #[derive(Debug, Serialize)]
 pub struct Overview {
-    /// The accounts in list order (`account::list_order`): all of them, or
-    /// only the first screen's worth when `complete` is false.
-    pub accounts: Vec<AccountSummary>,
-    /// False when `accounts` is only the first screen: the page asks for
-    /// the rest (`list_accounts`) once the first codes are on screen.
-    pub complete: bool,
-    /// With the first screen only: the live codes of its accounts, so the
-    /// list appears with its codes instead of waiting for the next tick.
-    pub codes: Vec<CodeView>,
+    /// The page of the list asked for (after an unlock: the first page,
+    /// by issuer, no search).
+    pub list: AccountList,
     /// The vault's settings.
     pub settings: Settings,
 }
 
-/// How many accounts `unlock` sends: what the list's first screen shows.
-/// At 10,000 accounts, sending them all (4.7 MB of JSON) would hold the
-/// first codes back by several hundred milliseconds.
-const FIRST_SCREEN: usize = 100;
-
-fn overview(vault: &Vault) -> Overview {
-    let accounts = &vault.doc().accounts;
-    Overview {
-        complete: true,
-        codes: Vec::new(),
-        accounts: sparekey_core::account::list_order(accounts)
-            .into_iter()
-            .map(|i| accounts[i].summary())
-            .collect(),
-        settings: vault.doc().settings.clone(),
-    }
+/// One page of the account list ([`sparekey_core::list::page`]): the page
+/// holds only the rows it shows, never all 10,000 accounts of a large vault.
+#[derive(Debug, Serialize)]
+pub struct AccountList {
+    /// The accounts shown, in list order (summaries: no secrets).
+    pub accounts: Vec<AccountSummary>,
+    /// How many accounts match the search.
+    pub matching: usize,
+    /// How many accounts the vault holds.
+    pub total: usize,
+    /// The live codes of the accounts shown, so a page appears with its
+    /// codes instead of waiting for the next tick.
+    pub codes: Vec<CodeView>,
 }
 
-/// The first `limit` accounts in list order (with their codes when that is
-/// not all of them).
-fn overview_of(vault: &Vault, limit: usize) -> Result<Overview, AppError> {
-    let accounts = &vault.doc().accounts;
-    let order = sparekey_core::account::list_order(accounts);
-    let complete = order.len() <= limit;
-    let shown: Vec<&Account> = order
-        .into_iter()
-        .take(limit)
-        .map(|i| &accounts[i])
-        .collect();
-    let codes = if complete {
-        Vec::new()
-    } else {
-        sparekey_core::account::live_codes(shown.iter().copied(), now_unix())?
-    };
+/// The rows a page asks for at first (the page's own page size): what one
+/// screen shows, plus room to scroll.
+const FIRST_PAGE: usize = 100;
+
+/// The first page of the list and the settings: what create, unlock and
+/// restore answer with.
+fn overview(vault: &Vault) -> Result<Overview, AppError> {
+    overview_for(vault, "", ListSort::Issuer, FIRST_PAGE)
+}
+
+fn overview_for(
+    vault: &Vault,
+    search: &str,
+    sort: ListSort,
+    limit: usize,
+) -> Result<Overview, AppError> {
+    let page = list::page(&vault.doc().accounts, search, sort, limit);
     Ok(Overview {
-        complete,
-        codes,
-        accounts: shown.into_iter().map(Account::summary).collect(),
+        list: AccountList {
+            codes: sparekey_core::account::live_codes(page.shown.iter().copied(), now_unix())?,
+            accounts: page.shown.into_iter().map(Account::summary).collect(),
+            matching: page.matching,
+            total: page.total,
+        },
         settings: vault.doc().settings.clone(),
     })
 }
@@ -177,7 +174,7 @@ pub async fn create_vault(
             .map_err(|error| {
                 AppError::internal(format!("Creating the vault stopped: {error}"))
             })??;
-    let out = overview(&vault);
+    let out = overview(&vault)?;
     state.set_unlocked(vault);
     Ok(out)
 }
@@ -192,7 +189,7 @@ pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<Ov
     let vault = tauri::async_runtime::spawn_blocking(move || Vault::unlock(&dir, &passphrase))
         .await
         .map_err(|error| AppError::internal(format!("Unlocking stopped: {error}")))??;
-    let out = overview_of(&vault, FIRST_SCREEN)?;
+    let out = overview(&vault)?;
     if tracing() {
         eprintln!(
             "sparekey startup-trace: unlock took {:.1} ms in Rust",
@@ -215,13 +212,59 @@ pub fn touch(state: State<'_, AppState>) {
     state.touch();
 }
 
-/// The accounts and settings, re-read from disk if another process changed
-/// the vault.
+/// One page of the account list: the accounts matching `search` (every
+/// word, in issuer, name or tags), sorted by `sort` (`issuer` or `newest`),
+/// at most `limit`, with their codes; and the settings. Re-reads the vault
+/// first if another process changed it.
 #[tauri::command(async)]
-pub fn list_accounts(state: State<'_, AppState>) -> Result<Overview, AppError> {
+pub fn list_accounts(
+    state: State<'_, AppState>,
+    search: String,
+    sort: String,
+    limit: usize,
+) -> Result<Overview, AppError> {
+    let sort = ListSort::from_name(&sort)
+        .ok_or_else(|| AppError::invalid("sort", "is not `issuer` or `newest`"))?;
     state.with_vault(|vault| {
         vault.refresh()?;
-        Ok(overview(vault))
+        overview_for(vault, &search, sort, limit)
+    })
+}
+
+/// One account's summary (for its page), re-read from disk if another
+/// process changed the vault.
+#[tauri::command(async)]
+pub fn account_summary(state: State<'_, AppState>, id: String) -> Result<AccountSummary, AppError> {
+    state.with_vault(|vault| {
+        vault.refresh()?;
+        Ok(vault.doc().account(&id)?.summary())
+    })
+}
+
+/// An account as a choice in a list of all of them (export, guides).
+#[derive(Debug, Serialize)]
+pub struct AccountChoice {
+    /// The account's id.
+    pub id: String,
+    /// `issuer:name`.
+    pub label: String,
+}
+
+/// Every account as id and label, in list order: for the screens that let
+/// the user pick any account. Only these two fields, so even 10,000
+/// accounts stay small.
+#[tauri::command(async)]
+pub fn account_choices(state: State<'_, AppState>) -> Result<Vec<AccountChoice>, AppError> {
+    state.with_vault(|vault| {
+        vault.refresh()?;
+        let accounts = &vault.doc().accounts;
+        Ok(sparekey_core::account::list_order(accounts)
+            .into_iter()
+            .map(|i| AccountChoice {
+                id: accounts[i].id.clone(),
+                label: accounts[i].label(),
+            })
+            .collect())
     })
 }
 

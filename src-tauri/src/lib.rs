@@ -59,6 +59,8 @@ pub fn run() {
             commands::lock,
             commands::touch,
             commands::list_accounts,
+            commands::account_summary,
+            commands::account_choices,
             commands::codes,
             commands::copy_code,
             commands::add_account,

@@ -12,10 +12,13 @@ import { accountGuideCard } from "./guides.js";
  * @param {any} app
  * @param {string} id
  */
-export function showAccount(app, id) {
-  const account = app.accounts.find((/** @type {any} */ a) => a.id === id);
-  if (!account) {
-    toast("That account is no longer in the vault.", "error");
+export async function showAccount(app, id) {
+  let account;
+  try {
+    account = await api.accountSummary(id);
+  } catch (error) {
+    const gone = error instanceof api.AppError && error.kind === "no_match";
+    toast(gone ? "That account is no longer in the vault." : error instanceof Error ? error.message : String(error), "error");
     app.showList();
     return;
   }
@@ -51,14 +54,15 @@ export function showAccount(app, id) {
   let codePanel;
   if (account.otp_type === "totp" || account.otp_type === "steam") {
     app.visibleIds = () => [id];
-    app.onTick = (/** @type {any} */ result, /** @type {boolean} */ changed) => {
-      if (changed && !app.accounts.some((/** @type {any} */ a) => a.id === id)) {
+    app.onTick = (/** @type {any} */ result) => {
+      // Rust sends the code of every requested TOTP account that exists.
+      const mine = result.codes.find((/** @type {any} */ c) => c.id === id);
+      if (!mine) {
         toast("This account was deleted elsewhere.", "error");
         app.showList();
         return;
       }
-      const mine = result.codes.find((/** @type {any} */ c) => c.id === id);
-      if (mine) updateCode(parts, mine);
+      updateCode(parts, mine);
     };
     codePanel = h("div", { class: "code-panel" }, h("div", { class: "code-line" }, code, h("span", { class: "countdown", "aria-hidden": "true" }, bar, seconds)), next, copy);
   } else if (account.otp_type === "hotp") {

@@ -1,15 +1,17 @@
 // The main screen: every account with its live code, a countdown, the next
-// code in the last seconds, search as you type and sorting. A row is built
-// once per change of its account (unchanged rows are kept across renders);
-// the per-second tick only touches texts that changed.
-// Only PAGE rows are rendered at a time ("Show more"), so 10,000 accounts
-// stay fast, and the tick asks only for the codes of rendered rows.
+// code in the last seconds, search as you type and sorting. Rust searches,
+// sorts and sends one page of PAGE rows at a time ("Show more" asks for the
+// next), so with 10,000 accounts the page holds only the rows it shows. A
+// row is built once per change of its account (unchanged rows are kept
+// across renders); the per-second tick asks only for the codes of shown
+// rows and touches only texts that changed.
 
 import * as api from "../api.js";
 import { h, groupCode } from "../dom.js";
 import { toast } from "../toast.js";
 
-const PAGE = 100;
+/** Rows per page: the first page is what unlock sends (Rust's FIRST_PAGE). */
+export const PAGE = 100;
 /** Seconds before the end of a period when the next code is shown too. */
 const NEXT_CODE_SECONDS = 7;
 
@@ -24,16 +26,21 @@ export class AccountsView {
   constructor(app) {
     this.app = app;
     this.query = "";
+    /** @type {"issuer" | "newest"} */
     this.sort = "issuer";
     this.limit = PAGE;
+    /** @type {import("../api.js").AccountList | null} the page shown, from Rust */
+    this.page = null;
+    /** Which search, sort and limit `page` answers. */
+    this.pageFor = "";
+    /** Counts requests, so a late answer to an older search is dropped. */
+    this.requests = 0;
     /** @type {Map<string, RowParts>} */
     this.rows = new Map();
     /** @type {HTMLElement | null} */
     this.listElement = null;
     /** @type {HTMLElement | null} */
     this.footer = null;
-    /** @type {{accounts: any[], sort: string, entries: {account: any, text: string}[]} | null} */
-    this.orderCache = null;
     this.open = false;
     /** @type {((event: KeyboardEvent) => void) | null} */
     this.searchKeys = null;
@@ -42,10 +49,61 @@ export class AccountsView {
   /** Drops everything shown (on lock). */
   forget() {
     this.rows.clear();
-    this.orderCache = null;
+    this.page = null;
+    this.pageFor = "";
     this.query = "";
+    this.sort = "issuer";
+    this.limit = PAGE;
     this.open = false;
     this.listElement = null;
+  }
+
+  /** @returns {string} the search, sort and limit as one key */
+  request() {
+    return JSON.stringify([this.query, this.sort, this.limit]);
+  }
+
+  /**
+   * The page Rust sent with an unlock (the first page: no search, by issuer).
+   *
+   * @param {import("../api.js").AccountList} list
+   */
+  setFirstPage(list) {
+    this.query = "";
+    this.sort = "issuer";
+    this.limit = PAGE;
+    this.page = list;
+    this.pageFor = this.request();
+  }
+
+  /**
+   * Asks Rust for the page of the current search, sort and limit. Answers
+   * to older requests (the search changed meanwhile) are dropped.
+   *
+   * @returns {Promise<boolean>} false when a newer request overtook this one
+   */
+  async load() {
+    const asked = ++this.requests;
+    const key = this.request();
+    const overview = await api.listAccounts(this.query, this.sort, this.limit);
+    if (asked !== this.requests) {
+      return false;
+    }
+    this.app.settings = overview.settings;
+    this.page = overview.list;
+    this.pageFor = key;
+    return true;
+  }
+
+  /** Loads the page for what the user asked, then shows it. */
+  async refresh() {
+    try {
+      if (await this.load()) {
+        this.render();
+      }
+    } catch (error) {
+      toast(error instanceof Error ? error.message : String(error), "error");
+    }
   }
 
   show() {
@@ -66,7 +124,7 @@ export class AccountsView {
     search.addEventListener("input", () => {
       this.query = search.value;
       this.limit = PAGE;
-      this.render();
+      this.refresh();
     });
     search.addEventListener("keydown", (event) => {
       if (event.key === "ArrowDown" || (event.key === "Enter" && this.firstRow())) {
@@ -81,7 +139,7 @@ export class AccountsView {
         event.stopPropagation();
         search.value = "";
         this.query = "";
-        this.render();
+        this.refresh();
       }
     });
     const sort = /** @type {HTMLSelectElement} */ (
@@ -89,13 +147,14 @@ export class AccountsView {
         "select",
         { id: "sort", "aria-label": "Sort accounts" },
         h("option", { value: "issuer", text: "By issuer" }),
-        h("option", { value: "added", text: "Newest first" }),
+        h("option", { value: "newest", text: "Newest first" }),
       )
     );
     sort.value = this.sort;
     sort.addEventListener("change", () => {
-      this.sort = sort.value;
-      this.render();
+      this.sort = sort.value === "newest" ? "newest" : "issuer";
+      this.limit = PAGE;
+      this.refresh();
     });
     const bar = h(
       "div",
@@ -117,7 +176,11 @@ export class AccountsView {
     app.visibleIds = () => [...this.rows.keys()];
     app.onTick = (result) => this.onTick(result);
     app.onBack = null;
-    this.render();
+    if (this.page && this.pageFor === this.request()) {
+      this.render();
+    } else {
+      this.refresh();
+    }
     search.focus();
 
     if (this.searchKeys) {
@@ -150,38 +213,6 @@ export class AccountsView {
     return this.listElement?.querySelector("li.account") ?? null;
   }
 
-  /**
-   * The accounts in the chosen order, each with its lower-cased search
-   * text; worked out once per change of the accounts or the order, not on
-   * every key typed into the search. "By issuer" is the order Rust sends
-   * (core's `list_order`); "newest first" sorts by when they were added.
-   *
-   * @returns {{account: any, text: string}[]}
-   */
-  ordered() {
-    const cache = this.orderCache;
-    if (cache && cache.accounts === this.app.accounts && cache.sort === this.sort) {
-      return cache.entries;
-    }
-    const entries = this.app.accounts.map((/** @type {any} */ account) => ({
-      account,
-      text: `${account.issuer} ${account.name} ${account.tags.join(" ")}`.toLowerCase(),
-    }));
-    if (this.sort === "added") {
-      entries.sort((a, b) => b.account.created_at - a.account.created_at);
-    }
-    this.orderCache = { accounts: this.app.accounts, sort: this.sort, entries };
-    return entries;
-  }
-
-  /** @returns {any[]} the accounts matching the search, sorted */
-  matching() {
-    const words = this.query.toLowerCase().split(/\s+/).filter(Boolean);
-    const entries = this.ordered();
-    const found = words.length ? entries.filter((entry) => words.every((word) => entry.text.includes(word))) : entries;
-    return found.map((entry) => entry.account);
-  }
-
   render() {
     const list = this.listElement;
     const footer = this.footer;
@@ -191,11 +222,13 @@ export class AccountsView {
     const focusedId = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.id : undefined;
     // Rows whose account did not change are kept as they are (with the
     // code they show); only new or changed accounts get a new row.
+    const page = this.page;
+    if (!page) {
+      return;
+    }
     const previous = this.rows;
     this.rows = new Map();
-    const all = this.app.accounts;
-    const found = this.matching();
-    const shown = found.slice(0, this.limit);
+    const shown = page.accounts;
     const items = [];
     let group = null;
     // Group headings only help when some issuer has several accounts.
@@ -209,8 +242,11 @@ export class AccountsView {
       items.push(this.row(account, previous));
     }
     list.replaceChildren(...items);
+    // The page came with its codes: shown now, not at the next tick.
+    this.onTick({ codes: page.codes });
     footer.replaceChildren();
-    if (all.length === 0) {
+    const hidden = page.matching - shown.length;
+    if (page.total === 0) {
       footer.append(
         h(
           "div",
@@ -221,19 +257,18 @@ export class AccountsView {
           h("button", { type: "button", class: "primary", onclick: () => this.app.showAdd(), text: "Add your first account" }),
         ),
       );
-    } else if (found.length === 0) {
+    } else if (page.matching === 0) {
       footer.append(h("p", { class: "empty-search", id: "no-match", text: `No account matches "${this.query}".` }));
-    } else if (found.length > shown.length) {
+    } else if (hidden > 0) {
       footer.append(
         h("button", {
           type: "button",
           id: "show-more",
           class: "secondary",
-          text: `Show ${Math.min(PAGE, found.length - shown.length)} more (${found.length - shown.length} not shown)`,
+          text: `Show ${Math.min(PAGE, hidden)} more (${hidden} not shown)`,
           onclick: () => {
-            this.limit += PAGE;
-            this.render();
-            this.app.tick();
+            this.limit = shown.length + PAGE;
+            this.refresh();
           },
         }),
       );
@@ -358,7 +393,7 @@ export class AccountsView {
       if (result.counter !== null && result.counter !== undefined) {
         toast(`Copied code #${result.counter}.${clears}`);
         await this.app.reload();
-        this.render();
+        this.dataChanged();
       } else {
         toast(`Code copied.${clears}`);
       }

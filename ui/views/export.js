@@ -24,8 +24,10 @@ export async function showExport(app) {
 
   /** @type {any[]} */
   let formats = [];
+  /** @type {{id: string, label: string}[]} */
+  let choices = [];
   try {
-    formats = await api.exportFormats();
+    [formats, choices] = await Promise.all([api.exportFormats(), api.accountChoices()]);
   } catch (error) {
     app.fail(error);
     return;
@@ -36,7 +38,7 @@ export async function showExport(app) {
   );
   const kind = h("p", { class: "export-kind", id: "export-kind" });
   const account = /** @type {HTMLSelectElement} */ (
-    h("select", { id: "export-account" }, ...app.accounts.map((/** @type {any} */ a) => h("option", { value: a.id, text: a.label })))
+    h("select", { id: "export-account" }, ...choices.map((a) => h("option", { value: a.id, text: a.label })))
   );
   const accountField = field("Account", account);
   const passphrase = /** @type {HTMLInputElement} */ (h("input", { id: "export-passphrase", type: "password", autocomplete: "new-password" }));

@@ -107,8 +107,10 @@ export async function showGuide(app, guideId, accountId, options = {}) {
     body,
   );
   let fitting = [];
+  /** @type {{id: string, label: string}[]} */
+  let choices = [];
   try {
-    fitting = await api.guideAccounts(guideId);
+    [fitting, choices] = await Promise.all([api.guideAccounts(guideId), api.accountChoices()]);
   } catch (error) {
     body.append(h("p", { class: "field-error", text: message(error) }));
     return;
@@ -118,7 +120,8 @@ export async function showGuide(app, guideId, accountId, options = {}) {
     chosen = fitting[0].id;
   }
   // Accounts the guide is written for first, then the others.
-  const others = app.accounts.filter((/** @type {any} */ a) => !fitting.some((/** @type {any} */ f) => f.id === a.id));
+  const written = new Set(fitting.map((/** @type {any} */ f) => f.id));
+  const others = choices.filter((a) => !written.has(a.id));
   const select = /** @type {HTMLSelectElement} */ (h("select", { id: "guide-account" }));
   const option = (/** @type {any} */ a) => h("option", { value: a.id, text: a.label, selected: a.id === chosen });
   if (!chosen) {

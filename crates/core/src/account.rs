@@ -428,7 +428,7 @@ fn lowercase_label(account: &Account, out: &mut String) {
 }
 
 /// Appends `text` lower-cased char by char (ASCII, the common case, in bulk).
-fn push_lowercase(text: &str, out: &mut String) {
+pub(crate) fn push_lowercase(text: &str, out: &mut String) {
     if text.is_ascii() {
         let start = out.len();
         out.push_str(text);

@@ -7,6 +7,7 @@
 //!
 //! - [`vault`]: the encrypted folder on disk and its document.
 //! - [`account`]: accounts and how a typed query finds one.
+//! - [`list`]: the account list as front ends show it: searched, sorted, paged.
 //! - [`otp`]: TOTP/HOTP/Steam codes and otpauth URIs.
 //! - [`qr`]: reading QR codes from screenshots and photos, drawing them as SVG/PNG.
 //! - [`recovery`]: recovery-code sets and the parser for pasted codes.
@@ -41,6 +42,7 @@ pub mod export;
 pub mod guides;
 pub mod health;
 pub mod import;
+pub mod list;
 pub mod otp;
 pub mod qr;
 pub mod recovery;

@@ -105,7 +105,7 @@ pub async fn backups_restore(
     })
     .await
     .map_err(|error| AppError::internal(format!("Restoring stopped: {error}")))??;
-    let out = overview(&vault);
+    let out = overview(&vault)?;
     state.set_unlocked(vault);
     Ok(Restored {
         overview: out,
@@ -175,7 +175,7 @@ pub async fn restore_exported_backup(
         .0
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
-    let out = overview(&vault);
+    let out = overview(&vault)?;
     state.set_unlocked(vault);
     Ok(out)
 }

@@ -111,7 +111,7 @@ pub fn kit_verify(state: State<'_, AppState>, text: String) -> Result<KitStatus,
 pub fn unlock_with_kit(state: State<'_, AppState>, text: String) -> Result<Overview, AppError> {
     let text = SecretString::from(text);
     let vault = Vault::unlock_with_kit(state.paths().dir(), &text)?;
-    let out = overview(&vault);
+    let out = overview(&vault)?;
     state.set_unlocked(vault);
     Ok(out)
 }
@@ -140,7 +140,7 @@ pub fn unlock_with_kit_image(
             )
         })?;
     let vault = Vault::unlock_with_kit(state.paths().dir(), key)?;
-    let out = overview(&vault);
+    let out = overview(&vault)?;
     state.set_unlocked(vault);
     Ok(out)
 }
