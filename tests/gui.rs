@@ -342,6 +342,26 @@ async fn a_change_by_the_cli_appears_in_the_open_app() {
     session.close().await;
 }
 
+/// An account deleted by the CLI while its page is open: the app says so
+/// and goes back to the list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_account_deleted_elsewhere_returns_to_the_list() {
+    let session = GuiSession::builder().with_vault().start().await;
+    session.cli(&["add", "--uri", URI]);
+    session.unlock().await;
+    let row = row_css(&session, "ACME Co").await;
+    session.click(&format!("{row} button.details")).await;
+    session.find("#account-code").await;
+
+    session.cli(&["rm", "ACME", "--yes"]);
+    let toast = session
+        .wait_text("#toast", |text| text.contains("deleted elsewhere"))
+        .await;
+    assert_eq!(toast, "This account was deleted elsewhere.");
+    session.find("#empty-state").await;
+    session.close().await;
+}
+
 /// A vault larger than one page: unlock sends the first 100 accounts (in
 /// issuer order, as Rust sorts them) with their codes; "Show more" asks for
 /// the rest; a search finds accounts the page never held.
