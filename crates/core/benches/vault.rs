@@ -6,6 +6,8 @@
 //! - `save`: one transaction (lock, check for changes, apply, encrypt, atomic
 //!   write with backup link, fsync).
 //! - `all_codes`: the current code of every account.
+//! - `list_page_search` / `list_page_all`: the app's list page (100 rows)
+//!   for a two-word search and for no search, as on each key typed.
 //!
 //! Budgets at 10,000 accounts: unlock overhead ≤ 30 ms, save ≤ 30 ms,
 //! all codes ≤ 10 ms. Run: `cargo bench -p sparekey-core --bench vault`.
@@ -99,6 +101,29 @@ fn benches(c: &mut Criterion) {
                     .map(|a| a.code_at(now).expect("code"))
                     .collect();
                 black_box(codes)
+            })
+        });
+        // What the app's list asks for on each key typed into the search.
+        g.bench_with_input(BenchmarkId::new("list_page_search", n), &n, |b, _| {
+            b.iter(|| {
+                let page = sparekey_core::list::page(
+                    &vault.doc().accounts,
+                    black_box("git 42"),
+                    sparekey_core::list::ListSort::Issuer,
+                    100,
+                );
+                black_box(page.matching)
+            })
+        });
+        g.bench_with_input(BenchmarkId::new("list_page_all", n), &n, |b, _| {
+            b.iter(|| {
+                let page = sparekey_core::list::page(
+                    &vault.doc().accounts,
+                    "",
+                    sparekey_core::list::ListSort::Issuer,
+                    100,
+                );
+                black_box(page.matching)
             })
         });
         g.finish();
