@@ -93,24 +93,30 @@ def main():
         app_kdf = rust - kit_ms[n]
         net = to_codes - app_kdf
         floor_pss = median(floor, "pss_kib")
-        unlocked_pss = median(sk, "unlocked_pss_kib")
-        over_floor = (unlocked_pss - floor_pss) / MIB
+        # Sparekey's memory as a user runs it: started directly, unlocked by
+        # typing (WebDriver's automation adds to the web process).
+        locked_over = (median(direct, "pss_kib") - floor_pss) / MIB
+        unlocked_over = (median(direct, "unlocked_pss_kib") - floor_pss) / MIB
+        window = median(direct, "window_ms")
         rows_ok = all(r["rows"] > 0 and r["rows_with_codes"] == r["rows"] for r in sk)
         checks = [
-            (screen <= 200, f"start to unlock screen {screen:.0f} ms (budget ≤ 200 ms)"),
+            (window <= 200, f"start to window {window:.0f} ms (budget ≤ 200 ms)"),
+            (screen <= 200, f"start to unlock screen {screen:.0f} ms (held to the same 200 ms)"),
             (net <= 100, f"unlock to codes minus KDF {net:.0f} ms (budget ≤ 100 ms)"),
-            (over_floor <= 25, f"unlocked PSS {over_floor:.1f} MiB over the empty page (budget ≤ 25 MiB)"),
+            (locked_over <= 25, f"locked PSS {locked_over:.1f} MiB over the empty page (budget ≤ 25 MiB)"),
+            (unlocked_over <= 25, f"unlocked PSS {unlocked_over:.1f} MiB over the empty page (budget ≤ 25 MiB)"),
             (rows_ok, "every row shown had a code"),
         ]
         failures += [text for ok, text in checks if not ok]
         mem = lambda runs, p, r: f"{median(runs, p) / MIB:.0f} / {median(runs, r) / MIB:.0f} MiB"
         lines += [f"**Desktop, {n:,} accounts** (median of {d['runs']} cold starts under Xvfb; memory is PSS / RSS "
-                  "summed over the process and its WebKit children, after 5 s idle locked, 10 s unlocked)", "",
+                  "summed over the process and its WebKit children, after 5 s idle locked, 10 s unlocked; Sparekey "
+                  "started directly and unlocked by typing the passphrase)", "",
                   "| | start to window | start to unlock screen | unlock to codes on screen | memory, locked | memory, unlocked |",
                   "|---|---:|---:|---:|---:|---:|",
-                  f"| Sparekey | {median(direct, 'window_ms'):.0f} ms | {screen:.0f} ms | {to_codes:.0f} ms "
+                  f"| Sparekey | {window:.0f} ms | {screen:.0f} ms | {to_codes:.0f} ms "
                   f"(KDF {app_kdf:.0f} + {net:.0f}) | {mem(direct, 'pss_kib', 'rss_kib')} | "
-                  f"{mem(sk, 'unlocked_pss_kib', 'unlocked_rss_kib')} |",
+                  f"{mem(direct, 'unlocked_pss_kib', 'unlocked_rss_kib')} |",
                   f"| Empty Tauri page (floor) | {median(floor, 'window_ms'):.0f} ms | {median(floor, 'first_screen_ms'):.0f} ms | | "
                   f"{mem(floor, 'pss_kib', 'rss_kib')} | |",
                   f"| KeePassXC | {median(kl, 'window_ms'):.0f} ms | | | {mem(kl, 'pss_kib', 'rss_kib')} | "

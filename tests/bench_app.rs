@@ -15,7 +15,9 @@
 //!   the next animation frame varies from 4 ms to over a second.
 //! - *memory*: PSS and RSS summed over the process and all its children
 //!   (WebKit's web and network processes), after 5 s (locked) or 10 s
-//!   (unlocked) idle.
+//!   (unlocked) idle. Sparekey's is taken started directly, unlocked by
+//!   typing the passphrase (xdotool), not under WebDriver, whose automation
+//!   adds to the web process.
 //!
 //! Environment: `SPAREKEY_BENCH_VAULT` (a vault folder), its passphrase in
 //! `SPAREKEY_BENCH_PASSPHRASE_FILE`, `SPAREKEY_BENCH_FLOOR` (the
@@ -314,8 +316,9 @@ fn app_pid(session: &GuiSession) -> u32 {
     panic!("no sparekey process with {wanted}");
 }
 
-/// The app started directly (no WebDriver) on a copy of `vault`.
-fn sparekey_direct(vault: &Path, home: &Path, idle: Duration) -> Value {
+/// The app started directly (no WebDriver) on a copy of `vault`, then
+/// unlocked by typing `passphrase` into its window (xdotool), as a user does.
+fn sparekey_direct(vault: &Path, passphrase: &str, home: &Path, idle: Duration) -> Value {
     let copy = tempfile::tempdir_in(home).unwrap();
     for name in ["identity.age", "vault.age"] {
         fs::copy(vault.join(name), copy.path().join(name)).unwrap();
@@ -323,13 +326,39 @@ fn sparekey_direct(vault: &Path, home: &Path, idle: Duration) -> Value {
     let mut app = Command::new(sparekey_tests::bin("sparekey"));
     app.env("SPAREKEY_VAULT_DIR", copy.path())
         .env("XDG_DATA_HOME", home.join("data"));
-    traced_start(app, "^Sparekey$", idle)
+    traced_start(app, "^Sparekey$", idle, Some(passphrase))
+}
+
+/// Types `passphrase` and Enter into the window `name`.
+fn type_passphrase(name: &str, passphrase: &str) {
+    let status = Command::new("xdotool")
+        .args([
+            "search",
+            "--onlyvisible",
+            "--name",
+            name,
+            "windowfocus",
+            "--sync",
+        ])
+        .status()
+        .expect("xdotool runs");
+    assert!(status.success(), "focus the window {name}");
+    let status = Command::new("xdotool")
+        .args(["type", "--delay", "5", passphrase])
+        .status()
+        .expect("xdotool runs");
+    assert!(status.success(), "type the passphrase");
+    let status = Command::new("xdotool")
+        .args(["key", "Return"])
+        .status()
+        .expect("xdotool runs");
+    assert!(status.success(), "press Enter");
 }
 
 /// Starts `app` cold with `SPAREKEY_TRACE_STARTUP` set: ms until its window
 /// `name` is mapped and until its first screen is requested, and memory
-/// after `idle`.
-fn traced_start(mut app: Command, name: &str, idle: Duration) -> Value {
+/// after `idle`; with a passphrase, also memory 10 s after unlocking.
+fn traced_start(mut app: Command, name: &str, idle: Duration, unlock: Option<&str>) -> Value {
     wait_no_window(name);
     app.env("SPAREKEY_TRACE_STARTUP", "1")
         .stdin(Stdio::null())
@@ -357,9 +386,17 @@ fn traced_start(mut app: Command, name: &str, idle: Duration) -> Value {
         - started;
     std::thread::sleep(idle);
     let (pss, rss) = memory(child.id());
+    let mut out = json!({"window_ms": window, "first_screen_ms": first_screen, "pss_kib": pss, "rss_kib": rss});
+    if let Some(passphrase) = unlock {
+        type_passphrase(name, passphrase);
+        std::thread::sleep(Duration::from_secs(10));
+        let (pss, rss) = memory(child.id());
+        out["unlocked_pss_kib"] = json!(pss);
+        out["unlocked_rss_kib"] = json!(rss);
+    }
     stop_tree(child.id());
     child.wait().ok();
-    json!({"window_ms": window, "first_screen_ms": first_screen, "pss_kib": pss, "rss_kib": rss})
+    out
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -389,12 +426,13 @@ async fn desktop_apps() {
     for run in 0..runs {
         eprintln!("desktop run {} of {runs}", run + 1);
         sparekey.push(sparekey_unlock(&vault, &passphrase).await);
-        sparekey_window.push(sparekey_direct(&vault, home, locked_idle));
+        sparekey_window.push(sparekey_direct(&vault, &passphrase, home, locked_idle));
 
         floor_runs.push(traced_start(
             Command::new(&floor),
             "^Sparekey floor$",
             locked_idle,
+            None,
         ));
 
         let keepassxc = || {
