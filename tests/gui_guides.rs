@@ -130,7 +130,8 @@ async fn lockout_walks_pypi_to_a_copied_recovery_request() {
     let session = GuiSession::builder().with_vault().start().await;
     session.unlock().await;
     session.click("#lockout-button").await;
-    // PyPI is offered first.
+    // PyPI is offered first (the services come from Rust: wait for them).
+    session.find("#lockout-services button").await;
     let first = session
         .client()
         .execute(
