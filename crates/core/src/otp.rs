@@ -159,10 +159,11 @@ pub struct Otp {
     algorithm: Algorithm,
     digits: u8,
     secret: SecretBytes,
-    /// totp-rs's generator, built once: step = period (TOTP, Steam) or 1
-    /// (HOTP, where the counter is passed as the time). It zeroizes its copy
-    /// of the key on drop.
-    generator: totp_rs::Totp,
+    // No totp-rs generator is kept here: one is built when a code is asked
+    // for. Building one for every account as a vault was read was half the
+    // cost of turning each account's JSON into an `Otp` (two more copies of
+    // the key to allocate, zeroize and free), for the one code a CLI run
+    // shows.
 }
 
 impl Otp {
@@ -215,13 +216,11 @@ impl Otp {
                 digits
             }
         };
-        let generator = build_generator(&kind, algorithm, digits, &secret);
         Ok(Otp {
             kind,
             algorithm,
             digits,
             secret,
-            generator,
         })
     }
 
@@ -262,10 +261,11 @@ impl Otp {
     /// for HOTP, the code for the current counter (the time is ignored).
     pub fn code_at(&self, unix_time: u64) -> Code {
         match self.kind {
-            OtpKind::Totp { .. } | OtpKind::Steam { .. } => {
-                Code(self.generator.generate(unix_time).to_string())
+            // totp-rs divides the time by the step itself.
+            OtpKind::Totp { period } | OtpKind::Steam { period } => {
+                self.generate(u64::from(period), unix_time)
             }
-            OtpKind::Hotp { counter } => Code(self.generator.generate(counter).to_string()),
+            OtpKind::Hotp { counter } => self.generate(1, counter),
         }
     }
 
@@ -313,26 +313,13 @@ impl Otp {
     /// or 6..=8 and `step >= 1`, so `generate` cannot panic.
     fn generate(&self, step: u64, time: u64) -> Code {
         let generator =
-            build_generator_with_step(self.algorithm, self.digits, &self.kind, step, &self.secret);
+            build_generator(self.algorithm, self.digits, &self.kind, step, &self.secret);
         let token = generator.generate(time);
         Code(token.to_string())
     }
 }
 
 fn build_generator(
-    kind: &OtpKind,
-    algorithm: Algorithm,
-    digits: u8,
-    secret: &SecretBytes,
-) -> totp_rs::Totp {
-    let step = match kind {
-        OtpKind::Totp { period } | OtpKind::Steam { period } => u64::from(*period),
-        OtpKind::Hotp { .. } => 1,
-    };
-    build_generator_with_step(algorithm, digits, kind, step, secret)
-}
-
-fn build_generator_with_step(
     algorithm: Algorithm,
     digits: u8,
     kind: &OtpKind,
@@ -923,15 +910,103 @@ struct OtpDoc<'a> {
     secret: Cow<'a, str>,
     #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
     algorithm: Option<Cow<'a, str>>,
-    // Numbers are read as JSON values and checked here, so that an error
-    // names the field ("digits must be 6, 7 or 8, got 300") instead of
+    // Numbers are read as any JSON value and checked here, so that an error
+    // names the field ("invalid digits: must be 6, 7 or 8, got 300") instead of
     // serde's anonymous "expected u8".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    digits: Option<serde_json::Value>,
+    digits: Option<DocNumber>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    period: Option<serde_json::Value>,
+    period: Option<DocNumber>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    counter: Option<serde_json::Value>,
+    counter: Option<DocNumber>,
+}
+
+/// A number field of an [`OtpDoc`]: a whole number of 0 or more, or, for
+/// any other JSON value, how an error message describes what was found.
+///
+/// It reads the same values a `serde_json::Value` would and describes them
+/// the same way, without building one (a `Value` per field was a sizable
+/// part of reading a large vault).
+#[derive(Debug, PartialEq)]
+enum DocNumber {
+    Whole(u64),
+    Other(String),
+}
+
+impl Serialize for DocNumber {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            DocNumber::Whole(n) => serializer.serialize_u64(*n),
+            // Only ever built by deserializing; `Otp` serializes whole numbers.
+            DocNumber::Other(_) => Err(serde::ser::Error::custom("not a whole number")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DocNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DocNumber;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<DocNumber, E> {
+                Ok(DocNumber::Whole(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<DocNumber, E> {
+                Ok(match u64::try_from(v) {
+                    Ok(v) => DocNumber::Whole(v),
+                    Err(_) => DocNumber::Other(serde_json::Number::from(v).to_string()),
+                })
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<DocNumber, E> {
+                // As `serde_json::Value` prints it (JSON has no NaN or infinity).
+                Ok(DocNumber::Other(match serde_json::Number::from_f64(v) {
+                    Some(n) => n.to_string(),
+                    None => "null".to_owned(),
+                }))
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> std::result::Result<DocNumber, E> {
+                Ok(DocNumber::Other(
+                    "text (write the number without quotes)".to_owned(),
+                ))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> std::result::Result<DocNumber, E> {
+                Ok(DocNumber::Other(v.to_string()))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<DocNumber, E> {
+                Ok(DocNumber::Other("null".to_owned()))
+            }
+            fn visit_none<E: serde::de::Error>(self) -> std::result::Result<DocNumber, E> {
+                self.visit_unit()
+            }
+            fn visit_some<D: Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> std::result::Result<DocNumber, D::Error> {
+                DocNumber::deserialize(deserializer)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<DocNumber, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(DocNumber::Other("a list".to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<DocNumber, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(DocNumber::Other("an object".to_owned()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 impl Drop for OtpDoc<'_> {
@@ -958,24 +1033,24 @@ impl Serialize for Otp {
                 kind: KindTag::Totp,
                 secret,
                 algorithm: Some(Cow::Borrowed(self.algorithm.as_str())),
-                digits: Some(self.digits.into()),
-                period: Some(period.into()),
+                digits: Some(DocNumber::Whole(self.digits.into())),
+                period: Some(DocNumber::Whole(period.into())),
                 counter: None,
             },
             OtpKind::Hotp { counter } => OtpDoc {
                 kind: KindTag::Hotp,
                 secret,
                 algorithm: Some(Cow::Borrowed(self.algorithm.as_str())),
-                digits: Some(self.digits.into()),
+                digits: Some(DocNumber::Whole(self.digits.into())),
                 period: None,
-                counter: Some(counter.into()),
+                counter: Some(DocNumber::Whole(counter)),
             },
             OtpKind::Steam { period } => OtpDoc {
                 kind: KindTag::Steam,
                 secret,
                 algorithm: None,
                 digits: None,
-                period: Some(period.into()),
+                period: Some(DocNumber::Whole(period.into())),
                 counter: None,
             },
         };
@@ -992,24 +1067,14 @@ impl<'de> Deserialize<'de> for Otp {
 
 /// A non-negative whole number from a vault document, or an error naming
 /// `field`.
-fn doc_number(
-    value: &Option<serde_json::Value>,
-    field: &str,
-    expected: &str,
-) -> Result<Option<u64>> {
+fn doc_number(value: &Option<DocNumber>, field: &str, expected: &str) -> Result<Option<u64>> {
     match value {
         None => Ok(None),
-        Some(v) => v.as_u64().map(Some).ok_or_else(|| {
-            let got = match v {
-                serde_json::Value::Number(n) => n.to_string(),
-                serde_json::Value::String(_) => "text (write the number without quotes)".to_owned(),
-                serde_json::Value::Null => "null".to_owned(),
-                serde_json::Value::Bool(b) => b.to_string(),
-                serde_json::Value::Array(_) => "a list".to_owned(),
-                serde_json::Value::Object(_) => "an object".to_owned(),
-            };
-            Error::invalid(field, format!("must be {expected}, got {got}"))
-        }),
+        Some(DocNumber::Whole(n)) => Ok(Some(*n)),
+        Some(DocNumber::Other(got)) => Err(Error::invalid(
+            field,
+            format!("must be {expected}, got {got}"),
+        )),
     }
 }
 
@@ -1907,6 +1972,107 @@ mod tests {
         }
     }
 
+    /// How a number field was described before [`DocNumber`]: read as a
+    /// `serde_json::Value`, then printed.
+    fn described_as_value(json: &str) -> std::result::Result<Option<u64>, String> {
+        let value: Option<serde_json::Value> = match serde_json::from_str(json) {
+            Ok(value) => value,
+            Err(e) => return Err(format!("not read: {e}")),
+        };
+        match value {
+            None => Ok(None),
+            Some(v) => v.as_u64().map(Some).ok_or_else(|| match v {
+                serde_json::Value::Number(n) => n.to_string(),
+                serde_json::Value::String(_) => "text (write the number without quotes)".to_owned(),
+                serde_json::Value::Null => "null".to_owned(),
+                serde_json::Value::Bool(b) => b.to_string(),
+                serde_json::Value::Array(_) => "a list".to_owned(),
+                serde_json::Value::Object(_) => "an object".to_owned(),
+            }),
+        }
+    }
+
+    fn described_as_doc_number(json: &str) -> std::result::Result<Option<u64>, String> {
+        let value: Option<DocNumber> = match serde_json::from_str(json) {
+            Ok(value) => value,
+            Err(e) => return Err(format!("not read: {e}")),
+        };
+        match value {
+            None => Ok(None),
+            Some(DocNumber::Whole(n)) => Ok(Some(n)),
+            Some(DocNumber::Other(got)) => Err(got),
+        }
+    }
+
+    #[test]
+    fn doc_numbers_read_and_describe_values_as_json_values_did() {
+        for json in [
+            "0",
+            "6",
+            "30",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-0",
+            "-1",
+            "-9223372036854775808",
+            "1.0",
+            "1.5",
+            "1e3",
+            "-2.5e-3",
+            "1e400",
+            r#""6""#,
+            r#""""#,
+            r#""a\"b\u00e9""#,
+            "null",
+            "true",
+            "false",
+            "[]",
+            "[1,[2,{\"a\":[]}],\"x\"]",
+            "{}",
+            r#"{"a":1,"b":{"c":[null]}}"#,
+        ] {
+            assert_eq!(
+                described_as_doc_number(json),
+                described_as_value(json),
+                "{json}"
+            );
+        }
+        // In a document: the field is named and the rest still parses.
+        for (json, message) in [
+            (
+                r#"{"type":"totp","secret":"NBSWY3DP","digits":[6],"period":30}"#,
+                "invalid digits: must be 6, 7 or 8, got a list",
+            ),
+            (
+                r#"{"type":"totp","secret":"NBSWY3DP","period":{"s":30}}"#,
+                "invalid period: must be 1 to 300 seconds, got an object",
+            ),
+            (
+                r#"{"type":"hotp","secret":"NBSWY3DP","counter":1e3}"#,
+                "invalid counter: must be a whole number of 0 or more, got 1000.0",
+            ),
+            (
+                r#"{"type":"hotp","secret":"NBSWY3DP","counter":-5}"#,
+                "invalid counter: must be a whole number of 0 or more, got -5",
+            ),
+            (
+                r#"{"type":"totp","secret":"NBSWY3DP","digits":"6"}"#,
+                "invalid digits: must be 6, 7 or 8, got text (write the number without quotes)",
+            ),
+        ] {
+            let err = serde_json::from_str::<Otp>(json)
+                .expect_err(json)
+                .to_string();
+            assert!(err.contains(message), "{json}: {err}");
+        }
+        // null is "not given", as before.
+        let o: Otp = serde_json::from_str(
+            r#"{"type":"totp","secret":"NBSWY3DP","digits":null,"period":null}"#,
+        )
+        .unwrap();
+        assert_eq!((o.digits(), o.period()), (6, Some(30)));
+    }
+
     // ----- never panic -----
 
     proptest! {
@@ -1935,6 +2101,51 @@ mod tests {
                 (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
                 (a, b) => prop_assert!(false, "{:?} vs {:?}", a.is_ok(), b.is_ok()),
             }
+        }
+
+        #[test]
+        fn doc_numbers_agree_with_json_values(n in any::<i64>(), f in any::<f64>(), u in any::<u64>()) {
+            for json in [n.to_string(), u.to_string(), serde_json::to_string(&f).unwrap()] {
+                prop_assert_eq!(described_as_doc_number(&json), described_as_value(&json), "{}", json);
+            }
+        }
+
+        #[test]
+        fn codes_match_a_generator_built_from_the_values(
+            bytes in proptest::collection::vec(any::<u8>(), 1..70),
+            digits in 6u8..=8,
+            period in 1u32..=300,
+            counter in any::<u64>(),
+            time in any::<u64>(),
+            algorithm in prop_oneof![Just(Algorithm::Sha1), Just(Algorithm::Sha256), Just(Algorithm::Sha512)],
+        ) {
+            // The generator is built per code now; it must be the one that
+            // used to be built once in `Otp::new`.
+            let secret = SecretBytes::new(bytes.clone());
+            let totp = Otp::new(OtpKind::Totp { period }, algorithm, digits, secret.clone()).unwrap();
+            let expected = totp_rs::Builder::new()
+                .with_algorithm(algorithm.to_totp_rs())
+                .with_digits(digits)
+                .with_step_duration(u64::from(period))
+                .with_secret(bytes.as_slice())
+                .build_noncompliant();
+            prop_assert_eq!(totp.code_at(time).to_string(), expected.generate(time).to_string());
+            let hotp = Otp::new(OtpKind::Hotp { counter }, algorithm, digits, secret.clone()).unwrap();
+            let expected = totp_rs::Builder::new()
+                .with_algorithm(algorithm.to_totp_rs())
+                .with_digits(digits)
+                .with_step_duration(1)
+                .with_secret(bytes.as_slice())
+                .build_noncompliant();
+            prop_assert_eq!(hotp.code_at(time).to_string(), expected.generate(counter).to_string());
+            let steam = Otp::new(OtpKind::Steam { period }, Algorithm::Sha1, 5, secret).unwrap();
+            let expected = totp_rs::Builder::new()
+                .with_algorithm(totp_rs::Algorithm::Steam)
+                .with_digits(5)
+                .with_step_duration(u64::from(period))
+                .with_secret(bytes.as_slice())
+                .build_noncompliant();
+            prop_assert_eq!(steam.code_at(time).to_string(), expected.generate(time).to_string());
         }
 
         #[test]

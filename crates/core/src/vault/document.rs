@@ -212,7 +212,16 @@ impl Document {
         // The common case first: a current document parses as one. Only when
         // that fails, or the version is not ours, is the header examined on
         // its own to say why (foreign, newer, older and migratable, damaged).
-        if let Ok(doc) = serde_json::from_slice::<Document>(json) {
+        //
+        // A document that is valid UTF-8 as a whole (every one Sparekey
+        // writes) is checked once here and parsed as text, so serde_json does
+        // not check each string again; anything else takes the byte parser,
+        // which reports where it goes wrong.
+        let parsed = match std::str::from_utf8(json) {
+            Ok(text) => serde_json::from_str::<Document>(text),
+            Err(_) => serde_json::from_slice::<Document>(json),
+        };
+        if let Ok(doc) = parsed {
             if doc.format == FORMAT && doc.version == VERSION {
                 doc.check(file)?;
                 return Ok(doc);
@@ -680,5 +689,44 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(!err.contains("TOPSECRET"), "{err}");
+    }
+
+    #[test]
+    fn text_and_byte_parsing_agree() {
+        // Valid UTF-8 is parsed as text (`from_str`), anything else as bytes
+        // (`from_slice`), as everything was before: same documents, same
+        // errors.
+        let account = r#"{"id":"0123456789abcdef0123456789abcdef","issuer":"Ünï","name":"a\"b\u00e9","created_at":1,"updated_at":2,"otp":{"type":"totp","secret":"JBSWY3DPEHPK3PXP"}}"#;
+        let good = format!(r#"{{"format":"sparekey-vault","version":1,"accounts":[{account}]}}"#);
+        let shown = |json: &[u8]| match Document::from_json(json, path()) {
+            Ok(doc) => format!("ok {:?}", doc.accounts[0].summary()),
+            Err(e) => format!("error: {e}"),
+        };
+        let by_bytes = |json: &[u8]| match serde_json::from_slice::<Document>(json) {
+            Ok(doc) => {
+                doc.check(path()).unwrap();
+                format!("ok {:?}", doc.accounts[0].summary())
+            }
+            Err(_) => unreachable!("only called on documents that parse"),
+        };
+        assert_eq!(shown(good.as_bytes()), by_bytes(good.as_bytes()));
+        assert!(shown(good.as_bytes()).contains("a\\\"bé"));
+        // Invalid UTF-8 in a string, in a key, after the document; a bad
+        // secret: each is refused, naming only where.
+        let mut in_string = good.clone().into_bytes();
+        let at = good.find("Ünï").unwrap();
+        in_string[at] = 0xff;
+        let mut in_key = good.clone().into_bytes();
+        let at = good.find("issuer").unwrap();
+        in_key[at] = 0xc3;
+        let mut after = good.clone().into_bytes();
+        after.extend_from_slice(b" \xff");
+        let bad_secret = good.replace("JBSWY3DPEHPK3PXP", "JBSWY3DPEHPK3P0P");
+        for json in [&in_string[..], &in_key, &after, bad_secret.as_bytes()] {
+            let err = shown(json);
+            assert!(err.starts_with("error: "), "{err}");
+            assert!(err.contains("line 1"), "{err}");
+            assert!(!err.contains("JBSWY3DP"), "{err}");
+        }
     }
 }

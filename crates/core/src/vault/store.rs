@@ -11,9 +11,11 @@
 //! - A file that could not be read is never written over.
 
 use std::{
+    cell::RefCell,
     fs::{self, File, OpenOptions},
-    io::{Read, Write},
+    io::{BufReader, Read, Write},
     path::{Path, PathBuf},
+    rc::Rc,
     thread,
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
@@ -776,10 +778,66 @@ fn unwrap_identity(paths: &VaultPaths, passphrase: &SecretString) -> Result<x255
     crypto::parse_identity_text(text, &paths.identity())
 }
 
+/// Reads and decrypts a vault document, streaming the file through age
+/// instead of reading it into memory first (see
+/// [`crypto::decrypt_stream_with_identity`]). Errors are those of reading it
+/// whole with [`read_capped`], then decrypting it.
 fn read_document(path: &Path, identity: &x25519::Identity) -> Result<Document> {
-    let bytes = read_capped(path, MAX_VAULT_BYTES)?;
-    let json = crypto::decrypt_with_identity(&bytes, identity, path)?;
+    let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+    let size = file.metadata().map_or(0, |m| m.len());
+    if size > MAX_VAULT_BYTES {
+        return Err(too_large(path, MAX_VAULT_BYTES));
+    }
+    // Only the bytes the size promised: a file that grows meanwhile reads
+    // as truncated (the next refresh sees its new stamp and reads again),
+    // and the plaintext buffer, sized from `size`, never has to grow.
+    let failed = Rc::new(RefCell::new(None));
+    let reader = KeepReadError {
+        inner: file.take(size),
+        failed: Rc::clone(&failed),
+    };
+    let json = crypto::decrypt_stream_with_identity(
+        BufReader::with_capacity(64 * 1024, reader),
+        identity,
+        usize::try_from(size).unwrap_or(usize::MAX),
+        path,
+    )
+    .map_err(|e| match failed.borrow_mut().take() {
+        // The file could not be read: say so, as `read_capped` would.
+        Some(io) => Error::io("read", path, io),
+        None => e,
+    })?;
     Document::from_json(&json, path)
+}
+
+/// A reader that keeps the first I/O error it meets (age reports any as a
+/// damaged file), so that a file that cannot be read is reported as such.
+struct KeepReadError<R> {
+    inner: R,
+    failed: Rc<RefCell<Option<std::io::Error>>>,
+}
+
+impl<R: Read> Read for KeepReadError<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.inner.read(buf) {
+            Err(e) if e.kind() != std::io::ErrorKind::Interrupted => {
+                let kind = e.kind();
+                self.failed.borrow_mut().get_or_insert(e);
+                Err(kind.into())
+            }
+            other => other,
+        }
+    }
+}
+
+fn too_large(path: &Path, cap: u64) -> Error {
+    Error::Corrupt {
+        file: path.to_owned(),
+        detail: format!(
+            "it is larger than {} MiB, far too large for a Sparekey file",
+            cap >> 20
+        ),
+    }
 }
 
 fn check_present(paths: &VaultPaths) -> Result<()> {
@@ -810,13 +868,7 @@ fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>> {
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io("read", path, e))?;
     if bytes.len() as u64 > cap {
-        return Err(Error::Corrupt {
-            file: path.to_owned(),
-            detail: format!(
-                "it is larger than {} MiB, far too large for a Sparekey file",
-                cap >> 20
-            ),
-        });
+        return Err(too_large(path, cap));
     }
     Ok(bytes)
 }
@@ -1011,6 +1063,95 @@ impl WriteLock {
                     return Err(Error::io("lock", &path, e));
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How `read_document` worked before it streamed: read the file whole,
+    /// then decrypt it.
+    fn read_document_whole(path: &Path, identity: &x25519::Identity) -> Result<Document> {
+        let bytes = read_capped(path, MAX_VAULT_BYTES)?;
+        let json = crypto::decrypt_with_identity(&bytes, identity, path)?;
+        Document::from_json(&json, path)
+    }
+
+    fn shown(r: Result<Document>) -> String {
+        match r {
+            Ok(doc) => format!("ok, {} accounts", doc.accounts.len()),
+            Err(e) => format!("error ({}): {e}", e.kind()),
+        }
+    }
+
+    #[test]
+    fn streamed_reads_match_whole_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let id = crypto::generate_identity();
+        let other = crypto::generate_identity();
+        let mut doc = Document::default();
+        for i in 0..300u32 {
+            let otp = crate::otp::parse_uri(&format!(
+                "otpauth://totp/Issuer{i}:user{i}?secret=JBSWY3DPEHPK3PXP{}",
+                data_encoding::BASE32_NOPAD.encode(&i.to_be_bytes())
+            ))
+            .unwrap()
+            .otp;
+            doc.add_account(
+                crate::account::Account::new("Issuer", &format!("user{i}"), Some(otp), 1).unwrap(),
+            )
+            .unwrap();
+        }
+        let ct = crypto::encrypt_to(&doc.to_json(), &[id.to_public()]).unwrap();
+        let mut armored = Vec::new();
+        {
+            let mut w = age::armor::ArmoredWriter::wrap_output(
+                &mut armored,
+                age::armor::Format::AsciiArmor,
+            )
+            .unwrap();
+            w.write_all(&ct).unwrap();
+            w.finish().unwrap();
+        }
+        let mut damaged = ct.clone();
+        let last = damaged.len() - 5;
+        damaged[last] ^= 1;
+        let mut files: Vec<(&str, Vec<u8>)> = vec![
+            ("good", ct.clone()),
+            ("armored", armored),
+            ("damaged", damaged),
+            ("empty", Vec::new()),
+            ("cut in the header", ct[..50].to_vec()),
+            ("cut in the payload", ct[..ct.len() / 2].to_vec()),
+            ("not age", br#"{"format":"sparekey-vault"}"#.to_vec()),
+        ];
+        let mut longer = ct.clone();
+        longer.extend_from_slice(b"trailing");
+        files.push(("trailing bytes", longer));
+        for (name, bytes) in &files {
+            let path = dir.path().join(format!("{name}.age"));
+            fs::write(&path, bytes).unwrap();
+            for key in [&id, &other] {
+                let streamed = shown(read_document(&path, key));
+                assert_eq!(streamed, shown(read_document_whole(&path, key)), "{name}");
+                if *name == "good" && std::ptr::eq(key, &id) {
+                    assert_eq!(streamed, "ok, 300 accounts");
+                }
+            }
+        }
+        // Not a file, missing, too large (sparse, so nothing is written).
+        let missing = dir.path().join("missing.age");
+        let huge = dir.path().join("huge.age");
+        File::create(&huge)
+            .unwrap()
+            .set_len(MAX_VAULT_BYTES + 1)
+            .unwrap();
+        for path in [dir.path().to_owned(), missing, huge] {
+            let streamed = shown(read_document(&path, &id));
+            assert!(streamed.starts_with("error"), "{streamed}");
+            assert_eq!(streamed, shown(read_document_whole(&path, &id)), "{path:?}");
         }
     }
 }
