@@ -342,6 +342,59 @@ async fn a_change_by_the_cli_appears_in_the_open_app() {
     session.close().await;
 }
 
+/// "Newest first" asks Rust for the other order: the account added last
+/// comes first, though its issuer sorts last.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn newest_first_lists_the_last_added_account_first() {
+    let session = GuiSession::builder().with_vault().start().await;
+    session.cli(&[
+        "add",
+        "--uri",
+        "otpauth://totp/Alpha:old?secret=JBSWY3DPEHPK3PXP&issuer=Alpha",
+    ]);
+    // Added times are in seconds.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    session.cli(&[
+        "add",
+        "--uri",
+        "otpauth://totp/Zeta:new?secret=GEZDGNBVGY3TQOJQ&issuer=Zeta",
+    ]);
+    session.unlock().await;
+    let first = |session: &GuiSession| {
+        let client = session.client().clone();
+        async move {
+            client
+                .execute(
+                    "return document.querySelector('#accounts li.account .issuer')?.textContent;",
+                    vec![],
+                )
+                .await
+                .expect("read the first row")
+        }
+    };
+    row_css(&session, "Zeta").await;
+    assert_eq!(first(&session).await, serde_json::json!("Alpha"));
+    session
+        .client()
+        .execute(
+            "const sort = document.getElementById('sort');\
+             sort.value = 'newest';\
+             sort.dispatchEvent(new Event('change'));",
+            vec![],
+        )
+        .await
+        .expect("choose newest first");
+    let deadline = std::time::Instant::now() + support::WAIT_TIMEOUT;
+    while first(&session).await != serde_json::json!("Zeta") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "Zeta did not come first"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    session.close().await;
+}
+
 /// An account deleted by the CLI while its page is open: the app says so
 /// and goes back to the list.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
