@@ -9,12 +9,12 @@ use std::{
 use anyhow::{bail, Context, Result};
 use serde_json::json;
 use sparekey_core::{
-    account::{Account, AccountSummary},
+    account::{Account, AccountSummary, CodeView},
     otp::{self, Algorithm, Otp, OtpKind},
     recovery::{self, RecoverySet},
     secret::{ExposeSecret, SecretString},
     time,
-    vault::{store::VaultPaths, Vault},
+    vault::{peek, store::VaultPaths, Vault, VaultKey},
     Error,
 };
 
@@ -105,6 +105,12 @@ static KIT_FILE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 /// Opens the vault: with the emergency kit if `--kit-file` was given, else
 /// with the passphrase (from `--passphrase-file` or a prompt).
 pub(crate) fn open(paths: &VaultPaths, pass_file: Option<&Path>) -> Result<Vault> {
+    open_with(paths, vault_key(paths, pass_file)?)
+}
+
+/// The key that opens the vault: the emergency kit given with `--kit-file`,
+/// else the vault's own, unwrapped with the passphrase (the KDF runs here).
+fn vault_key(paths: &VaultPaths, pass_file: Option<&Path>) -> Result<VaultKey> {
     if !paths.exists() {
         return Err(Error::VaultNotFound {
             dir: paths.dir().to_owned(),
@@ -113,23 +119,39 @@ pub(crate) fn open(paths: &VaultPaths, pass_file: Option<&Path>) -> Result<Vault
     }
     if let Some(kit_file) = KIT_FILE.get() {
         let text = input::whole_text(kit_file, "emergency kit")?;
-        let vault = Vault::unlock_with_kit(
-            paths.dir(),
-            &SecretString::from(String::from(text.as_str())),
-        )?;
-        note(
-            "Opened with the emergency kit. If the passphrase is lost, set a new one now: \
-             sparekey-cli --kit-file KIT-FILE passwd",
-        );
-        return Ok(vault);
+        return Ok(VaultKey::from_kit(&SecretString::from(String::from(
+            text.as_str(),
+        )))?);
     }
     let pass = input::passphrase(pass_file)?;
-    Vault::unlock(paths.dir(), &pass).map_err(|e| match e {
+    VaultKey::from_passphrase(paths.dir(), &pass).map_err(|e| with_backup_hint(paths, e))
+}
+
+/// Opens the vault with `key`.
+fn open_with(paths: &VaultPaths, key: VaultKey) -> Result<Vault> {
+    let kit = key.is_kit();
+    let vault = Vault::open(paths.dir(), key).map_err(|e| with_backup_hint(paths, e))?;
+    if kit {
+        opened_with_kit_note();
+    }
+    Ok(vault)
+}
+
+fn opened_with_kit_note() {
+    note(
+        "Opened with the emergency kit. If the passphrase is lost, set a new one now: \
+         sparekey-cli --kit-file KIT-FILE passwd",
+    );
+}
+
+/// A damaged `vault.age` is reported with where the backups are.
+fn with_backup_hint(paths: &VaultPaths, e: Error) -> anyhow::Error {
+    match e {
         Error::Corrupt { ref file, .. } if *file == paths.vault() => {
             anyhow::anyhow!("{e} (`sparekey-cli backups list` shows them, `backups restore` puts the newest good one back)")
         }
         other => other.into(),
-    })
+    }
 }
 
 /// age's own default targets about one second; 18 is where it lands on
@@ -304,18 +326,18 @@ fn code(
     at: Option<u64>,
     out: &Out,
 ) -> Result<()> {
-    let mut vault = open(paths, pass_file)?;
-    let account = vault.doc().find(query)?;
-    let id = account.id.clone();
-    let label = account.label();
     let unix = at.unwrap_or_else(|| u64::try_from(time::now()).unwrap_or(0));
-    let view = if matches!(account.otp()?.kind(), OtpKind::Hotp { .. }) {
-        if at.is_some() {
-            note("note: --at is ignored for counter-based (HOTP) accounts");
+    let key = vault_key(paths, pass_file)?;
+    // A TOTP code needs one account, not the whole vault (see `peek`);
+    // anything else, errors included, takes the full open below.
+    let (label, view) = match peek::live_code_of(paths.dir(), &key, query, unix) {
+        Some(peeked) => {
+            if key.is_kit() {
+                opened_with_kit_note();
+            }
+            (peeked.label, peeked.view)
         }
-        vault.update(|doc| doc.account_mut(&id)?.take_code(unix, time::now()))?
-    } else {
-        account.code_at(unix)?
+        None => code_after_open(open_with(paths, key)?, query, unix, at)?,
     };
     if out.json {
         return out.json(&json!({
@@ -331,6 +353,28 @@ fn code(
         note(format!("{label}: valid for {left} more s"));
     }
     Ok(())
+}
+
+/// `code` on the opened vault: a TOTP code, or the next HOTP code (taken,
+/// so the counter advances and is saved).
+fn code_after_open(
+    mut vault: Vault,
+    query: &str,
+    unix: u64,
+    at: Option<u64>,
+) -> Result<(String, CodeView)> {
+    let account = vault.doc().find(query)?;
+    let id = account.id.clone();
+    let label = account.label();
+    let view = if matches!(account.otp()?.kind(), OtpKind::Hotp { .. }) {
+        if at.is_some() {
+            note("note: --at is ignored for counter-based (HOTP) accounts");
+        }
+        vault.update(|doc| doc.account_mut(&id)?.take_code(unix, time::now()))?
+    } else {
+        account.code_at(unix)?
+    };
+    Ok((label, view))
 }
 
 fn rename(

@@ -63,11 +63,7 @@ impl Account {
     /// `issuer:name`, or just `name` when there is no issuer: how accounts are
     /// named in messages and matched by queries.
     pub fn label(&self) -> String {
-        if self.issuer.is_empty() {
-            self.name.clone()
-        } else {
-            format!("{}:{}", self.issuer, self.name)
-        }
+        label_of(&self.issuer, &self.name)
     }
 
     /// Renames the account (validated like [`Account::new`]).
@@ -154,6 +150,49 @@ impl Account {
             what: "2FA secret (add one with `sparekey-cli add` or in the app)",
         }
     }
+}
+
+/// `issuer:name`, or the name alone without an issuer: how accounts are
+/// named in lists, queries and messages.
+pub(crate) fn label_of(issuer: &str, name: &str) -> String {
+    if issuer.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{issuer}:{name}")
+    }
+}
+
+/// The live code of a TOTP or Steam `otp` at `unix_time` (with the next
+/// one) for the account `id`. HOTP codes are only taken, never shown ahead:
+/// for them an error naming the account (`label`).
+pub(crate) fn live_code(
+    id: &str,
+    label: impl FnOnce() -> String,
+    otp: &Otp,
+    unix_time: u64,
+) -> Result<CodeView> {
+    let Some(period) = otp.period() else {
+        return Err(Error::invalid(
+            "code",
+            format!(
+                "{} is counter-based (HOTP): take the next code explicitly, which advances \
+                 the counter",
+                label()
+            ),
+        ));
+    };
+    Ok(CodeView {
+        id: id.to_owned(),
+        code: otp.code_at(unix_time).as_str().to_owned(),
+        next_code: Some(
+            otp.code_at(unix_time.saturating_add(u64::from(period)))
+                .as_str()
+                .to_owned(),
+        ),
+        seconds_left: otp.seconds_left(unix_time),
+        period: Some(period),
+        counter: None,
+    })
 }
 
 /// What front ends show of an account in lists: no secret, no code.
@@ -263,29 +302,7 @@ impl Account {
     /// and the seconds left. HOTP codes are not shown without being taken
     /// (see [`Account::take_code`]), so this is an error for HOTP.
     pub fn code_at(&self, unix_time: u64) -> Result<CodeView> {
-        let otp = self.otp()?;
-        let Some(period) = otp.period() else {
-            return Err(Error::invalid(
-                "code",
-                format!(
-                    "{} is counter-based (HOTP): take the next code explicitly, which advances \
-                     the counter",
-                    self.label()
-                ),
-            ));
-        };
-        Ok(CodeView {
-            id: self.id.clone(),
-            code: otp.code_at(unix_time).as_str().to_owned(),
-            next_code: Some(
-                otp.code_at(unix_time.saturating_add(u64::from(period)))
-                    .as_str()
-                    .to_owned(),
-            ),
-            seconds_left: otp.seconds_left(unix_time),
-            period: Some(period),
-            counter: None,
-        })
+        live_code(&self.id, || self.label(), self.otp()?, unix_time)
     }
 
     /// Takes a code to use now: for TOTP/Steam the current code; for HOTP the
@@ -353,6 +370,31 @@ pub fn new_id() -> String {
 /// `issuer:name`. No match and several matches are distinct errors, the latter
 /// listing every match.
 pub fn find(accounts: &[Account], query: &str) -> Result<usize> {
+    find_in(accounts, query)
+}
+
+/// What [`find`] matches a query against: an account's id, issuer and name
+/// (an [`Account`], or the parts of one a read-only look parsed).
+pub(crate) trait Named {
+    fn id(&self) -> &str;
+    fn issuer(&self) -> &str;
+    fn name(&self) -> &str;
+}
+
+impl Named for Account {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn issuer(&self) -> &str {
+        &self.issuer
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// [`find`] over anything [`Named`].
+pub(crate) fn find_in<T: Named>(accounts: &[T], query: &str) -> Result<usize> {
     // Lower-cased char by char, exactly as the labels are below.
     let mut q = String::new();
     push_lowercase(query.trim(), &mut q);
@@ -368,8 +410,8 @@ pub fn find(accounts: &[Account], query: &str) -> Result<usize> {
     let mut exact = Vec::new();
     let mut partial = Vec::new();
     for (i, account) in accounts.iter().enumerate() {
-        lowercase_label(account, &mut label);
-        if label == q || account.id == q {
+        lowercase_label(account.issuer(), account.name(), &mut label);
+        if label == q || account.id() == q {
             exact.push(i);
         } else if exact.is_empty() && label.contains(&q) {
             partial.push(i);
@@ -383,7 +425,10 @@ pub fn find(accounts: &[Account], query: &str) -> Result<usize> {
         [one] => Ok(*one),
         many => Err(Error::Ambiguous {
             query: query.to_owned(),
-            matches: many.iter().map(|&i| accounts[i].label()).collect(),
+            matches: many
+                .iter()
+                .map(|&i| label_of(accounts[i].issuer(), accounts[i].name()))
+                .collect(),
         }),
     }
 }
@@ -417,14 +462,15 @@ pub fn list_order(accounts: &[Account]) -> Vec<usize> {
     order
 }
 
-/// Writes `account.label()` in lower case into `out` (cleared first).
-fn lowercase_label(account: &Account, out: &mut String) {
+/// Writes the label of `issuer` and `name` ([`label_of`]) in lower case
+/// into `out` (cleared first).
+fn lowercase_label(issuer: &str, name: &str, out: &mut String) {
     out.clear();
-    if !account.issuer.is_empty() {
-        push_lowercase(&account.issuer, out);
+    if !issuer.is_empty() {
+        push_lowercase(issuer, out);
         out.push(':');
     }
-    push_lowercase(&account.name, out);
+    push_lowercase(name, out);
 }
 
 /// Appends `text` lower-cased char by char (ASCII, the common case, in bulk).

@@ -21,6 +21,7 @@ use std::{
 };
 
 use age::x25519;
+use zeroize::Zeroizing;
 
 use super::{
     crypto,
@@ -199,10 +200,34 @@ impl Vault {
 
     /// Opens the vault in `dir` with its passphrase.
     pub fn unlock(dir: &Path, passphrase: &SecretString) -> Result<Vault> {
-        let paths = VaultPaths::new(dir);
-        check_present(&paths)?;
-        let identity = unwrap_identity(&paths, passphrase)?;
-        Self::unlock_with_identity(dir, identity)
+        Self::open(dir, VaultKey::from_passphrase(dir, passphrase)?)
+    }
+
+    /// Opens the vault in `dir` with `key`: its own key, or its emergency
+    /// kit (refused unless it is the vault's current kit).
+    pub fn open(dir: &Path, key: VaultKey) -> Result<Vault> {
+        if !key.kit {
+            return Self::unlock_with_identity(dir, key.identity);
+        }
+        let vault = Self::unlock_with_identity(dir, key.identity).map_err(|e| match e {
+            Error::Corrupt { ref detail, .. }
+                if detail.contains("not encrypted to this vault's key") =>
+            {
+                Error::invalid(
+                    "emergency kit",
+                    "this kit does not open the vault: it belongs to another vault, or it was \
+                     replaced by a newer kit",
+                )
+            }
+            other => other,
+        })?;
+        if !vault.opened_with_kit {
+            return Err(Error::invalid(
+                "emergency kit",
+                "this key opens the vault but is not its emergency kit",
+            ));
+        }
+        Ok(vault)
     }
 
     /// Every backup in `backups/`, newest first, with what it holds: for a
@@ -299,12 +324,15 @@ impl Vault {
         };
         vault.refresh()?;
         let key = vault.identity.to_public().to_string();
-        vault.opened_with_kit = vault.doc.own_recipient != key
-            && vault
+        vault.opened_with_kit = opened_with_kit(
+            &vault.doc.own_recipient,
+            vault
                 .doc
                 .emergency_kit
                 .as_ref()
-                .is_some_and(|kit| kit.recipient == key);
+                .map(|kit| kit.recipient.as_str()),
+            &key,
+        );
         Ok(vault)
     }
 
@@ -312,26 +340,7 @@ impl Vault {
     /// its `AGE-SECRET-KEY-1...` line). Refuses a key that opens the vault
     /// but is not its current kit.
     pub fn unlock_with_kit(dir: &Path, kit_text: &SecretString) -> Result<Vault> {
-        let key = parse_kit(kit_text)?;
-        let vault = Self::unlock_with_identity(dir, key).map_err(|e| match e {
-            Error::Corrupt { ref detail, .. }
-                if detail.contains("not encrypted to this vault's key") =>
-            {
-                Error::invalid(
-                    "emergency kit",
-                    "this kit does not open the vault: it belongs to another vault, or it was \
-                     replaced by a newer kit",
-                )
-            }
-            other => other,
-        })?;
-        if !vault.opened_with_kit {
-            return Err(Error::invalid(
-                "emergency kit",
-                "this key opens the vault but is not its emergency kit",
-            ));
-        }
-        Ok(vault)
+        Self::open(dir, VaultKey::from_kit(kit_text)?)
     }
 
     /// True when the vault was opened with its emergency kit rather than the
@@ -712,6 +721,51 @@ impl Vault {
     }
 }
 
+/// Whether a vault whose own key is `own_recipient` and whose emergency kit
+/// is `kit_recipient` was opened with its kit, by the key `key`.
+pub(crate) fn opened_with_kit(own_recipient: &str, kit_recipient: Option<&str>, key: &str) -> bool {
+    own_recipient != key && kit_recipient == Some(key)
+}
+
+/// A key that opens a vault: its own, unwrapped with the passphrase (the
+/// KDF runs once, here), or its emergency kit. For commands that may open
+/// the vault twice, fast then fully ([`super::peek`]). No `Debug`: it holds
+/// the key.
+pub struct VaultKey {
+    identity: x25519::Identity,
+    kit: bool,
+}
+
+impl VaultKey {
+    /// The vault's own key, from `identity.age` and the passphrase.
+    pub fn from_passphrase(dir: &Path, passphrase: &SecretString) -> Result<VaultKey> {
+        let paths = VaultPaths::new(dir);
+        check_present(&paths)?;
+        Ok(VaultKey {
+            identity: unwrap_identity(&paths, passphrase)?,
+            kit: false,
+        })
+    }
+
+    /// An emergency kit: the kit file's text (or just its
+    /// `AGE-SECRET-KEY-1...` line).
+    pub fn from_kit(kit_text: &SecretString) -> Result<VaultKey> {
+        Ok(VaultKey {
+            identity: parse_kit(kit_text)?,
+            kit: true,
+        })
+    }
+
+    /// True for an emergency kit.
+    pub fn is_kit(&self) -> bool {
+        self.kit
+    }
+
+    pub(crate) fn identity(&self) -> &x25519::Identity {
+        &self.identity
+    }
+}
+
 /// A new emergency kit's key, to print once. It is never stored.
 pub struct KitKey {
     text: SecretString,
@@ -783,6 +837,15 @@ fn unwrap_identity(paths: &VaultPaths, passphrase: &SecretString) -> Result<x255
 /// [`crypto::decrypt_stream_with_identity`]). Errors are those of reading it
 /// whole with [`read_capped`], then decrypting it.
 fn read_document(path: &Path, identity: &x25519::Identity) -> Result<Document> {
+    let json = read_plaintext(path, identity)?;
+    Document::from_json(&json, path)
+}
+
+/// The decrypted content of the vault file `path`, streamed through age.
+pub(crate) fn read_plaintext(
+    path: &Path,
+    identity: &x25519::Identity,
+) -> Result<Zeroizing<Vec<u8>>> {
     let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
     let size = file.metadata().map_or(0, |m| m.len());
     if size > MAX_VAULT_BYTES {
@@ -807,7 +870,7 @@ fn read_document(path: &Path, identity: &x25519::Identity) -> Result<Document> {
         Some(io) => Error::io("read", path, io),
         None => e,
     })?;
-    Document::from_json(&json, path)
+    Ok(json)
 }
 
 /// A reader that keeps the first I/O error it meets (age reports any as a
