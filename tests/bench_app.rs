@@ -10,7 +10,7 @@
 //!   (`SPAREKEY_TRACE_STARTUP` makes the app print the time).
 //! - *unlock to codes*: through WebDriver, from the Unlock click until the
 //!   first codes are in the DOM (User Timing marks the UI sets); it
-//!   includes the KDF, which `scripts/bench` measures apart. Marks are taken
+//!   includes the KDF, which the app times on its own and traces. Marks are taken
 //!   when the DOM changes, not at the next frame: under Xvfb the time to
 //!   the next animation frame varies from 4 ms to over a second.
 //! - *memory*: PSS and RSS summed over the process and all its children
@@ -132,6 +132,39 @@ fn window_mapped(name: &str) -> bool {
         .success()
 }
 
+/// Waits until the machine is idle (under 10% of all CPU time busy over a
+/// quarter of a second), at most 20 s, so that no cold start is timed while
+/// the previous program still shuts down. Without it, some cold starts, of
+/// the empty page as of the app, took about 500 ms longer than the rest.
+fn wait_idle() {
+    fn busy_and_total() -> (u64, u64) {
+        let stat = fs::read_to_string("/proc/stat").unwrap_or_default();
+        let times: Vec<u64> = stat
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .skip(1)
+            .filter_map(|v| v.parse().ok())
+            .collect();
+        let total: u64 = times.iter().sum();
+        // idle and iowait are the 4th and 5th fields.
+        let idle = times.get(3).copied().unwrap_or(0) + times.get(4).copied().unwrap_or(0);
+        (total - idle, total)
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        let (busy0, total0) = busy_and_total();
+        std::thread::sleep(Duration::from_millis(250));
+        let (busy1, total1) = busy_and_total();
+        let total = total1.saturating_sub(total0).max(1);
+        if busy1.saturating_sub(busy0) * 10 < total {
+            return;
+        }
+    }
+    eprintln!("bench: the machine did not go idle within 20 s; measuring anyway");
+}
+
 /// PSS and RSS in KiB of `pid` and every process below it.
 fn memory(pid: u32) -> (u64, u64) {
     let (mut pss, mut rss) = (0, 0);
@@ -180,6 +213,7 @@ fn window_and_memory(
     idle: Duration,
 ) -> (f64, (u64, u64)) {
     wait_no_window(name);
+    wait_idle();
     command.stdout(Stdio::null()).stderr(Stdio::null());
     command.stdin(if stdin.is_some() {
         Stdio::piped()
@@ -226,6 +260,7 @@ async fn mark(session: &GuiSession, name: &str) -> f64 {
 
 /// The app through WebDriver: unlock to codes, and memory unlocked.
 async fn sparekey_unlock(vault: &Path, passphrase: &str) -> Value {
+    wait_idle();
     let session = GuiSession::builder()
         .vault_from(vault)
         .env("SPAREKEY_TRACE_STARTUP", "1")
@@ -276,11 +311,17 @@ async fn sparekey_unlock(vault: &Path, passphrase: &str) -> Value {
     // The app's own time for the unlock command (KDF, decrypt, parse, the
     // first screen's summaries), from its trace in the driver's log.
     let prefix = "sparekey startup-trace: unlock took ";
-    let rust_ms: f64 = session
+    let (rust_ms, kdf_ms): (f64, f64) = session
         .driver_log()
         .lines()
         .find_map(|l| l.strip_prefix(prefix))
-        .and_then(|rest| rest.trim_end_matches(" ms in Rust").parse().ok())
+        .and_then(|rest| {
+            let (total, key) = rest.split_once(" ms in Rust, the key (KDF) ")?;
+            Some((
+                total.parse().ok()?,
+                key.trim_end_matches(" ms").parse().ok()?,
+            ))
+        })
         .expect("the app traced its unlock");
     tokio::time::sleep(Duration::from_secs(10)).await;
     let pid = app_pid(&session);
@@ -292,6 +333,7 @@ async fn sparekey_unlock(vault: &Path, passphrase: &str) -> Value {
         "unlock_to_codes_ms": codes - submitted,
         "unlock_ipc_ms": data - submitted,
         "unlock_rust_ms": rust_ms,
+        "unlock_kdf_ms": kdf_ms,
         "rows": shown[0], "rows_with_codes": shown[1],
         "unlocked_pss_kib": unlocked.0, "unlocked_rss_kib": unlocked.1,
         "timeline": timeline,
@@ -360,6 +402,7 @@ fn type_passphrase(name: &str, passphrase: &str) {
 /// after `idle`; with a passphrase, also memory 10 s after unlocking.
 fn traced_start(mut app: Command, name: &str, idle: Duration, unlock: Option<&str>) -> Value {
     wait_no_window(name);
+    wait_idle();
     app.env("SPAREKEY_TRACE_STARTUP", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::null())

@@ -27,7 +27,7 @@ use sparekey_core::{
     recovery::{self, RecoverySet},
     secret::{ExposeSecret, SecretString},
     time,
-    vault::{document::Settings, Vault},
+    vault::{document::Settings, Vault, VaultKey},
     Error,
 };
 use tauri::{ipc::InvokeBody, AppHandle, Runtime, State};
@@ -186,14 +186,19 @@ pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<Ov
     let passphrase = secret(passphrase);
     let dir = state.paths().dir().to_owned();
     let started = std::time::Instant::now();
-    let vault = tauri::async_runtime::spawn_blocking(move || Vault::unlock(&dir, &passphrase))
-        .await
-        .map_err(|error| AppError::internal(format!("Unlocking stopped: {error}")))??;
+    let (kdf, vault) = tauri::async_runtime::spawn_blocking(move || {
+        let key = VaultKey::from_passphrase(&dir, &passphrase)?;
+        let kdf = started.elapsed();
+        Vault::open(&dir, key).map(|vault| (kdf, vault))
+    })
+    .await
+    .map_err(|error| AppError::internal(format!("Unlocking stopped: {error}")))??;
     let out = overview(&vault)?;
     if tracing() {
         eprintln!(
-            "sparekey startup-trace: unlock took {:.1} ms in Rust",
-            started.elapsed().as_secs_f64() * 1000.0
+            "sparekey startup-trace: unlock took {:.1} ms in Rust, the key (KDF) {:.1} ms",
+            started.elapsed().as_secs_f64() * 1000.0,
+            kdf.as_secs_f64() * 1000.0
         );
     }
     state.set_unlocked(vault);
