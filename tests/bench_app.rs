@@ -134,8 +134,9 @@ fn window_mapped(name: &str) -> bool {
 
 /// Waits until the machine is idle (under 10% of all CPU time busy over a
 /// quarter of a second), at most 20 s, so that no cold start is timed while
-/// the previous program still shuts down. Without it, some cold starts, of
-/// the empty page as of the app, took about 500 ms longer than the rest.
+/// the previous program still shuts down. (Now and then a cold start still
+/// takes about 500 ms longer, for the empty page and the app in the same
+/// round; the median of the runs absorbs it.)
 fn wait_idle() {
     fn busy_and_total() -> (u64, u64) {
         let stat = fs::read_to_string("/proc/stat").unwrap_or_default();
