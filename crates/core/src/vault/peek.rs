@@ -1,11 +1,12 @@
 //! A read-only look at one account's live code, for `sparekey-cli code`.
 //!
 //! Opening a vault parses every account in full: at 10,000 accounts that is
-//! about 8 ms of a 16 ms run. To show one TOTP code, this parses only each
-//! account's id, issuer and name (borrowed from the plaintext, no copies),
-//! finds the account with the same rule as [`crate::account::find`], and
-//! parses that one account's OTP with the real parser: 3.7 ms at 10,000
-//! accounts, measured on the same plaintext.
+//! about 8 ms of a 17 ms `sparekey-cli code`. To show one TOTP code, this
+//! parses only each account's id, issuer and name (borrowed from the
+//! plaintext, no copies), finds the account with the same rule as
+//! [`crate::account::find`], and parses that one account's OTP with the
+//! real parser. `sparekey-cli code` at 10,000 accounts then takes 10.6 ms
+//! (`scripts/bench`, opened with the kit, so without the KDF).
 //!
 //! It is a fast path for success only. Anything it does not handle the same
 //! way a full open would (a document of another version, sync conflict
