@@ -139,17 +139,16 @@ fn overview_for(
     let page = list::page(&vault.doc().accounts, search, sort, limit);
     Ok(Overview {
         list: AccountList {
-            codes: sparekey_core::account::live_codes(page.shown.iter().copied(), now_unix())?,
+            codes: sparekey_core::account::live_codes(
+                page.shown.iter().copied(),
+                time::now_unix(),
+            )?,
             accounts: page.shown.into_iter().map(Account::summary).collect(),
             matching: page.matching,
             total: page.total,
         },
         settings: vault.doc().settings.clone(),
     })
-}
-
-fn now_unix() -> u64 {
-    u64::try_from(time::now()).unwrap_or(0)
 }
 
 fn secret(text: String) -> SecretString {
@@ -293,7 +292,7 @@ pub fn codes(state: State<'_, AppState>, ids: Vec<String>) -> Result<Tick, AppEr
     let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
     state.with_vault_passive(|vault| {
         let changed = vault.refresh()?;
-        let now = now_unix();
+        let now = time::now_unix();
         let shown = vault
             .doc()
             .accounts
@@ -327,7 +326,7 @@ pub fn copy_code<R: Runtime>(
 ) -> Result<Copied, AppError> {
     let (view, clear_after_seconds) = state.with_vault(|vault| {
         let account = vault.doc().account(&id)?;
-        let unix = u64::try_from(time::now()).unwrap_or(0);
+        let unix = time::now_unix();
         let view = if matches!(account.otp()?.kind(), OtpKind::Hotp { .. }) {
             vault.update(|doc| doc.account_mut(&id)?.take_code(unix, time::now()))?
         } else {

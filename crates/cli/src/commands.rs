@@ -326,7 +326,7 @@ fn code(
     at: Option<u64>,
     out: &Out,
 ) -> Result<()> {
-    let unix = at.unwrap_or_else(|| u64::try_from(time::now()).unwrap_or(0));
+    let unix = at.unwrap_or_else(time::now_unix);
     let key = vault_key(paths, pass_file)?;
     // A TOTP code needs one account, not the whole vault (see `peek`);
     // anything else, errors included, takes the full open below.

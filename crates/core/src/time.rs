@@ -13,6 +13,12 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
+/// The current time as unsigned Unix seconds, the time OTP codes are
+/// computed for. A clock before 1970 reads as 0.
+pub fn now_unix() -> u64 {
+    u64::try_from(now()).unwrap_or(0)
+}
+
 /// Splits Unix seconds into UTC `(year, month, day, hour, minute, second)`.
 pub fn to_utc(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
     let days = secs.div_euclid(86_400);
