@@ -832,16 +832,16 @@ fn unwrap_identity(paths: &VaultPaths, passphrase: &SecretString) -> Result<x255
     crypto::parse_identity_text(text, &paths.identity())
 }
 
-/// Reads and decrypts a vault document, streaming the file through age
-/// instead of reading it into memory first (see
-/// [`crypto::decrypt_stream_with_identity`]). Errors are those of reading it
-/// whole with [`read_capped`], then decrypting it.
+/// Reads, decrypts and parses a vault document.
 fn read_document(path: &Path, identity: &x25519::Identity) -> Result<Document> {
     let json = read_plaintext(path, identity)?;
     Document::from_json(&json, path)
 }
 
-/// The decrypted content of the vault file `path`, streamed through age.
+/// The decrypted content of the vault file `path`, streamed through age
+/// instead of read into memory first (see
+/// [`crypto::decrypt_stream_with_identity`]). Errors are those of reading it
+/// whole with [`read_capped`], then decrypting it.
 pub(crate) fn read_plaintext(
     path: &Path,
     identity: &x25519::Identity,
