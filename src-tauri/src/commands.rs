@@ -262,7 +262,7 @@ pub fn account_choices(state: State<'_, AppState>) -> Result<Vec<AccountChoice>,
     state.with_vault(|vault| {
         vault.refresh()?;
         let accounts = &vault.doc().accounts;
-        Ok(sparekey_core::account::list_order(accounts)
+        Ok(list::order(accounts)
             .into_iter()
             .map(|i| AccountChoice {
                 id: accounts[i].id.clone(),

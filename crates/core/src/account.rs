@@ -447,21 +447,6 @@ pub fn live_codes<'a>(
         .collect()
 }
 
-/// Indexes of `accounts` in the order lists show them: by issuer, then by
-/// name, ignoring case (accounts without an issuer first). The app lists
-/// them in this order as Rust sends them; the page does not sort again.
-pub fn list_order(accounts: &[Account]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..accounts.len()).collect();
-    order.sort_by_cached_key(|&i| {
-        let mut issuer = String::new();
-        let mut name = String::new();
-        push_lowercase(&accounts[i].issuer, &mut issuer);
-        push_lowercase(&accounts[i].name, &mut name);
-        (issuer, name)
-    });
-    order
-}
-
 /// Writes the label of `issuer` and `name` ([`label_of`]) in lower case
 /// into `out` (cleared first).
 fn lowercase_label(issuer: &str, name: &str, out: &mut String) {
@@ -510,31 +495,6 @@ mod tests {
         assert_eq!(
             codes[0].code,
             accounts[0].code_at(1_800_000_000).unwrap().code
-        );
-    }
-
-    #[test]
-    fn list_order_is_by_issuer_then_name_ignoring_case() {
-        let accounts = [
-            acct("npm", "bob"),
-            acct("GitHub", "carol"),
-            acct("github", "Alice"),
-            acct("", "zed"),
-            acct("PyPI", "alice"),
-        ];
-        let labels: Vec<String> = list_order(&accounts)
-            .into_iter()
-            .map(|i| accounts[i].label())
-            .collect();
-        assert_eq!(
-            labels,
-            [
-                "zed",
-                "github:Alice",
-                "GitHub:carol",
-                "npm:bob",
-                "PyPI:alice"
-            ]
         );
     }
 

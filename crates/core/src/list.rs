@@ -4,12 +4,12 @@
 
 use std::cmp::Reverse;
 
-use crate::account::{list_order, push_lowercase, Account};
+use crate::account::{push_lowercase, Account};
 
 /// How a list is ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ListSort {
-    /// By issuer, then by name, ignoring case ([`list_order`]).
+    /// By issuer, then by name, ignoring case ([`order`]).
     #[default]
     Issuer,
     /// The most recently added first (then by issuer and name).
@@ -53,17 +53,17 @@ pub fn page<'a>(
     push_lowercase(search, &mut lowered);
     let words: Vec<&str> = lowered.split_whitespace().collect();
     let mut text = String::new();
-    let mut order: Vec<usize> = list_order(accounts)
+    let mut found: Vec<usize> = order(accounts)
         .into_iter()
         .filter(|&i| words.is_empty() || matches(&accounts[i], &words, &mut text))
         .collect();
     if sort == ListSort::Newest {
         // Stable: accounts added in the same second stay in issuer order.
-        order.sort_by_key(|&i| Reverse(accounts[i].created_at));
+        found.sort_by_key(|&i| Reverse(accounts[i].created_at));
     }
-    let matching = order.len();
+    let matching = found.len();
     ListPage {
-        shown: order
+        shown: found
             .into_iter()
             .take(limit)
             .map(|i| &accounts[i])
@@ -71,6 +71,21 @@ pub fn page<'a>(
         matching,
         total: accounts.len(),
     }
+}
+
+/// Indexes of `accounts` in the order lists show them: by issuer, then by
+/// name, ignoring case (accounts without an issuer first). The app lists
+/// them in this order as Rust sends them; the page does not sort again.
+pub fn order(accounts: &[Account]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..accounts.len()).collect();
+    order.sort_by_cached_key(|&i| {
+        let mut issuer = String::new();
+        let mut name = String::new();
+        push_lowercase(&accounts[i].issuer, &mut issuer);
+        push_lowercase(&accounts[i].name, &mut name);
+        (issuer, name)
+    });
+    order
 }
 
 /// Whether every word occurs in the account's issuer, name or tags (all
@@ -95,6 +110,35 @@ mod tests {
         let mut account = Account::new(issuer, name, None, created_at).unwrap();
         account.tags = tags.iter().map(|t| (*t).to_owned()).collect();
         account
+    }
+
+    fn plain(issuer: &str, name: &str) -> Account {
+        Account::new(issuer, name, None, 0).unwrap()
+    }
+
+    #[test]
+    fn order_is_by_issuer_then_name_ignoring_case() {
+        let accounts = [
+            plain("npm", "bob"),
+            plain("GitHub", "carol"),
+            plain("github", "Alice"),
+            plain("", "zed"),
+            plain("PyPI", "alice"),
+        ];
+        let labels: Vec<String> = order(&accounts)
+            .into_iter()
+            .map(|i| accounts[i].label())
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "zed",
+                "github:Alice",
+                "GitHub:carol",
+                "npm:bob",
+                "PyPI:alice"
+            ]
+        );
     }
 
     fn labels(page: &ListPage<'_>) -> Vec<String> {
