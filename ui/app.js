@@ -95,8 +95,9 @@ class App {
     this.firstCodes = true;
     /** @type {HTMLElement} */ (byId("toolbar")).hidden = false;
     // The first page came with its codes: the list shows them at once.
+    const withCodes = Boolean(this.list.page?.codes.length);
     this.showList();
-    if (this.list.page?.codes.length) {
+    if (withCodes) {
       this.codesShown();
     }
     this.startTicking();

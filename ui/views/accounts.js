@@ -51,11 +51,16 @@ export class AccountsView {
     this.rows.clear();
     this.page = null;
     this.pageFor = "";
+    this.startOver();
+    this.open = false;
+    this.listElement = null;
+  }
+
+  /** No search, by issuer, one page: how the list starts after an unlock. */
+  startOver() {
     this.query = "";
     this.sort = "issuer";
     this.limit = PAGE;
-    this.open = false;
-    this.listElement = null;
   }
 
   /** @returns {string} the search, sort and limit as one key */
@@ -69,9 +74,7 @@ export class AccountsView {
    * @param {import("../api.js").AccountList} list
    */
   setFirstPage(list) {
-    this.query = "";
-    this.sort = "issuer";
-    this.limit = PAGE;
+    this.startOver();
     this.page = list;
     this.pageFor = this.request();
   }
@@ -178,6 +181,8 @@ export class AccountsView {
     app.onBack = null;
     if (this.page && this.pageFor === this.request()) {
       this.render();
+      // Its codes were shown when it came: ask for current ones now.
+      app.tick();
     } else {
       this.refresh();
     }
@@ -242,8 +247,13 @@ export class AccountsView {
       items.push(this.row(account, previous));
     }
     list.replaceChildren(...items);
-    // The page came with its codes: shown now, not at the next tick.
-    this.onTick({ codes: page.codes });
+    // A new page comes with its codes: shown now, not at the next tick;
+    // once only, since they age (a later render of the same page waits for
+    // the tick).
+    if (page.codes.length) {
+      this.onTick({ codes: page.codes });
+      page.codes = [];
+    }
     footer.replaceChildren();
     const hidden = page.matching - shown.length;
     if (page.total === 0) {
