@@ -374,28 +374,25 @@ fn sparekey_direct(vault: &Path, passphrase: &str, home: &Path, idle: Duration) 
 
 /// Types `passphrase` and Enter into the window `name`.
 fn type_passphrase(name: &str, passphrase: &str) {
-    let status = Command::new("xdotool")
-        .args([
+    let steps: [&[&str]; 3] = [
+        &[
             "search",
             "--onlyvisible",
             "--name",
             name,
             "windowfocus",
             "--sync",
-        ])
-        .status()
-        .expect("xdotool runs");
-    assert!(status.success(), "focus the window {name}");
-    let status = Command::new("xdotool")
-        .args(["type", "--delay", "5", passphrase])
-        .status()
-        .expect("xdotool runs");
-    assert!(status.success(), "type the passphrase");
-    let status = Command::new("xdotool")
-        .args(["key", "Return"])
-        .status()
-        .expect("xdotool runs");
-    assert!(status.success(), "press Enter");
+        ],
+        &["type", "--delay", "5", passphrase],
+        &["key", "Return"],
+    ];
+    for args in steps {
+        let status = Command::new("xdotool")
+            .args(args)
+            .status()
+            .expect("xdotool runs");
+        assert!(status.success(), "xdotool {}", args[0]);
+    }
 }
 
 /// Starts `app` cold with `SPAREKEY_TRACE_STARTUP` set: ms until its window
