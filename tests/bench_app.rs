@@ -325,7 +325,7 @@ async fn sparekey_unlock(vault: &Path, passphrase: &str) -> Value {
         })
         .expect("the app traced its unlock");
     tokio::time::sleep(Duration::from_secs(10)).await;
-    let pid = app_pid(&session);
+    let pid = session.app_pid();
     let unlocked = memory(pid);
     session.close().await;
     stop_tree(pid);
@@ -339,24 +339,6 @@ async fn sparekey_unlock(vault: &Path, passphrase: &str) -> Value {
         "unlocked_pss_kib": unlocked.0, "unlocked_rss_kib": unlocked.1,
         "timeline": timeline,
     })
-}
-
-/// The `sparekey` process WebDriver started for `session` (found by the
-/// vault folder in its environment).
-fn app_pid(session: &GuiSession) -> u32 {
-    let wanted = format!("SPAREKEY_VAULT_DIR={}", session.vault_dir().display());
-    for entry in fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let is_app =
-            fs::read_to_string(entry.path().join("comm")).is_ok_and(|c| c.trim() == "sparekey");
-        let environ = fs::read(entry.path().join("environ")).unwrap_or_default();
-        if is_app && environ.split(|b| *b == 0).any(|v| v == wanted.as_bytes()) {
-            return pid;
-        }
-    }
-    panic!("no sparekey process with {wanted}");
 }
 
 /// The app started directly (no WebDriver) on a copy of `vault`, then

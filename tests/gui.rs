@@ -503,6 +503,33 @@ async fn a_large_vault_is_listed_a_page_at_a_time() {
     session.close().await;
 }
 
+/// The page's scripts run without a JIT: WebKit's web process, which shows
+/// the codes, has no memory that is both writable and executable (with
+/// JavaScriptCore's JIT on, it holds a 1 GiB `rwx` region).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_web_process_has_no_writable_executable_memory() {
+    let session = GuiSession::builder().with_vault().start().await;
+    session.unlock().await;
+    let web = session.app_children("WebKitWebProcess");
+    assert!(!web.is_empty(), "the app has no WebKitWebProcess");
+    for pid in web {
+        let maps = std::fs::read_to_string(format!("/proc/{pid}/maps"))
+            .expect("read the web process's memory map");
+        let writable_executable: Vec<&str> = maps
+            .lines()
+            .filter(|line| {
+                let perms = line.split_whitespace().nth(1).unwrap_or_default();
+                perms.contains('w') && perms.contains('x')
+            })
+            .collect();
+        assert!(
+            writable_executable.is_empty(),
+            "web process {pid} has writable and executable memory: {writable_executable:?}"
+        );
+    }
+    session.close().await;
+}
+
 /// Names are data, never markup.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_account_name_with_markup_renders_as_text() {

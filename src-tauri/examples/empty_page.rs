@@ -5,8 +5,8 @@
 //! `cargo build --release -p sparekey --example empty_page --features bench-floor`
 
 fn main() {
-    // Drawn as the app draws.
-    sparekey_app::rendering::draw_on_cpu();
+    // The webview is set up as the app sets it up.
+    sparekey_app::rendering::configure_webview();
     let mut context = tauri::generate_context!();
     // The app's window (with its UI) is replaced by an empty page.
     context.config_mut().app.windows.clear();

@@ -32,7 +32,7 @@ pub const VAULT_DIR_ENV: &str = "SPAREKEY_VAULT_DIR";
 /// If the windowing system cannot be initialised (no display) or the
 /// embedded configuration is invalid: there is nothing else to do then.
 pub fn run() {
-    rendering::draw_on_cpu();
+    rendering::configure_webview();
     hardening::disable_core_dumps();
 
     let app = tauri::Builder::default()

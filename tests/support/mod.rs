@@ -346,6 +346,50 @@ impl GuiSession {
         self.home.path()
     }
 
+    /// The `sparekey` process WebDriver started for this session (found by
+    /// the vault folder in its environment).
+    pub fn app_pid(&self) -> u32 {
+        let wanted = format!("{VAULT_DIR_ENV}={}", self.vault_dir.display());
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let is_app = std::fs::read_to_string(entry.path().join("comm"))
+                .is_ok_and(|c| c.trim() == "sparekey");
+            let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+            if is_app && environ.split(|b| *b == 0).any(|v| v == wanted.as_bytes()) {
+                return pid;
+            }
+        }
+        panic!("no sparekey process with {wanted}");
+    }
+
+    /// The processes the app started whose name begins with `name` (such
+    /// as WebKit's `WebKitWebProcess`).
+    pub fn app_children(&self, name: &str) -> Vec<u32> {
+        let parent = self.app_pid().to_string();
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+                continue;
+            };
+            // "pid (comm) state ppid ...": the name may hold spaces.
+            let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+                continue;
+            };
+            let ppid = stat[close + 1..].split_whitespace().nth(1);
+            // The kernel cuts names to 15 bytes: compare that much.
+            let wanted = &name[..name.len().min(15)];
+            if ppid == Some(parent.as_str()) && stat[open + 1..close].starts_with(wanted) {
+                found.push(pid);
+            }
+        }
+        found
+    }
+
     /// Waits for the element matching `css` and returns its text.
     pub async fn text(&self, css: &str) -> String {
         let element = self
