@@ -9,6 +9,7 @@ mod clipboard;
 pub mod commands;
 pub mod error;
 mod hardening;
+mod memory;
 pub mod rendering;
 pub mod state;
 

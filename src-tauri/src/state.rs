@@ -119,6 +119,8 @@ impl AppState {
     pub fn set_unlocked(&self, vault: Vault) {
         *self.slot() = Some(vault);
         self.touch();
+        // Reading the vault's file left its buffers freed but resident.
+        crate::memory::return_freed_memory_soon();
     }
 
     /// Drops the decrypted vault from memory (its secrets zeroize on drop).
@@ -128,6 +130,7 @@ impl AppState {
         let vault = self.slot().take();
         let was_unlocked = vault.is_some();
         drop(vault);
+        crate::memory::return_freed_memory_soon();
         was_unlocked
     }
 
@@ -157,6 +160,7 @@ impl AppState {
             // Never hold both locks: commands take the import lock alone.
             drop(slot);
             *self.pending_import() = PendingImport::default();
+            crate::memory::return_freed_memory_soon();
             true
         } else {
             false
