@@ -415,9 +415,10 @@ async fn an_open_account_deleted_elsewhere_returns_to_the_list() {
     session.close().await;
 }
 
-/// A vault larger than one page: unlock sends the first 100 accounts (in
+/// A vault larger than one page: unlock sends the first 30 accounts (in
 /// issuer order, as Rust sorts them) with their codes; "Show more" asks for
-/// the rest; a search finds accounts the page never held.
+/// the next 30, and so does scrolling near it; a search finds accounts the
+/// page never held.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_large_vault_is_listed_a_page_at_a_time() {
     let session = GuiSession::builder().with_vault().start().await;
@@ -439,9 +440,9 @@ async fn a_large_vault_is_listed_a_page_at_a_time() {
     session.unlock().await;
 
     let more = session
-        .wait_text("#show-more", |text| text.contains("50 not shown"))
+        .wait_text("#show-more", |text| text.contains("120 not shown"))
         .await;
-    assert!(more.starts_with("Show 50 more"), "{more}");
+    assert!(more.starts_with("Show 30 more"), "{more}");
     let issuers = |session: &GuiSession| {
         let client = session.client().clone();
         async move {
@@ -461,7 +462,7 @@ async fn a_large_vault_is_listed_a_page_at_a_time() {
         }
     };
     let first = issuers(&session).await;
-    let expected: Vec<String> = (0..100).map(|i| format!("Issuer{i:03}")).collect();
+    let expected: Vec<String> = (0..30).map(|i| format!("Issuer{i:03}")).collect();
     assert_eq!(first, expected, "the first screen, in issuer order");
     let with_codes = session
         .client()
@@ -474,7 +475,7 @@ async fn a_large_vault_is_listed_a_page_at_a_time() {
         .expect("count the codes");
     assert_eq!(
         with_codes,
-        serde_json::json!(100),
+        serde_json::json!(30),
         "every row shows its code"
     );
     let held = session
@@ -486,11 +487,39 @@ async fn a_large_vault_is_listed_a_page_at_a_time() {
         .await
         .expect("read the page");
     assert_eq!(held, serde_json::json!(false), "the page holds one page");
+
+    // The button asks for the next page.
     session.click("#show-more").await;
-    session.wait_gone("#show-more").await;
+    session
+        .wait_text("#show-more", |text| text.contains("90 not shown"))
+        .await;
+    assert_eq!(issuers(&session).await.len(), 60);
+    // Scrolling down to the end asks for the rest, page by page, without a
+    // click.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let more = session
+            .client()
+            .execute(
+                "const more = document.getElementById('show-more');\
+                 more?.scrollIntoView({block: 'end'});\
+                 return more ? more.textContent : null;",
+                vec![],
+            )
+            .await
+            .expect("scroll to the end");
+        if more.is_null() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "scrolling to the end stopped at: {more}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     let all = issuers(&session).await;
-    assert_eq!(all.len(), 150);
-    assert_eq!(all.last().map(String::as_str), Some("Issuer149"));
+    let expected: Vec<String> = (0..150).map(|i| format!("Issuer{i:03}")).collect();
+    assert_eq!(all, expected, "every account once, in issuer order");
 
     // Searching from the first page again: Rust finds the match.
     session.type_into("#search", "issuer14").await;

@@ -120,9 +120,12 @@ pub struct AccountList {
     pub codes: Vec<CodeView>,
 }
 
-/// The rows a page asks for at first (the page's own page size): what one
-/// screen shows, plus room to scroll.
-const FIRST_PAGE: usize = 100;
+/// The rows a page asks for at first (the page's own `PAGE`, in
+/// `ui/views/accounts.js`): a full window's worth, plus room to scroll. The
+/// page asks for more as the user scrolls to the end. Each row shown costs
+/// about 50 KiB in WebKit's web process, so the list holds what is seen,
+/// not the vault.
+const FIRST_PAGE: usize = 30;
 
 /// The first page of the list and the settings: what create, unlock and
 /// restore answer with.

@@ -1,7 +1,8 @@
 // The main screen: every account with its live code, a countdown, the next
 // code in the last seconds, search as you type and sorting. Rust searches,
-// sorts and sends one page of PAGE rows at a time ("Show more" asks for the
-// next), so with 10,000 accounts the page holds only the rows it shows. A
+// sorts and sends one page of PAGE rows at a time; the next page is asked
+// for when "Show more" comes into view (or is clicked), so with 10,000
+// accounts the page holds only the rows scrolled through. A
 // row is built once per change of its account (unchanged rows are kept
 // across renders); the per-second tick asks only for the codes of shown
 // rows and touches only texts that changed.
@@ -10,8 +11,14 @@ import * as api from "../api.js";
 import { h, groupCode } from "../dom.js";
 import { toast } from "../toast.js";
 
-/** Rows per page: the first page is what unlock sends (Rust's FIRST_PAGE). */
-export const PAGE = 100;
+/**
+ * Rows per page: the first page is what unlock sends (Rust's FIRST_PAGE).
+ * A full window of rows plus room to scroll; each row costs WebKit about
+ * 50 KiB, so pages stay small and the next one comes as the user scrolls.
+ */
+export const PAGE = 30;
+/** How near (px) "Show more" may come to the window before it loads. */
+const LOAD_AHEAD = "400px";
 /** Seconds before the end of a period when the next code is shown too. */
 const NEXT_CODE_SECONDS = 7;
 
@@ -44,10 +51,16 @@ export class AccountsView {
     this.open = false;
     /** @type {((event: KeyboardEvent) => void) | null} */
     this.searchKeys = null;
+    /** @type {IntersectionObserver | null} watches "Show more" */
+    this.loadAhead = null;
+    /** True while the next page is on its way. */
+    this.loadingMore = false;
   }
 
   /** Drops everything shown (on lock). */
   forget() {
+    this.loadAhead?.disconnect();
+    this.loadAhead = null;
     this.rows.clear();
     this.page = null;
     this.pageFor = "";
@@ -255,6 +268,8 @@ export class AccountsView {
       page.codes = [];
     }
     footer.replaceChildren();
+    this.loadAhead?.disconnect();
+    this.loadAhead = null;
     const hidden = page.matching - shown.length;
     if (page.total === 0) {
       footer.append(
@@ -270,24 +285,60 @@ export class AccountsView {
     } else if (page.matching === 0) {
       footer.append(h("p", { class: "empty-search", id: "no-match", text: `No account matches "${this.query}".` }));
     } else if (hidden > 0) {
-      footer.append(
-        h("button", {
-          type: "button",
-          id: "show-more",
-          class: "secondary",
-          text: `Show ${Math.min(PAGE, hidden)} more (${hidden} not shown)`,
-          onclick: () => {
-            this.limit = shown.length + PAGE;
-            this.refresh();
-          },
-        }),
-      );
+      const more = h("button", {
+        type: "button",
+        id: "show-more",
+        class: "secondary",
+        text: `Show ${Math.min(PAGE, hidden)} more (${hidden} not shown)`,
+        onclick: () => this.showMore(shown.length),
+      });
+      footer.append(more);
+      this.watchShowMore(more, shown.length);
     } else {
       footer.append(h("p", { class: "hint keys", text: "Enter or click copies a code · ↑ ↓ move · → opens details · / searches · Ctrl+L locks" }));
     }
     if (focusedId) {
       this.rows.get(focusedId)?.row.focus();
     }
+  }
+
+  /**
+   * Asks for the next page after the `shown` rows, one request at a time:
+   * the button and scrolling near it may both ask.
+   *
+   * @param {number} shown
+   */
+  async showMore(shown) {
+    if (this.loadingMore) {
+      return;
+    }
+    this.loadingMore = true;
+    this.limit = shown + PAGE;
+    try {
+      await this.refresh();
+    } finally {
+      this.loadingMore = false;
+    }
+  }
+
+  /**
+   * Loads the next page when `button` comes within LOAD_AHEAD of the
+   * window, so scrolling never stops at a button. A window taller than the
+   * rows loads pages until it is full.
+   *
+   * @param {HTMLElement} button "Show more"
+   * @param {number} shown the rows above it
+   */
+  watchShowMore(button, shown) {
+    this.loadAhead = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting) && button.isConnected) {
+          this.showMore(shown);
+        }
+      },
+      { rootMargin: `0px 0px ${LOAD_AHEAD} 0px` },
+    );
+    this.loadAhead.observe(button);
   }
 
   /**
