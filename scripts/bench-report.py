@@ -58,7 +58,13 @@ def machine():
 def main():
     out_dir, sizes = sys.argv[1], [int(s) for s in sys.argv[2:]]
     failures = []
-    lines = [f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC by `scripts/bench` on {machine()}.", ""]
+    # When the run measured the desktop apps (so the report can be written
+    # again later with the same date), else now.
+    measured = datetime.now(timezone.utc)
+    desktop_runs = [f"{out_dir}/desktop-{n}.json" for n in sizes if os.path.exists(f"{out_dir}/desktop-{n}.json")]
+    if desktop_runs:
+        measured = datetime.fromtimestamp(load(desktop_runs[-1])["started_at"] / 1000, timezone.utc)
+    lines = [f"Measured {measured:%Y-%m-%d %H:%M} UTC by `scripts/bench` on {machine()}.", ""]
 
     lines += ["**Command line** (mean ± σ of hyperfine runs; peak RSS from /usr/bin/time)", "",
               "| accounts | oathtool | sparekey-cli, no KDF (kit) | sparekey-cli, passphrase | keepassxc-cli show -t | Sparekey minus KDF, over oathtool (budget ≤ 15 ms) |",
@@ -128,7 +134,10 @@ def main():
                   f"{mem(ku, 'pss_kib', 'rss_kib')} |", "",
                   "Start to unlock screen: until the page asks for the vault's state, which it draws the unlock "
                   "screen from (for the floor: until its page is requested); the app prints the time when "
-                  "`SPAREKEY_TRACE_STARTUP` is set.", "",
+                  "`SPAREKEY_TRACE_STARTUP` is set. Every start, in order (now and then one takes about 500 ms "
+                  "longer, for the floor as for the app): Sparekey "
+                  + ", ".join(f"{r['first_screen_ms']:.0f}" for r in direct) + " ms; the floor "
+                  + ", ".join(f"{r['first_screen_ms']:.0f}" for r in floor) + " ms.", "",
                   f"Of Sparekey's unlock, the unlock command takes {rust:.0f} ms in Rust (the KDF {app_kdf:.0f} ms, "
                   f"then opening {n:,} accounts and the first page {rust - app_kdf:.0f} ms); the page has its first "
                   f"screen of accounts and codes {ipc:.0f} ms after the click, and shows them "
