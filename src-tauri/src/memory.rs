@@ -1,8 +1,8 @@
 //! Giving the memory of an opened or closed vault back to the system.
 //!
 //! Opening a vault reads, decrypts and parses the whole file: at 10,000
-//! accounts that is about 9 MiB of buffers, all freed (and wiped) when the
-//! vault is open. glibc keeps freed memory in the arena of the thread that
+//! accounts that is about 9 MiB of buffers, all freed (those that held
+//! plaintext wiped first) once the vault is open. glibc keeps freed memory in the arena of the thread that
 //! used it, so without a trim the app stays that much larger for as long
 //! as it runs. Measured with `/proc/<pid>/smaps_rollup` 10 s after
 //! unlocking 10,000 accounts (release build, under Xvfb): the app process

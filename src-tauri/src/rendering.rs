@@ -45,9 +45,9 @@ fn draw_on_cpu() {
 /// compilers off (`JSC_useJIT=true` turns them back on).
 ///
 /// Sparekey's scripts are a few thousand lines that build forms and update
-/// a hundred codes a second: the interpreter runs them without a visible
-/// difference. JIT compilers are where most exploitable JavaScript engine
-/// bugs have been, and the process that runs the page holds codes and
+/// the codes on screen once a second: the interpreter runs them without a
+/// visible difference. JIT compilers are where many exploitable JavaScript
+/// engine bugs have been, and the process that runs the page holds codes and
 /// secrets on screen; browsers' hardened modes (Safari's Lockdown Mode,
 /// Edge's enhanced security) turn them off for the same reason. It also
 /// saves memory: 7 MiB of PSS in the web process at 10,000 accounts, 3 MiB

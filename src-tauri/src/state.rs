@@ -130,7 +130,9 @@ impl AppState {
         let vault = self.slot().take();
         let was_unlocked = vault.is_some();
         drop(vault);
-        crate::memory::return_freed_memory_soon();
+        if was_unlocked {
+            crate::memory::return_freed_memory_soon();
+        }
         was_unlocked
     }
 
