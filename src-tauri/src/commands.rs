@@ -328,13 +328,7 @@ pub fn copy_code<R: Runtime>(
     id: String,
 ) -> Result<Copied, AppError> {
     let (view, clear_after_seconds) = state.with_vault(|vault| {
-        let account = vault.doc().account(&id)?;
-        let unix = time::now_unix();
-        let view = if matches!(account.otp()?.kind(), OtpKind::Hotp { .. }) {
-            vault.update(|doc| doc.account_mut(&id)?.take_code(unix, time::now()))?
-        } else {
-            account.code_at(unix)?
-        };
+        let view = vault.take_code(&id, time::now_unix())?;
         Ok((view, vault.doc().settings.clipboard_clear_seconds))
     })?;
     let counter = view.counter;

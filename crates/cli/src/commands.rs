@@ -366,14 +366,10 @@ fn code_after_open(
     let account = vault.doc().find(query)?;
     let id = account.id.clone();
     let label = account.label();
-    let view = if matches!(account.otp()?.kind(), OtpKind::Hotp { .. }) {
-        if at.is_some() {
-            note("note: --at is ignored for counter-based (HOTP) accounts");
-        }
-        vault.update(|doc| doc.account_mut(&id)?.take_code(unix, time::now()))?
-    } else {
-        account.code_at(unix)?
-    };
+    let view = vault.take_code(&id, unix)?;
+    if view.counter.is_some() && at.is_some() {
+        note("note: --at is ignored for counter-based (HOTP) accounts");
+    }
     Ok((label, view))
 }
 

@@ -705,3 +705,49 @@ mod automatic_backups {
         assert!(err.to_string().contains("full path"), "{err}");
     }
 }
+
+#[test]
+fn taking_a_totp_code_writes_nothing_and_an_hotp_code_saves_its_counter() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = new_vault(dir.path());
+    add(&mut vault, "PyPI", "alice");
+    let hotp = otp::parse_uri("otpauth://hotp/Corp:vpn?secret=JBSWY3DPEHPK3PXP&counter=5").unwrap();
+    vault
+        .update(|doc| doc.add_account(Account::new("Corp", "vpn", Some(hotp.otp), 1)?))
+        .unwrap();
+    let id = |vault: &Vault, label: &str| vault.doc().find(label).unwrap().id.clone();
+    let (totp, vpn) = (id(&vault, "PyPI:alice"), id(&vault, "Corp:vpn"));
+
+    let before = snapshot(dir.path());
+    let view = vault.take_code(&totp, 1_800_000_000).unwrap();
+    assert_eq!(view.counter, None);
+    assert_eq!(
+        view,
+        vault
+            .doc()
+            .account(&totp)
+            .unwrap()
+            .code_at(1_800_000_000)
+            .unwrap()
+    );
+    assert_eq!(snapshot(dir.path()), before, "a TOTP code writes nothing");
+
+    let first = vault.take_code(&vpn, 0).unwrap();
+    let second = vault.take_code(&vpn, 0).unwrap();
+    assert_eq!((first.counter, second.counter), (Some(5), Some(6)));
+    assert_ne!(first.code, second.code);
+    let reopened = Vault::unlock(dir.path(), &pass("correct horse")).unwrap();
+    let next = reopened
+        .doc()
+        .account(&vpn)
+        .unwrap()
+        .otp()
+        .unwrap()
+        .kind()
+        .clone();
+    assert_eq!(
+        next,
+        otp::OtpKind::Hotp { counter: 7 },
+        "the counter is saved"
+    );
+}

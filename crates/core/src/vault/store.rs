@@ -450,6 +450,20 @@ impl Vault {
         Ok(report)
     }
 
+    /// A code of the account `id` to use now, at `unix_time`: a TOTP or
+    /// Steam code is only read (nothing is written); an HOTP code is taken,
+    /// so its counter advances and is saved in one transaction ([`update`]).
+    /// The view's `counter` is set for HOTP only.
+    ///
+    /// [`update`]: Vault::update
+    pub fn take_code(&mut self, id: &str, unix_time: u64) -> Result<crate::account::CodeView> {
+        let account = self.doc.account(id)?;
+        if !matches!(account.otp()?.kind(), crate::otp::OtpKind::Hotp { .. }) {
+            return account.code_at(unix_time);
+        }
+        self.update(|doc| doc.account_mut(id)?.take_code(unix_time, time::now()))
+    }
+
     /// Applies one change as a transaction: take the lock, re-read the vault
     /// if it changed on disk, run `change`, save, release. If `change` or the
     /// save fails, nothing is written and the vault in memory is re-read from
