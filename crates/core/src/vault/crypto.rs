@@ -204,6 +204,12 @@ fn is_binary_age(bytes: &[u8]) -> bool {
     bytes.len() > 36 && bytes.starts_with(BINARY_AGE_MAGIC)
 }
 
+/// The `Corrupt` detail of a vault file the key does not open. Opening with
+/// an emergency kit recognizes it, to say the kit is another vault's or was
+/// replaced.
+pub(crate) const NOT_FOR_THIS_KEY: &str =
+    "it is not encrypted to this vault's key (is it from another vault?)";
+
 fn decrypt_reader_with_identity<R: std::io::BufRead>(
     decryptor: std::result::Result<Decryptor<R>, DecryptError>,
     identity: &x25519::Identity,
@@ -216,8 +222,7 @@ fn decrypt_reader_with_identity<R: std::io::BufRead>(
         .map_err(|e| match e {
             DecryptError::NoMatchingKeys => Error::Corrupt {
                 file: file.to_owned(),
-                detail: "it is not encrypted to this vault's key (is it from another vault?)"
-                    .into(),
+                detail: NOT_FOR_THIS_KEY.into(),
             },
             other => map_decrypt_error(other, file),
         })?;

@@ -210,9 +210,7 @@ impl Vault {
             return Self::unlock_with_identity(dir, key.identity);
         }
         let vault = Self::unlock_with_identity(dir, key.identity).map_err(|e| match e {
-            Error::Corrupt { ref detail, .. }
-                if detail.contains("not encrypted to this vault's key") =>
-            {
+            Error::Corrupt { ref detail, .. } if detail == crypto::NOT_FOR_THIS_KEY => {
                 Error::invalid(
                     "emergency kit",
                     "this kit does not open the vault: it belongs to another vault, or it was \
