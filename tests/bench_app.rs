@@ -30,7 +30,6 @@
 mod support;
 
 use std::{
-    collections::HashMap,
     fs,
     io::Write,
     path::{Path, PathBuf},
@@ -55,38 +54,10 @@ fn now_ms() -> f64 {
         * 1000.0
 }
 
-/// `pid` and every process below it.
-fn tree(pid: u32) -> Vec<u32> {
-    let mut parents: HashMap<u32, u32> = HashMap::new();
-    for entry in fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(p) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        // The command name may hold spaces; fields resume after its ')'.
-        let rest = &stat[stat.rfind(')').unwrap_or(0) + 1..];
-        if let Some(ppid) = rest.split_whitespace().nth(1).and_then(|f| f.parse().ok()) {
-            parents.insert(p, ppid);
-        }
-    }
-    let in_tree = |mut p: u32| loop {
-        if p == pid {
-            return true;
-        }
-        match parents.get(&p) {
-            Some(&parent) if parent != 0 && parent != p => p = parent,
-            _ => return false,
-        }
-    };
-    parents.keys().copied().filter(|&p| in_tree(p)).collect()
-}
-
 /// Kills `pid` and everything below it, and waits until all are gone, so
 /// the next measurement shares no pages (PSS) and no window with them.
 fn stop_tree(pid: u32) {
-    let pids = tree(pid);
+    let pids = support::process_tree(pid);
     for &p in &pids {
         let _ = Command::new("kill")
             .args(["-KILL", &p.to_string()])
@@ -135,8 +106,8 @@ fn window_mapped(name: &str) -> bool {
 /// Waits until the machine is idle (under 10% of all CPU time busy over a
 /// quarter of a second), at most 20 s, so that no cold start is timed while
 /// the previous program still shuts down. (Now and then a cold start still
-/// takes about 500 ms longer, for the empty page and the app in the same
-/// round; the median of the runs absorbs it.)
+/// takes about 500 ms longer, for the empty page as for the app; the report
+/// lists every start so that shows.)
 fn wait_idle() {
     fn busy_and_total() -> (u64, u64) {
         let stat = fs::read_to_string("/proc/stat").unwrap_or_default();
@@ -169,7 +140,7 @@ fn wait_idle() {
 /// PSS and RSS in KiB of `pid` and every process below it.
 fn memory(pid: u32) -> (u64, u64) {
     let (mut pss, mut rss) = (0, 0);
-    for p in tree(pid) {
+    for p in support::process_tree(pid) {
         let Ok(rollup) = fs::read_to_string(format!("/proc/{p}/smaps_rollup")) else {
             continue;
         };

@@ -364,30 +364,20 @@ impl GuiSession {
         panic!("no sparekey process with {wanted}");
     }
 
-    /// The processes the app started whose name begins with `name` (such
-    /// as WebKit's `WebKitWebProcess`).
+    /// The app's processes (below it, at any depth) whose name begins with
+    /// `name`, such as WebKit's `WebKitWebProcess`.
     pub fn app_children(&self, name: &str) -> Vec<u32> {
-        let parent = self.app_pid().to_string();
-        let mut found = Vec::new();
-        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-                continue;
-            };
-            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-                continue;
-            };
-            // "pid (comm) state ppid ...": the name may hold spaces.
-            let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
-                continue;
-            };
-            let ppid = stat[close + 1..].split_whitespace().nth(1);
-            // The kernel cuts names to 15 bytes: compare that much.
-            let wanted = &name[..name.len().min(15)];
-            if ppid == Some(parent.as_str()) && stat[open + 1..close].starts_with(wanted) {
-                found.push(pid);
-            }
-        }
-        found
+        let app = self.app_pid();
+        // The kernel cuts names to 15 bytes: compare that much.
+        let wanted = &name[..name.len().min(15)];
+        process_tree(app)
+            .into_iter()
+            .filter(|&pid| {
+                pid != app
+                    && std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                        .is_ok_and(|comm| comm.trim_end().starts_with(wanted))
+            })
+            .collect()
     }
 
     /// Waits for the element matching `css` and returns its text.
@@ -600,4 +590,32 @@ impl Drop for GuiSession {
         }
         self.stop_driver();
     }
+}
+
+/// `pid` and every process below it.
+pub fn process_tree(pid: u32) -> Vec<u32> {
+    let mut parents: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(p) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // The command name may hold spaces; fields resume after its ')'.
+        let rest = &stat[stat.rfind(')').unwrap_or(0) + 1..];
+        if let Some(ppid) = rest.split_whitespace().nth(1).and_then(|f| f.parse().ok()) {
+            parents.insert(p, ppid);
+        }
+    }
+    let in_tree = |mut p: u32| loop {
+        if p == pid {
+            return true;
+        }
+        match parents.get(&p) {
+            Some(&parent) if parent != 0 && parent != p => p = parent,
+            _ => return false,
+        }
+    };
+    parents.keys().copied().filter(|&p| in_tree(p)).collect()
 }
