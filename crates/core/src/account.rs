@@ -370,31 +370,16 @@ pub fn new_id() -> String {
 /// `issuer:name`. No match and several matches are distinct errors, the latter
 /// listing every match.
 pub fn find(accounts: &[Account], query: &str) -> Result<usize> {
-    find_in(accounts, query)
+    find_in(accounts, |a| [&a.id, &a.issuer, &a.name], query)
 }
 
-/// What [`find`] matches a query against: an account's id, issuer and name
-/// (an [`Account`], or the parts of one a read-only look parsed).
-pub(crate) trait Named {
-    fn id(&self) -> &str;
-    fn issuer(&self) -> &str;
-    fn name(&self) -> &str;
-}
-
-impl Named for Account {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn issuer(&self) -> &str {
-        &self.issuer
-    }
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
-
-/// [`find`] over anything [`Named`].
-pub(crate) fn find_in<T: Named>(accounts: &[T], query: &str) -> Result<usize> {
+/// [`find`] over anything with an id, issuer and name (`names` gives them):
+/// an [`Account`], or the parts of one a read-only look parsed.
+pub(crate) fn find_in<T>(
+    accounts: &[T],
+    names: impl Fn(&T) -> [&str; 3],
+    query: &str,
+) -> Result<usize> {
     // Lower-cased char by char, exactly as the labels are below.
     let mut q = String::new();
     push_lowercase(query.trim(), &mut q);
@@ -410,8 +395,9 @@ pub(crate) fn find_in<T: Named>(accounts: &[T], query: &str) -> Result<usize> {
     let mut exact = Vec::new();
     let mut partial = Vec::new();
     for (i, account) in accounts.iter().enumerate() {
-        lowercase_label(account.issuer(), account.name(), &mut label);
-        if label == q || account.id() == q {
+        let [id, issuer, name] = names(account);
+        lowercase_label(issuer, name, &mut label);
+        if label == q || id == q {
             exact.push(i);
         } else if exact.is_empty() && label.contains(&q) {
             partial.push(i);
@@ -427,7 +413,10 @@ pub(crate) fn find_in<T: Named>(accounts: &[T], query: &str) -> Result<usize> {
             query: query.to_owned(),
             matches: many
                 .iter()
-                .map(|&i| label_of(accounts[i].issuer(), accounts[i].name()))
+                .map(|&i| {
+                    let [_, issuer, name] = names(&accounts[i]);
+                    label_of(issuer, name)
+                })
                 .collect(),
         }),
     }

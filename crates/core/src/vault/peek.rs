@@ -31,7 +31,7 @@ use super::{
     sync,
 };
 use crate::{
-    account::{find_in, label_of, live_code, CodeView, Named},
+    account::{find_in, label_of, live_code, CodeView},
     otp::Otp,
 };
 
@@ -78,18 +78,6 @@ struct Head<'a> {
     otp: Option<&'a RawValue>,
 }
 
-impl Named for Head<'_> {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn issuer(&self) -> &str {
-        &self.issuer
-    }
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
-
 /// The live code at `unix_time` of the TOTP or Steam account `query` finds
 /// in the vault in `dir`, opened with `key`; `None` when the vault must be
 /// opened in full to answer (see the module's documentation).
@@ -109,7 +97,8 @@ pub fn live_code_of(dir: &Path, key: &VaultKey, query: &str, unix_time: u64) -> 
     if opened_with_kit(&heads.own_recipient, kit, &opener) != key.is_kit() {
         return None;
     }
-    let found = &heads.accounts[find_in(&heads.accounts, query).ok()?];
+    let found =
+        &heads.accounts[find_in(&heads.accounts, |h| [&h.id, &h.issuer, &h.name], query).ok()?];
     let otp: Otp = serde_json::from_str(found.otp?.get()).ok()?;
     // HOTP: `live_code` refuses it, and the full open takes the code.
     let label = label_of(&found.issuer, &found.name);
