@@ -5,7 +5,8 @@
 //! `cargo build --release -p sparekey --example empty_page --features bench-floor`
 
 fn main() {
-    // The webview is set up as the app sets it up.
+    // The process and its webview are set up as the app sets them up.
+    sparekey_app::memory::one_heap();
     sparekey_app::rendering::configure_webview();
     let mut context = tauri::generate_context!();
     // The app's window (with its UI) is replaced by an empty page.

@@ -9,7 +9,7 @@ mod clipboard;
 pub mod commands;
 pub mod error;
 mod hardening;
-mod memory;
+pub mod memory;
 pub mod rendering;
 pub mod state;
 
@@ -33,6 +33,7 @@ pub const VAULT_DIR_ENV: &str = "SPAREKEY_VAULT_DIR";
 /// If the windowing system cannot be initialised (no display) or the
 /// embedded configuration is invalid: there is nothing else to do then.
 pub fn run() {
+    memory::one_heap();
     rendering::configure_webview();
     hardening::disable_core_dumps();
 
