@@ -50,7 +50,7 @@ async fn ipc_refuses_commands_not_granted() {
 
     let script = r#"
         const done = arguments[arguments.length - 1];
-        window.__TAURI__.core
+        window.__TAURI_INTERNALS__
             .invoke("plugin:clipboard-manager|read_text")
             .then(() => done("allowed"), (error) => done("refused: " + String(error)));
     "#;

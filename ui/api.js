@@ -31,12 +31,16 @@ export class AppError extends Error {
  * @returns {Promise<any>}
  */
 async function call(command, args) {
-  const tauri = window.__TAURI__;
-  if (!tauri || !tauri.core || typeof tauri.core.invoke !== "function") {
+  // Tauri's own IPC entry, in every Tauri 2 page (@tauri-apps/api's
+  // `invoke` calls it). The global API (`withGlobalTauri`) stays off: it is
+  // a script of every plugin's bindings the page would parse and keep, 0.5
+  // MiB of WebKit's memory, for the one function used here.
+  const tauri = window.__TAURI_INTERNALS__;
+  if (!tauri || typeof tauri.invoke !== "function") {
     throw new AppError("no_backend", "Sparekey's window is not connected to the app.");
   }
   try {
-    return await tauri.core.invoke(command, args);
+    return await tauri.invoke(command, args);
   } catch (raw) {
     throw toAppError(raw);
   }
