@@ -415,9 +415,12 @@ async fn an_open_account_deleted_elsewhere_returns_to_the_list() {
     session.close().await;
 }
 
-/// A vault larger than one page: unlock sends the first 30 accounts (in
+/// Rows in a page of the list: Rust's `FIRST_PAGE`, the page's `PAGE`.
+const LIST_PAGE: usize = 16;
+
+/// A vault larger than one page: unlock sends the first 16 accounts (in
 /// issuer order, as Rust sorts them) with their codes; "Show more" asks for
-/// the next 30, and so does scrolling near it; a search finds accounts the
+/// the next 16, and so does scrolling near it; a search finds accounts the
 /// page never held.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_large_vault_is_listed_a_page_at_a_time() {
@@ -440,9 +443,14 @@ async fn a_large_vault_is_listed_a_page_at_a_time() {
     session.unlock().await;
 
     let more = session
-        .wait_text("#show-more", |text| text.contains("120 not shown"))
+        .wait_text("#show-more", |text| {
+            text.contains(&format!("{} not shown", 150 - LIST_PAGE))
+        })
         .await;
-    assert!(more.starts_with("Show 30 more"), "{more}");
+    assert!(
+        more.starts_with(&format!("Show {LIST_PAGE} more")),
+        "{more}"
+    );
     let issuers = |session: &GuiSession| {
         let client = session.client().clone();
         async move {
@@ -462,7 +470,7 @@ async fn a_large_vault_is_listed_a_page_at_a_time() {
         }
     };
     let first = issuers(&session).await;
-    let expected: Vec<String> = (0..30).map(|i| format!("Issuer{i:03}")).collect();
+    let expected: Vec<String> = (0..LIST_PAGE).map(|i| format!("Issuer{i:03}")).collect();
     assert_eq!(first, expected, "the first screen, in issuer order");
     let with_codes = session
         .client()
@@ -475,7 +483,7 @@ async fn a_large_vault_is_listed_a_page_at_a_time() {
         .expect("count the codes");
     assert_eq!(
         with_codes,
-        serde_json::json!(30),
+        serde_json::json!(LIST_PAGE),
         "every row shows its code"
     );
     let held = session
@@ -491,9 +499,11 @@ async fn a_large_vault_is_listed_a_page_at_a_time() {
     // The button asks for the next page.
     session.click("#show-more").await;
     session
-        .wait_text("#show-more", |text| text.contains("90 not shown"))
+        .wait_text("#show-more", |text| {
+            text.contains(&format!("{} not shown", 150 - 2 * LIST_PAGE))
+        })
         .await;
-    assert_eq!(issuers(&session).await.len(), 60);
+    assert_eq!(issuers(&session).await.len(), 2 * LIST_PAGE);
     // Scrolling down to the end asks for the rest, page by page, without a
     // click.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);

@@ -13,10 +13,11 @@ import { toast } from "../toast.js";
 
 /**
  * Rows per page: the first page is what unlock sends (Rust's FIRST_PAGE).
- * A full window of rows plus room to scroll; each row costs WebKit about
- * 50 KiB, so pages stay small and the next one comes as the user scrolls.
+ * Two screens of the default window; each row costs WebKit about 50 KiB, so
+ * pages stay small and the next one comes when the end of the list comes
+ * near the window (which also fills a taller window).
  */
-export const PAGE = 30;
+export const PAGE = 16;
 /** How near (px) "Show more" may come to the window before it loads. */
 const LOAD_AHEAD = "400px";
 /** Seconds before the end of a period when the next code is shown too. */
