@@ -8,14 +8,9 @@ import { byId } from "./dom.js";
 import { toast } from "./toast.js";
 import { showCreate, showUnlock } from "./views/welcome.js";
 import { AccountsView } from "./views/accounts.js";
-import { showAdd } from "./views/add.js";
-import { showAccount } from "./views/account.js";
-import { showSettings } from "./views/settings.js";
-import { showGuides, showGuide } from "./views/guides.js";
-import { showLockout } from "./views/lockout.js";
-import { showImport } from "./views/import.js";
-import { showExport } from "./views/export.js";
-import { showHealth, refreshHealthBadge } from "./views/health.js";
+// The other screens' modules load when first opened (`import()` below):
+// the unlock screen needs none of them, and WebKit keeps every module it
+// has parsed.
 
 /**
  * Sets the User Timing mark `name` (replacing an earlier one) once the DOM
@@ -48,6 +43,9 @@ class App {
     this.lastTouch = 0;
     /** True until the first codes after an unlock are on screen. */
     this.firstCodes = false;
+    /** Counts screens shown and asked for: a module that loads after
+     * another screen came up shows nothing. */
+    this.opening = 0;
   }
 
   /** @returns {HTMLElement} the main area, emptied */
@@ -55,6 +53,7 @@ class App {
     const view = /** @type {HTMLElement} */ (byId("view"));
     view.replaceChildren();
     view.dataset.screen = name;
+    this.opening++;
     markTime(`screen:${name}`);
     this.onTick = null;
     this.onBack = null;
@@ -113,12 +112,30 @@ class App {
     this.refreshHealth();
   }
 
+  /**
+   * Loads a screen's module (the first time), then shows the screen with
+   * `show`, unless another screen was asked for meanwhile.
+   *
+   * @param {() => Promise<any>} load
+   * @param {(module: any) => unknown} show
+   * @returns {Promise<boolean>} whether the screen was shown
+   */
+  async open(load, show) {
+    const ticket = ++this.opening;
+    const module = await load();
+    if (ticket !== this.opening) {
+      return false;
+    }
+    await show(module);
+    return true;
+  }
+
   showList() {
     this.list.show();
   }
 
-  showAdd() {
-    showAdd(this);
+  async showAdd() {
+    await this.open(() => import("./views/add.js"), (m) => m.showAdd(this));
   }
 
   /**
@@ -126,45 +143,45 @@ class App {
    * @param {string} [section] the id of a part to scroll to, e.g. "recovery"
    */
   async showAccount(id, section) {
-    await showAccount(this, id);
-    if (section) {
+    const opened = await this.open(() => import("./views/account.js"), (m) => m.showAccount(this, id));
+    if (opened && section) {
       document.getElementById(section)?.scrollIntoView({ block: "start" });
     }
   }
 
-  showGuides() {
-    showGuides(this);
+  async showGuides() {
+    await this.open(() => import("./views/guides.js"), (m) => m.showGuides(this));
   }
 
   /** @param {string} guideId @param {string | null} accountId */
-  showGuide(guideId, accountId) {
-    showGuide(this, guideId, accountId);
+  async showGuide(guideId, accountId) {
+    await this.open(() => import("./views/guides.js"), (m) => m.showGuide(this, guideId, accountId));
   }
 
   /** "I'm locked out" (works locked too). @param {{service?: string, branch?: string, draft?: boolean}} [options] */
-  showLockout(options) {
-    showLockout(this, options);
+  async showLockout(options) {
+    await this.open(() => import("./views/lockout.js"), (m) => m.showLockout(this, options));
   }
 
-  showSettings() {
-    showSettings(this);
+  async showSettings() {
+    await this.open(() => import("./views/settings.js"), (m) => m.showSettings(this));
   }
 
-  showImport() {
-    showImport(this);
+  async showImport() {
+    await this.open(() => import("./views/import.js"), (m) => m.showImport(this));
   }
 
-  showExport() {
-    showExport(this);
+  async showExport() {
+    await this.open(() => import("./views/export.js"), (m) => m.showExport(this));
   }
 
-  showHealth() {
-    showHealth(this);
+  async showHealth() {
+    await this.open(() => import("./views/health.js"), (m) => m.showHealth(this));
   }
 
   /** Updates the header's count of lockout risks (in the background). */
-  refreshHealth() {
-    refreshHealthBadge();
+  async refreshHealth() {
+    (await import("./views/health.js")).refreshHealthBadge();
   }
 
   /** Re-reads the list's page (after a change here or on disk). */
