@@ -14,6 +14,8 @@ import sys
 from datetime import datetime, timezone
 
 MIB = 1024  # KiB per MiB
+# Issue #8's memory budget over the empty page: 25 MB (decimal), in MiB.
+MEMORY_BUDGET_MIB = 25e6 / 2**20
 
 
 
@@ -114,8 +116,10 @@ def main():
             (window <= 200, f"start to window {window:.0f} ms (budget ≤ 200 ms)"),
             (screen <= 200, f"start to unlock screen {screen:.0f} ms (held to the same 200 ms)"),
             (net <= 100, f"unlock to codes minus KDF {net:.0f} ms (budget ≤ 100 ms)"),
-            (locked_over <= 25, f"locked PSS {locked_over:.1f} MiB over the empty page (budget ≤ 25 MiB)"),
-            (unlocked_over <= 25, f"unlocked PSS {unlocked_over:.1f} MiB over the empty page (budget ≤ 25 MiB)"),
+            (locked_over <= MEMORY_BUDGET_MIB,
+             f"locked PSS {locked_over:.1f} MiB over the empty page (budget ≤ 25 MB = {MEMORY_BUDGET_MIB:.1f} MiB)"),
+            (unlocked_over <= MEMORY_BUDGET_MIB,
+             f"unlocked PSS {unlocked_over:.1f} MiB over the empty page (budget ≤ 25 MB = {MEMORY_BUDGET_MIB:.1f} MiB)"),
             (rows_ok, "every row shown had a code"),
         ]
         failures += [text for ok, text in checks if not ok]
