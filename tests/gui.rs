@@ -569,6 +569,23 @@ async fn the_web_process_has_no_writable_executable_memory() {
     session.close().await;
 }
 
+/// A second launch on the vault the app has open exits at once (saying so)
+/// instead of opening the vault twice; the first app keeps running.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_launch_on_the_same_vault_leaves_the_first_in_charge() {
+    let session = GuiSession::builder().with_vault().start().await;
+    session.text("h1").await;
+
+    let second = session.launch_again();
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert!(second.status.success(), "{}: {said}", second.status);
+    assert!(said.contains("already open"), "{said}");
+
+    session.unlock().await;
+    session.find("#accounts").await;
+    session.close().await;
+}
+
 /// Names are data, never markup.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_account_name_with_markup_renders_as_text() {

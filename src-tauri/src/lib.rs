@@ -11,9 +11,9 @@ pub mod error;
 mod hardening;
 pub mod memory;
 pub mod rendering;
+mod single_instance;
 pub mod state;
 
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,19 +37,33 @@ pub fn run() {
     rendering::configure_webview();
     hardening::disable_core_dumps();
 
+    let paths = vault_paths();
+    // First, so a second launch exits before anything else starts.
+    let owner = match single_instance::claim(paths.dir()) {
+        single_instance::Claim::Second => {
+            eprintln!(
+                "Sparekey is already open on {}; its window was brought forward.",
+                paths.dir().display()
+            );
+            return;
+        }
+        single_instance::Claim::First(owner) => Some(owner),
+        single_instance::Claim::Unchecked => None,
+    };
+    let socket = owner.as_ref().map(|owner| owner.path().to_owned());
+
     let app = tauri::Builder::default()
-        // First, so a second launch exits before anything else starts.
-        .plugin(single_instance())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
         // Native save dialogs, opened from Rust only (the page has no dialog permission).
         .plugin(tauri_plugin_dialog::init())
         .manage(commands::backups::StagedBackup::default())
-        .manage(state::AppState::new(
-            vault_paths(),
-            Arc::new(state::SystemClock),
-        ))
-        .setup(|app| {
+        .manage(state::AppState::new(paths, Arc::new(state::SystemClock)))
+        .setup(move |app| {
+            if let Some(owner) = owner {
+                let handle = app.handle().clone();
+                single_instance::serve(owner, move || show_main_window(&handle));
+            }
             start_auto_lock(app.handle().clone());
             Ok(())
         })
@@ -115,7 +129,11 @@ pub fn run() {
         .build(tauri::generate_context!());
 
     match app {
-        Ok(app) => app.run(|_handle, _event| {}),
+        Ok(app) => app.run(move |_handle, event| {
+            if let (tauri::RunEvent::Exit, Some(socket)) = (&event, &socket) {
+                single_instance::release(socket);
+            }
+        }),
         Err(error) => panic!("Sparekey could not start: {error}"),
     }
 }
@@ -138,22 +156,12 @@ fn start_auto_lock<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
     });
 }
 
-/// One running instance per vault: a second launch on the same vault focuses
-/// the first window and exits. Instances on different vaults (such as tests
-/// running in parallel, each on its own temporary vault) do not interfere.
-fn single_instance<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
-    let mut builder = tauri_plugin_single_instance::Builder::new().callback(|app, _argv, _cwd| {
-        if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
-            // Focusing is best effort: the window manager may refuse it.
-            let _ = window.unminimize();
-            let _ = window.show();
-            let _ = window.set_focus();
-        }
-    });
-    if let Some(dir) = std::env::var_os(VAULT_DIR_ENV) {
-        let mut hasher = DefaultHasher::new();
-        dir.hash(&mut hasher);
-        builder = builder.dbus_id(format!("dev.sparekey.app.vault_{:016x}", hasher.finish()));
+/// Brings the window forward (for a second launch on the same vault). Best
+/// effort: the window manager may refuse focus.
+fn show_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
     }
-    builder.build()
 }

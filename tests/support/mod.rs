@@ -153,6 +153,13 @@ impl GuiSessionBuilder {
             .tempdir()
             .unwrap_or_else(|error| panic!("cannot create a temporary folder: {error}"));
         let vault_dir = home.path().join("vault");
+        std::fs::create_dir(home.path().join("runtime"))
+            .and_then(|()| {
+                use std::os::unix::fs::PermissionsExt;
+                let private = std::fs::Permissions::from_mode(0o700);
+                std::fs::set_permissions(home.path().join("runtime"), private)
+            })
+            .unwrap_or_else(|error| panic!("cannot create the runtime folder: {error}"));
         let log_path = home.path().join("tauri-driver.log");
         let passphrase_file = home.path().join("passphrase");
         std::fs::write(&passphrase_file, format!("{PASSPHRASE}\n"))
@@ -263,6 +270,19 @@ fn run_cli(vault_dir: &Path, passphrase_file: &Path, args: &[&str], input: Optio
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// The app's environment in a session: everything it writes goes into the
+/// session's folder `home`, and its runtime folder (where the app that has
+/// a vault open listens for later launches) is private to the session.
+fn app_env(home: &Path, vault_dir: &Path) -> Vec<(&'static str, PathBuf)> {
+    vec![
+        (VAULT_DIR_ENV, vault_dir.to_owned()),
+        ("XDG_DATA_HOME", home.join("data")),
+        ("XDG_CONFIG_HOME", home.join("config")),
+        ("XDG_CACHE_HOME", home.join("cache")),
+        ("XDG_RUNTIME_DIR", home.join("runtime")),
+    ]
+}
+
 fn spawn_driver(
     driver: &Path,
     port: u16,
@@ -282,11 +302,7 @@ fn spawn_driver(
         .arg(port.to_string())
         .arg("--native-port")
         .arg(native_port.to_string())
-        // Everything the app writes goes into this session's folder.
-        .env(VAULT_DIR_ENV, vault_dir)
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .envs(app_env(home.path(), vault_dir))
         .stdin(Stdio::null())
         .stdout(Stdio::from(log))
         .stderr(Stdio::from(log_err));
@@ -339,6 +355,33 @@ impl GuiSession {
     /// exist until the app or the test creates it.
     pub fn vault_dir(&self) -> &Path {
         &self.vault_dir
+    }
+
+    /// Starts the app again on this session's vault, outside WebDriver, and
+    /// waits up to 20 s for it to exit; fails the test if it keeps running.
+    pub fn launch_again(&self) -> std::process::Output {
+        let mut child = Command::new(sparekey_tests::bin("sparekey"))
+            .envs(app_env(self.home.path(), &self.vault_dir))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot start the app again: {error}"));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while child.try_wait().ok().flatten().is_none() {
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                let output = child.wait_with_output().ok();
+                panic!(
+                    "the second launch kept running; its output: {:?}",
+                    output.map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        child
+            .wait_with_output()
+            .unwrap_or_else(|error| panic!("cannot read the second launch's output: {error}"))
     }
 
     /// A scratch folder removed with the session.
