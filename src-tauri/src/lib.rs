@@ -26,7 +26,9 @@ pub const MAIN_WINDOW: &str = "main";
 /// Environment variable naming the vault folder (shared with the CLI).
 pub const VAULT_DIR_ENV: &str = "SPAREKEY_VAULT_DIR";
 
-/// Builds and runs the app until its last window closes.
+/// Builds and runs the app until its last window closes, or, when another
+/// app already has the vault open, asks that one to show its window and
+/// returns at once.
 ///
 /// # Panics
 ///
@@ -40,15 +42,25 @@ pub fn run() {
     let paths = vault_paths();
     // First, so a second launch exits before anything else starts.
     let owner = match single_instance::claim(paths.dir()) {
-        single_instance::Claim::Second => {
+        single_instance::Claim::Second { shown } => {
             eprintln!(
-                "Sparekey is already open on {}; its window was brought forward.",
-                paths.dir().display()
+                "Sparekey is already open on {}{}",
+                paths.dir().display(),
+                if shown {
+                    "; it was asked to show its window."
+                } else {
+                    ", but did not answer yet; look for its window."
+                }
             );
             return;
         }
         single_instance::Claim::First(owner) => Some(owner),
-        single_instance::Claim::Unchecked => None,
+        single_instance::Claim::Unchecked(reason) => {
+            eprintln!(
+                "Sparekey cannot check whether it is already open ({reason}); starting anyway."
+            );
+            None
+        }
     };
     let socket = owner.as_ref().map(|owner| owner.path().to_owned());
 
