@@ -13,6 +13,14 @@ import { AccountsView } from "./views/accounts.js";
 // has parsed.
 
 /**
+ * The screens that may be shown while the vault is locked. Any other one
+ * needs the vault: `App.screen` refuses it while locked, so a reply that
+ * arrives after a lock (Ctrl+L, the idle timer) never draws over the lock
+ * screen.
+ */
+const LOCKED_SCREENS = new Set(["create", "unlock", "kit-unlock", "kit-reset", "restore-file", "lockout"]);
+
+/**
  * Sets the User Timing mark `name` (replacing an earlier one) once the DOM
  * holds what it names. `scripts/bench` reads the marks through WebDriver to
  * time unlocking; nothing else uses them.
@@ -50,6 +58,9 @@ class App {
 
   /** @returns {HTMLElement} the main area, emptied */
   screen(name) {
+    if (!this.unlocked && !LOCKED_SCREENS.has(name)) {
+      throw new Error(`The vault is locked: the ${name} screen waits for an unlock.`);
+    }
     const view = /** @type {HTMLElement} */ (byId("view"));
     view.replaceChildren();
     view.dataset.screen = name;
@@ -122,7 +133,15 @@ class App {
    */
   async open(load, show) {
     const ticket = ++this.opening;
-    const module = await load();
+    let module;
+    try {
+      module = await load();
+    } catch (error) {
+      // Embedded in the app, a module fails to load only if the app is
+      // broken; say so rather than ignore the click.
+      this.fail(error);
+      return false;
+    }
     if (ticket !== this.opening) {
       return false;
     }

@@ -162,6 +162,7 @@ export class AccountsView {
         event.stopPropagation();
         search.value = "";
         this.query = "";
+        this.limit = PAGE;
         this.refresh();
       }
     });

@@ -4,7 +4,6 @@
 
 import * as api from "../api.js";
 import { h, byId } from "../dom.js";
-import { showGuide } from "./guides.js";
 
 const SEVERITY = {
   critical: "Critical",
@@ -97,7 +96,8 @@ export async function showHealth(app) {
           class: "secondary small",
           "data-guide": f.guide_id,
           text: "Show how to fix it",
-          onclick: () => showGuide(app, f.guide_id, f.account_id || null, { stepId: f.step_id || null }),
+          // guides.js loads on first use (app.js loads screens so).
+          onclick: async () => (await import("./guides.js")).showGuide(app, f.guide_id, f.account_id || null, { stepId: f.step_id || null }),
         }),
       );
     }
