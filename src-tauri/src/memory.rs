@@ -102,7 +102,10 @@ mod tests {
     }
 
     /// After `one_heap`, a new thread allocates from the main arena; without
-    /// it, glibc gives the thread an arena of its own.
+    /// it, glibc gives the thread an arena of its own. Like the test below,
+    /// it needs a process of its own, as nextest runs each test (`cargo
+    /// test` shares one among many tests, whose threads' arenas glibc may
+    /// hand out first).
     #[test]
     fn threads_allocate_from_the_one_heap() {
         super::one_heap();
