@@ -106,7 +106,7 @@ def main():
         app_kdf = median(sk, "unlock_kdf_ms")
         net = to_codes - app_kdf
         floor_pss = median(floor, "pss_kib")
-        floor_screen = median(floor, "first_screen_ms")
+        floor_fastest = min(r["first_screen_ms"] for r in floor)
         # Sparekey's memory as a user runs it: started directly, unlocked by
         # typing (WebDriver's automation adds to the web process).
         locked_over = (median(direct, "pss_kib") - floor_pss) / MIB
@@ -117,11 +117,13 @@ def main():
             (window <= 200, f"start to window {window:.0f} ms (budget ≤ 200 ms)"),
             # #8's 200 ms is for the window; the page in it cannot be drawn
             # that soon on this stack (the empty page needs about 300 ms
-            # here), so the unlock screen is held to the empty page's time
-            # plus 100 ms: what Sparekey's page itself may add.
-            (screen <= floor_screen + 100,
-             f"start to unlock screen {screen:.0f} ms, {screen - floor_screen:.0f} ms after the empty page's "
-             f"(held to ≤ 100 ms after it)"),
+            # here), so the unlock screen is held to the empty page's
+            # fastest start plus 100 ms: what Sparekey's page itself may add.
+            # The fastest, not the median: slow starts (see below) must not
+            # loosen the limit.
+            (screen <= floor_fastest + 100,
+             f"start to unlock screen {screen:.0f} ms, {screen - floor_fastest:.0f} ms after the empty page's "
+             f"fastest start (held to ≤ 100 ms after it)"),
             (net <= 100, f"unlock to codes minus KDF {net:.0f} ms (budget ≤ 100 ms)"),
             (locked_over <= MEMORY_BUDGET_MIB,
              f"locked PSS {locked_over:.1f} MiB over the empty page (budget ≤ 25 MB = {MEMORY_BUDGET_MIB:.1f} MiB)"),

@@ -319,9 +319,19 @@ fn sparekey_direct(vault: &Path, passphrase: &str, home: &Path, idle: Duration) 
     for name in ["identity.age", "vault.age"] {
         fs::copy(vault.join(name), copy.path().join(name)).unwrap();
     }
+    // A private runtime folder, as a desktop session has: the app takes its
+    // one-app-per-vault lock there, as it does for a user.
+    let runtime = home.join("runtime");
+    fs::create_dir_all(&runtime).unwrap();
+    fs::set_permissions(
+        &runtime,
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .unwrap();
     let mut app = Command::new(sparekey_tests::bin("sparekey"));
     app.env("SPAREKEY_VAULT_DIR", copy.path())
-        .env("XDG_DATA_HOME", home.join("data"));
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_RUNTIME_DIR", &runtime);
     traced_start(app, "^Sparekey$", idle, Some(passphrase))
 }
 
