@@ -321,13 +321,8 @@ fn sparekey_direct(vault: &Path, passphrase: &str, home: &Path, idle: Duration) 
     }
     // A private runtime folder, as a desktop session has: the app takes its
     // one-app-per-vault lock there, as it does for a user.
-    let runtime = home.join("runtime");
-    fs::create_dir_all(&runtime).unwrap();
-    fs::set_permissions(
-        &runtime,
-        std::os::unix::fs::PermissionsExt::from_mode(0o700),
-    )
-    .unwrap();
+    let runtime = support::runtime_dir(home);
+    support::private_dir(&runtime);
     let mut app = Command::new(sparekey_tests::bin("sparekey"));
     app.env("SPAREKEY_VAULT_DIR", copy.path())
         .env("XDG_DATA_HOME", home.join("data"))

@@ -153,24 +153,13 @@ impl GuiSessionBuilder {
             .tempdir()
             .unwrap_or_else(|error| panic!("cannot create a temporary folder: {error}"));
         let vault_dir = home.path().join("vault");
-        std::fs::create_dir(home.path().join("runtime"))
-            .and_then(|()| {
-                use std::os::unix::fs::PermissionsExt;
-                let private = std::fs::Permissions::from_mode(0o700);
-                std::fs::set_permissions(home.path().join("runtime"), private)
-            })
-            .unwrap_or_else(|error| panic!("cannot create the runtime folder: {error}"));
+        private_dir(&runtime_dir(home.path()));
         let log_path = home.path().join("tauri-driver.log");
         let passphrase_file = home.path().join("passphrase");
         std::fs::write(&passphrase_file, format!("{PASSPHRASE}\n"))
             .unwrap_or_else(|error| panic!("cannot write the passphrase file: {error}"));
         if let Some(source) = &self.vault_from {
-            std::fs::create_dir_all(&vault_dir)
-                .and_then(|()| {
-                    use std::os::unix::fs::PermissionsExt;
-                    std::fs::set_permissions(&vault_dir, std::fs::Permissions::from_mode(0o700))
-                })
-                .unwrap_or_else(|error| panic!("cannot create the vault folder: {error}"));
+            private_dir(&vault_dir);
             for name in ["identity.age", "vault.age"] {
                 std::fs::copy(source.join(name), vault_dir.join(name)).unwrap_or_else(|error| {
                     panic!("cannot copy {name} from {}: {error}", source.display())
@@ -272,15 +261,32 @@ fn run_cli(vault_dir: &Path, passphrase_file: &Path, args: &[&str], input: Optio
 
 /// The app's environment in a session: everything it writes goes into the
 /// session's folder `home`, and its runtime folder (where the app that has
-/// a vault open listens for later launches) is private to the session.
+/// a vault open holds its lock and listens for later launches) is private
+/// to the session.
 fn app_env(home: &Path, vault_dir: &Path) -> Vec<(&'static str, PathBuf)> {
     vec![
         (VAULT_DIR_ENV, vault_dir.to_owned()),
         ("XDG_DATA_HOME", home.join("data")),
         ("XDG_CONFIG_HOME", home.join("config")),
         ("XDG_CACHE_HOME", home.join("cache")),
-        ("XDG_RUNTIME_DIR", home.join("runtime")),
+        ("XDG_RUNTIME_DIR", runtime_dir(home)),
     ]
+}
+
+/// The runtime folder (`XDG_RUNTIME_DIR`) the app gets under `home`; make
+/// it with [`private_dir`].
+pub fn runtime_dir(home: &Path) -> PathBuf {
+    home.join("runtime")
+}
+
+/// Creates `dir` (and its parents) private to this user (mode 0700), as the
+/// app expects its vault and runtime folders to be; fails the test if it
+/// cannot.
+pub fn private_dir(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)))
+        .unwrap_or_else(|error| panic!("cannot create the folder {}: {error}", dir.display()));
 }
 
 fn spawn_driver(
