@@ -144,11 +144,7 @@ export class AccountsView {
         value: this.query,
       })
     );
-    search.addEventListener("input", () => {
-      this.query = search.value;
-      this.limit = PAGE;
-      this.refresh();
-    });
+    search.addEventListener("input", () => this.search(search.value));
     search.addEventListener("keydown", (event) => {
       if (event.key === "ArrowDown" || (event.key === "Enter" && this.firstRow())) {
         event.preventDefault();
@@ -161,9 +157,7 @@ export class AccountsView {
       } else if (event.key === "Escape" && search.value) {
         event.stopPropagation();
         search.value = "";
-        this.query = "";
-        this.limit = PAGE;
-        this.refresh();
+        this.search("");
       }
     });
     const sort = /** @type {HTMLSelectElement} */ (
@@ -308,6 +302,18 @@ export class AccountsView {
     if (focusedId) {
       this.rows.get(focusedId)?.row.focus();
     }
+  }
+
+  /**
+   * Shows the first page of what `query` finds (typed, or cleared with
+   * Escape).
+   *
+   * @param {string} query
+   */
+  search(query) {
+    this.query = query;
+    this.limit = PAGE;
+    this.refresh();
   }
 
   /**

@@ -96,8 +96,11 @@ export async function showHealth(app) {
           class: "secondary small",
           "data-guide": f.guide_id,
           text: "Show how to fix it",
-          // guides.js loads on first use (app.js loads screens so).
-          onclick: async () => (await import("./guides.js")).showGuide(app, f.guide_id, f.account_id || null, { stepId: f.step_id || null }),
+          onclick: () =>
+            app.open(
+              () => import("./guides.js"),
+              (m) => m.showGuide(app, f.guide_id, f.account_id || null, { stepId: f.step_id || null }),
+            ),
         }),
       );
     }
