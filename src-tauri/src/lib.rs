@@ -74,7 +74,13 @@ pub fn run() {
         .setup(move |app| {
             if let Some(owner) = owner {
                 let handle = app.handle().clone();
-                single_instance::serve(owner, move || show_main_window(&handle));
+                if let Err(error) = single_instance::serve(owner, move || show_main_window(&handle))
+                {
+                    eprintln!(
+                        "Sparekey cannot listen for a second launch ({error}); \
+                         one on this vault would open it again."
+                    );
+                }
             }
             start_auto_lock(app.handle().clone());
             Ok(())

@@ -173,9 +173,10 @@ fn knock(socket: &Path) -> bool {
 
 /// Serves `owner`'s socket on a thread of its own for as long as the app
 /// runs (holding its lock): `show` runs once for each later launch on the
-/// same vault.
-pub fn serve(owner: Owner, show: impl Fn() + Send + 'static) {
-    let _ = std::thread::Builder::new()
+/// same vault. Fails if the thread cannot be started; the lock is released
+/// then, and a later launch on the vault would open it too.
+pub fn serve(owner: Owner, show: impl Fn() + Send + 'static) -> std::io::Result<()> {
+    std::thread::Builder::new()
         .name("single-instance".into())
         .spawn(move || {
             // The whole owner moves here, its lock with it: a closure that
@@ -187,7 +188,8 @@ pub fn serve(owner: Owner, show: impl Fn() + Send + 'static) {
                     show();
                 }
             }
-        });
+        })
+        .map(drop)
 }
 
 #[cfg(test)]
@@ -199,17 +201,24 @@ mod tests {
         dir.path().join("sparekey-test")
     }
 
+    /// The owner `claim_at(base)` must make (`why` says why it must).
+    fn owner_at(base: &Path, why: &str) -> Owner {
+        match claim_at(base) {
+            Claim::First(owner) => owner,
+            other => panic!("{why}, got {other:?}"),
+        }
+    }
+
     #[test]
     fn the_first_launch_owns_the_vault_and_hears_the_second() {
         let dir = tempfile::tempdir().unwrap();
         let base = base_in(&dir);
-        let Claim::First(owner) = claim_at(&base) else {
-            panic!("the first launch should own the vault");
-        };
+        let owner = owner_at(&base, "the first launch should own the vault");
         let (shown, heard) = mpsc::channel();
         serve(owner, move || {
             let _ = shown.send(());
-        });
+        })
+        .expect("the socket is served");
         let again = claim_at(&base);
         assert!(matches!(again, Claim::Second { shown: true }), "{again:?}");
         heard
@@ -236,9 +245,7 @@ mod tests {
         // listens, and the kernel dropped its lock.
         drop(UnixListener::bind(base.with_extension("sock")).unwrap());
         File::create(base.with_extension("lock")).unwrap();
-        let Claim::First(owner) = claim_at(&base) else {
-            panic!("a launch after a crash should own the vault");
-        };
+        let owner = owner_at(&base, "a launch after a crash should own the vault");
         assert_eq!(owner.path(), base.with_extension("sock"));
         // The owner listens again on the same path.
         assert!(UnixStream::connect(owner.path()).is_ok());
@@ -248,9 +255,7 @@ mod tests {
     fn a_released_socket_leaves_no_socket_behind() {
         let dir = tempfile::tempdir().unwrap();
         let base = base_in(&dir);
-        let Claim::First(owner) = claim_at(&base) else {
-            panic!("the first launch should own the vault");
-        };
+        let owner = owner_at(&base, "the first launch should own the vault");
         release(owner.path());
         assert!(!base.with_extension("sock").exists());
     }
