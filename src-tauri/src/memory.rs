@@ -4,15 +4,15 @@
 //! Opening a vault reads, decrypts and parses the whole file: at 10,000
 //! accounts that is about 9 MiB of buffers, all freed (those that held
 //! plaintext wiped first) once the vault is open. glibc keeps freed memory
-//! in the arena of the thread that used it, so without a trim the app stays
-//! that much larger for as long as it runs. Measured with
-//! `/proc/<pid>/smaps_rollup` 10 s after unlocking 10,000 accounts (release
-//! build, under Xvfb): the app process holds 97 MiB of PSS without the
-//! trim, 90 with it.
+//! in its arenas for later use, so without a trim the app stays that much
+//! larger for as long as it runs. Measured with `/proc/<pid>/smaps_rollup`
+//! 10 s after unlocking 10,000 accounts (release build, under Xvfb, before
+//! [`one_heap`] came): the app process held 97 MiB of PSS without the trim,
+//! 90 with it.
 
 /// Has every thread of this process allocate from one heap (glibc's main
-/// arena); elsewhere does nothing. Call it first thing in `main`, before any
-/// other thread exists.
+/// arena); elsewhere does nothing. Call it first thing (the app does, in
+/// `run`), before any other thread exists.
 ///
 /// glibc gives each new thread that allocates an arena of its own, up to
 /// eight per core. The app's threads (GTK's, WebKit's, the async runtime's
@@ -75,6 +75,31 @@ pub(crate) fn return_freed_memory_soon() {
 
 #[cfg(all(test, target_os = "linux", target_env = "gnu"))]
 mod tests {
+    /// Set in the process [`alone`] starts.
+    const ALONE: &str = "SPAREKEY_TEST_ALONE";
+
+    /// Whether this is a process of the test `name`'s own, as these tests
+    /// need (they read the whole process's heap). nextest gives each test
+    /// one; `cargo test` runs tests side by side in one, so there the test
+    /// runs itself again, alone, checks that it passed, and returns false.
+    fn alone(name: &str) -> bool {
+        if std::env::var_os("NEXTEST").is_some() || std::env::var_os(ALONE).is_some() {
+            return true;
+        }
+        let exe = std::env::current_exe().expect("the test binary's path");
+        let status = std::process::Command::new(exe)
+            .args([
+                "--exact",
+                &format!("memory::tests::{name}"),
+                "--test-threads=1",
+            ])
+            .env(ALONE, "1")
+            .status()
+            .expect("run the test alone");
+        assert!(status.success(), "{name}, run alone: {status}");
+        false
+    }
+
     /// This process's resident memory in KiB (`VmRSS`).
     fn resident_kib() -> u64 {
         let status = std::fs::read_to_string("/proc/self/status").expect("read /proc/self/status");
@@ -102,12 +127,12 @@ mod tests {
     }
 
     /// After `one_heap`, a new thread allocates from the main arena; without
-    /// it, glibc gives the thread an arena of its own. Like the test below,
-    /// it needs a process of its own, as nextest runs each test (`cargo
-    /// test` shares one among many tests, whose threads' arenas glibc may
-    /// hand out first).
+    /// it, glibc gives the thread an arena of its own.
     #[test]
     fn threads_allocate_from_the_one_heap() {
+        if !alone("threads_allocate_from_the_one_heap") {
+            return;
+        }
         super::one_heap();
         let inside = std::thread::spawn(|| {
             let block = Box::new([7u8; 1000]);
@@ -120,9 +145,12 @@ mod tests {
 
     /// 40 MB freed in blocks small enough for glibc's heap, below a block
     /// still in use (so glibc cannot shrink its heap on its own), goes back
-    /// to the system. nextest runs each test in a process of its own.
+    /// to the system.
     #[test]
     fn freed_memory_goes_back_to_the_system() {
+        if !alone("freed_memory_goes_back_to_the_system") {
+            return;
+        }
         let mut blocks: Vec<Vec<u8>> = (0..40_000)
             .map(|i| vec![(i % 251) as u8 + 1; 1000])
             .collect();
