@@ -121,8 +121,8 @@ pub struct AccountList {
 }
 
 /// The rows a page asks for at first (the page's own `PAGE`, in
-/// `ui/views/accounts.js`): two screens of the 700-pixel window (a row is
-/// 71 pixels tall). The page asks for the next page whenever its end comes
+/// `ui/views/accounts.js`): about two screens of the 700-pixel window (a
+/// row is 63 to 71 pixels tall). The page asks for the next page whenever its end comes
 /// near the window, so a taller window fills itself. Each row shown costs
 /// about 50 KiB in WebKit's web process (16 rows instead of 30: 0.8 MiB less
 /// at 10,000 accounts), so the list holds what is seen, not the vault.
