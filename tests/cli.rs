@@ -1000,7 +1000,7 @@ fn import_previews_then_writes_only_with_yes() {
     assert_eq!(env.json(&["list"]).as_array().unwrap().len(), 0);
     // --yes writes.
     let stdout = env.ok(&["import", "--format", "aegis", "--yes", &aegis]);
-    assert!(stdout.contains("Imported 4 account(s)."), "{stdout}");
+    assert!(stdout.contains("Imported 4 accounts."), "{stdout}");
     let list = env.json(&["list"]);
     let labels: Vec<&str> = list
         .as_array()
@@ -1062,7 +1062,7 @@ fn import_encrypted_exports_ask_for_their_password() {
         right.to_str().unwrap(),
         &file,
     ]);
-    assert!(stdout.contains("Imported 2 account(s)."), "{stdout}");
+    assert!(stdout.contains("Imported 2 accounts."), "{stdout}");
     // --json dry run: the preview as data, without secrets.
     let v = env.json(&[
         "import",
@@ -1099,7 +1099,7 @@ fn google_qr_batch_imports_from_images() {
         &import_fixture("google_batch_1.png"),
         &import_fixture("google_batch_2.png"),
     ]);
-    assert!(stdout.contains("Imported 3 account(s)."), "{stdout}");
+    assert!(stdout.contains("Imported 3 accounts."), "{stdout}");
     let stdout = env.ok(&[
         "import",
         "--format",
@@ -1155,7 +1155,7 @@ fn plaintext_exports_need_yes_and_read_back() {
         "--yes",
         aegis.to_str().unwrap(),
     ]);
-    assert!(stdout.contains("Imported 4 account(s)."), "{stdout}");
+    assert!(stdout.contains("Imported 4 accounts."), "{stdout}");
     assert_eq!(
         other.ok(&["code", "PyPI:alice", "--at", "59"]),
         env.ok(&["code", "PyPI:alice", "--at", "59"])
@@ -1238,7 +1238,7 @@ fn backup_restores_into_a_new_vault_and_age_reads_it() {
         "--work-factor",
         "10",
     ]);
-    assert!(stdout.contains("Restored 1 account(s)"), "{stdout}");
+    assert!(stdout.contains("Restored 1 account into"), "{stdout}");
     assert_eq!(
         other.ok(&["code", "PyPI", "--at", "59"]),
         env.ok(&["code", "PyPI", "--at", "59"])

@@ -67,7 +67,17 @@ impl From<sparekey_core::Error> for AppError {
                  layout, then try again."
                     .to_owned()
             }
-            other => capitalize(&other.to_string()),
+            other => {
+                let mut text = capitalize(&other.to_string());
+                if let Some(advice) = advice(other) {
+                    text.push_str(". ");
+                    text.push_str(advice);
+                }
+                if !text.ends_with(['.', '!', '?']) {
+                    text.push('.');
+                }
+                text
+            }
         };
         Self {
             kind: error.kind(),
@@ -75,6 +85,30 @@ impl From<sparekey_core::Error> for AppError {
             field,
         }
     }
+}
+
+/// What to do about a core error, in the app's own terms (screens and
+/// buttons, never a command line). Core states the facts; the CLI says its
+/// own advice in `crates/cli/src/advice.rs`.
+fn advice(error: &sparekey_core::Error) -> Option<&'static str> {
+    use sparekey_core::{error::Absent, Error};
+    Some(match error {
+        Error::Corrupt { file, .. } if file.file_name().is_some_and(|n| n == "vault.age") => {
+            "The unlock screen offers the newest backup that opens"
+        }
+        Error::Missing {
+            what: Absent::RecoveryCodes,
+            ..
+        } => "Paste them on the account's page first",
+        Error::CodesAlreadySaved { .. } => {
+            "If you regenerated them at the service, choose \u{201c}Replace all\u{2026}\u{201d}"
+        }
+        Error::KitExists { .. } => {
+            "Choose \u{201c}Replace kit\u{2026}\u{201d} in Settings to make a new one"
+        }
+        Error::NoKit => "Make one in Settings first",
+        _ => return None,
+    })
 }
 
 /// Core's messages are written to follow "error: "; the UI shows them as
@@ -99,6 +133,25 @@ mod tests {
             json,
             serde_json::json!({"kind": "wrong_passphrase", "message": "The passphrase is wrong."})
         );
+    }
+
+    #[test]
+    fn errors_read_as_sentences_and_never_name_the_cli() {
+        let error: AppError = sparekey_core::Error::VaultNotFound {
+            dir: "/nowhere".into(),
+        }
+        .into();
+        assert!(error.message.starts_with("No vault in /nowhere"), "{error}");
+        assert!(error.message.ends_with('.'), "{error}");
+        assert!(!error.message.contains("sparekey-cli"), "{error}");
+        let error: AppError = sparekey_core::Error::CodesAlreadySaved {
+            account: "PyPI:alice".into(),
+            saved: 8,
+            unused: 7,
+        }
+        .into();
+        assert!(error.message.contains("Replace all"), "{error}");
+        assert!(!error.message.contains("--replace"), "{error}");
     }
 
     #[test]

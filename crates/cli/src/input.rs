@@ -140,3 +140,25 @@ pub fn prompt_line(prompt: &str, what: &str, flag: &str) -> Result<String> {
         .with_context(|| format!("could not read the {what} from the terminal"))?;
     Ok(answer.trim().to_owned())
 }
+
+/// Largest file read by `import` or `restore` (core caps again).
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads all of `path` ("-" = standard input) as bytes, wiped on drop,
+/// capped at 64 MiB.
+pub fn whole_file(path: &Path, what: &str) -> Result<Zeroizing<Vec<u8>>> {
+    let mut bytes = Zeroizing::new(Vec::new());
+    let read = if path == Path::new("-") {
+        io::stdin()
+            .lock()
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+    } else {
+        fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+    };
+    read.with_context(|| format!("could not read the {what} {}", path.display()))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        bail!("the {what} {} is too large", path.display());
+    }
+    Ok(bytes)
+}

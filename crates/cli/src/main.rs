@@ -1,29 +1,36 @@
 //! `sparekey-cli`: the command-line front end of Sparekey.
 //!
-//! Exit codes: 0 success, 1 failure, 2 usage error (from clap). Errors are
-//! one line on standard error, never a backtrace and never a secret.
+//! A command is parse → call `sparekey_core::app` → print. Exit codes: 0
+//! success, 1 failure, 2 usage error (from clap). Errors are one line on
+//! standard error, never a backtrace and never a secret.
+//!
+//! - `args`: the command line as clap parses it.
+//! - `session`: the vault, what opens it, where output goes.
+//! - `commands/`: one file per command.
+//! - `input`: passphrases, secrets and pasted text from files, standard
+//!   input or the terminal.
+//! - `output`: standard output (text or JSON) and notes on standard error.
+//! - `advice`: what to do about an error, in command-line terms.
 #![forbid(unsafe_code)]
 
-mod backups;
-mod cli;
+mod advice;
+mod args;
 mod commands;
-mod docs;
-mod guides;
 mod input;
-mod kit;
-mod transfer;
+mod output;
+mod session;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = args::Cli::parse();
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", advice::explain(&e));
             ExitCode::FAILURE
         }
     }

@@ -107,17 +107,11 @@ impl Account {
     /// invalidates the old ones): the error says how many would be lost.
     pub fn save_recovery_codes(&mut self, set: RecoverySet, replace: bool, now: i64) -> Result<()> {
         if !self.recovery.is_empty() && !replace {
-            return Err(Error::invalid(
-                "recovery codes",
-                format!(
-                    "{} already has {} saved codes ({} unused). If you regenerated them at the \
-                     service, replace the whole set (`--replace` in the CLI, \"Replace all\" in \
-                     the app)",
-                    self.label(),
-                    self.recovery.len(),
-                    self.recovery.unused_count()
-                ),
-            ));
+            return Err(Error::CodesAlreadySaved {
+                account: self.label(),
+                saved: self.recovery.len(),
+                unused: self.recovery.unused_count(),
+            });
         }
         self.recovery.replace(set);
         self.updated_at = now;
@@ -147,7 +141,7 @@ impl Account {
     fn missing_otp(&self) -> Error {
         Error::Missing {
             account: self.label(),
-            what: "2FA secret (add one with `sparekey-cli add` or in the app)",
+            what: crate::error::Absent::OtpSecret,
         }
     }
 }

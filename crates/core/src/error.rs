@@ -1,8 +1,11 @@
 //! The one error type of sparekey-core.
 //!
-//! Every message names what went wrong (the file, field or entry) and, where
-//! it helps, what to do next. No message ever contains a secret: variants that
-//! describe bad input carry the field name and a reason, never the input.
+//! Every message names what went wrong (the file, field or entry). Advice that
+//! depends on the front end (a command to run, a button to press) is not
+//! here: each front end adds its own from [`Error::kind`] and the variant's
+//! fields (`crates/cli/src/advice.rs`, `src-tauri/src/error.rs`), so no text
+//! in core names a front end. No message ever contains a secret: variants
+//! that describe bad input carry the field name and a reason, never the input.
 
 use std::{fmt, io, path::PathBuf};
 
@@ -81,9 +84,61 @@ pub enum Error {
     Missing {
         /// The account, as `issuer:name`.
         account: String,
-        /// What is missing, in words.
-        what: &'static str,
+        /// What is missing.
+        what: Absent,
     },
+    /// Recovery codes were saved for an account that already has a set, and
+    /// replacing was not asked for: the saved set is kept.
+    CodesAlreadySaved {
+        /// The account, as `issuer:name`.
+        account: String,
+        /// Codes in the saved set.
+        saved: usize,
+        /// How many of them are unused.
+        unused: usize,
+    },
+    /// The passphrase given does not open an exported backup (it is the one
+    /// chosen when the backup was exported, not necessarily the vault's).
+    WrongBackupPassphrase {
+        /// The backup file.
+        file: PathBuf,
+    },
+    /// Writing secrets in plaintext needs the person's explicit yes.
+    NeedsConfirmation {
+        /// What would be written, e.g. "Aegis JSON (plaintext)".
+        what: String,
+    },
+    /// A first emergency kit was asked for, but the vault has one.
+    KitExists {
+        /// When the current kit was made (Unix seconds).
+        created_at: i64,
+    },
+    /// The vault has no emergency kit (to replace or verify).
+    NoKit,
+    /// A file Sparekey was asked to create already exists; it was left as
+    /// it is.
+    FileExists {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+/// What an account lacks, in [`Error::Missing`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Absent {
+    /// A 2FA (OTP) secret.
+    OtpSecret,
+    /// Saved recovery codes.
+    RecoveryCodes,
+}
+
+impl fmt::Display for Absent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Absent::OtpSecret => "2FA secret",
+            Absent::RecoveryCodes => "recovery codes",
+        })
+    }
 }
 
 impl Error {
@@ -119,6 +174,12 @@ impl Error {
             Error::NoMatch { .. } => "no_match",
             Error::Ambiguous { .. } => "ambiguous",
             Error::Missing { .. } => "missing",
+            Error::CodesAlreadySaved { .. } => "codes_already_saved",
+            Error::WrongBackupPassphrase { .. } => "wrong_backup_passphrase",
+            Error::NeedsConfirmation { .. } => "needs_confirmation",
+            Error::KitExists { .. } => "kit_exists",
+            Error::NoKit => "no_kit",
+            Error::FileExists { .. } => "file_exists",
         }
     }
 }
@@ -133,13 +194,12 @@ impl fmt::Display for Error {
             ),
             Error::VaultNotFound { dir } => write!(
                 f,
-                "no vault in {}: create one with `sparekey-cli init`, or point --vault at the folder \
-                 that holds identity.age and vault.age",
+                "no vault in {} (a vault folder holds identity.age and vault.age)",
                 dir.display()
             ),
             Error::VaultExists { dir } => write!(
                 f,
-                "a vault already exists in {}: nothing was changed (choose another folder with --vault)",
+                "a vault already exists in {}: nothing was changed",
                 dir.display()
             ),
             Error::Corrupt { file, detail } => write!(
@@ -170,10 +230,7 @@ impl fmt::Display for Error {
                 path.display()
             ),
             Error::InvalidInput { field, reason } => write!(f, "invalid {field}: {reason}"),
-            Error::NoMatch { query } => write!(
-                f,
-                "no account matches {query:?} (list them with `sparekey-cli list`)"
-            ),
+            Error::NoMatch { query } => write!(f, "no account matches {query:?}"),
             Error::Ambiguous { query, matches } => write!(
                 f,
                 "{query:?} matches {} accounts: {}. Be more specific, e.g. \"issuer:name\"",
@@ -181,6 +238,40 @@ impl fmt::Display for Error {
                 matches.join(", ")
             ),
             Error::Missing { account, what } => write!(f, "{account} has no {what}"),
+            Error::CodesAlreadySaved {
+                account,
+                saved,
+                unused,
+            } => write!(
+                f,
+                "{account} already has {saved} saved recovery codes ({unused} unused); they were \
+                 kept. Replace the whole set only if you regenerated the codes at the service (that \
+                 makes the old ones stop working)"
+            ),
+            Error::WrongBackupPassphrase { file } => write!(
+                f,
+                "wrong passphrase: it does not open the backup {} (it is the passphrase chosen when \
+                 the backup was exported, not necessarily the vault's)",
+                file.display()
+            ),
+            Error::NeedsConfirmation { what } => write!(
+                f,
+                "{what} holds 2FA secrets or recovery codes in plaintext: anyone who reads the file \
+                 can use them, so it is written only once confirmed"
+            ),
+            Error::KitExists { created_at } => write!(
+                f,
+                "this vault already has an emergency kit (made {}); making a new one stops the \
+                 old one from working, so it is done only as a replacement",
+                crate::time::format_utc(*created_at)
+            ),
+            Error::NoKit => write!(f, "this vault has no emergency kit yet"),
+            Error::FileExists { path } => write!(
+                f,
+                "{} already exists: nothing was written (choose another file name; an existing \
+                 file is never overwritten)",
+                path.display()
+            ),
         }
     }
 }

@@ -168,8 +168,7 @@ pub fn check(doc: &Document, ctx: &Context) -> Result<HealthReport> {
             severity: Severity::Warning,
             kind: FindingKind::NoEmergencyKit,
             message: "The vault has no emergency kit: if the passphrase is forgotten, nothing \
-                      opens it. Make one (Settings, or `sparekey-cli kit create`) and keep it on \
-                      paper."
+                      opens it. Make one and keep it on paper."
                 .to_owned(),
             account_id: None,
             account_label: None,

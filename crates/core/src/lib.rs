@@ -5,6 +5,7 @@
 //! Front ends (the `sparekey-cli` binary and the Tauri desktop shell) only
 //! translate between a person and this crate; every rule lives here, once.
 //!
+//! - [`app`]: the use cases every front end calls (start here).
 //! - [`vault`]: the encrypted folder on disk and its document.
 //! - [`account`]: accounts and how a typed query finds one.
 //! - [`list`]: the account list as front ends show it: searched, sorted, paged.
@@ -17,6 +18,8 @@
 //! - [`export`]: otpauth lists, Aegis JSON, QR pages, encrypted backups, recovery sheets.
 //! - [`import`]: reading other authenticators' exports, as a preview first.
 //! - [`clock`]: whether the system clock is synchronized (TOTP depends on it).
+//! - [`fs`]: private files (mode 0600, never overwritten, never half-written).
+//! - [`time`]: Unix time and how dates are written.
 //!
 //! ```
 //! use sparekey_core::{otp, secret::SecretString, vault::Vault, account::Account};
@@ -36,9 +39,11 @@
 #![deny(missing_docs)]
 
 pub mod account;
+pub mod app;
 pub mod clock;
 pub mod error;
 pub mod export;
+pub mod fs;
 pub mod guides;
 pub mod health;
 pub mod import;

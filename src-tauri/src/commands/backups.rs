@@ -1,38 +1,25 @@
-//! Getting a vault back (issue 6): when `vault.age` is damaged, list the
-//! backups in `backups/` and restore the newest that opens (or a chosen
-//! one); on first run, make the vault from an exported backup file. Core
-//! does the work (`Vault::inspect_backups`, `restore_backup`,
-//! `export::backup::restore`).
+//! Getting a vault back: when `vault.age` is damaged, list the backups in
+//! `backups/` and restore the newest that opens (or a chosen one); on first
+//! run, make the vault from an exported backup file.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde::Serialize;
 use sparekey_core::{
-    export::backup::{self, MAX_BACKUP_BYTES},
-    secret::{check_new_passphrase, SecretString},
-    vault::Vault,
+    app::{
+        accounts::Overview,
+        backups::{self, BackupChoice, BackupRow},
+        transfer,
+    },
+    export::backup::MAX_BACKUP_BYTES,
+    secret::SecretString,
 };
 use tauri::State;
 use zeroize::Zeroizing;
 
-use super::{overview, Overview};
+use super::{blocking, raw_body, session::enter};
 use crate::{error::AppError, state::AppState};
-
-/// One file in `backups/`.
-#[derive(Debug, Serialize)]
-pub struct BackupRow {
-    /// The file (to restore this one).
-    pub path: String,
-    /// Its name.
-    pub name: String,
-    /// When it was written (Unix seconds).
-    pub modified: Option<i64>,
-    /// How many accounts it holds, when it opens.
-    pub accounts: Option<usize>,
-    /// Why it does not open.
-    pub error: Option<String>,
-}
 
 /// Every backup, newest first, with its accounts or why it does not open.
 /// Needs the passphrase (the backups open with the vault's key).
@@ -42,27 +29,11 @@ pub async fn backups_inspect(
     passphrase: String,
 ) -> Result<Vec<BackupRow>, AppError> {
     let passphrase = SecretString::from(passphrase);
-    let dir = state.paths().dir().to_owned();
-    let infos =
-        tauri::async_runtime::spawn_blocking(move || Vault::inspect_backups(&dir, &passphrase))
-            .await
-            .map_err(|error| {
-                AppError::internal(format!("Reading the backups stopped: {error}"))
-            })??;
-    Ok(infos
-        .into_iter()
-        .map(|info| BackupRow {
-            name: info
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            path: info.path.display().to_string(),
-            modified: info.modified,
-            accounts: info.accounts.as_ref().ok().copied(),
-            error: info.accounts.err(),
-        })
-        .collect())
+    let paths = state.paths().clone();
+    blocking("Reading the backups", move || {
+        backups::inspect(&paths, &passphrase)
+    })
+    .await
 }
 
 /// What a restore did.
@@ -75,9 +46,9 @@ pub struct Restored {
     pub backup: String,
 }
 
-/// Puts back `path` (one of [`backups_inspect`]'s), or the newest backup
-/// that opens, and unlocks. The damaged `vault.age` is moved aside, never
-/// deleted.
+/// Puts back `path` (one of [`backups_inspect`]'s, so a file of this
+/// vault's `backups/`), or the newest backup that opens, and unlocks. The
+/// damaged `vault.age` is moved aside, never deleted.
 #[tauri::command]
 pub async fn backups_restore(
     state: State<'_, AppState>,
@@ -85,37 +56,33 @@ pub async fn backups_restore(
     path: Option<String>,
 ) -> Result<Restored, AppError> {
     let passphrase = SecretString::from(passphrase);
-    let dir = state.paths().dir().to_owned();
-    let chosen = match path.filter(|p| !p.is_empty()) {
-        Some(p) => {
-            let p = PathBuf::from(p);
-            // Only files of this vault's backups folder.
-            if p.parent() != Some(state.paths().backups().as_path()) {
-                return Err(AppError::invalid(
-                    "backup",
-                    "is not in this vault's backups folder",
-                ));
-            }
-            Some(p)
-        }
-        None => None,
-    };
-    let (vault, used) = tauri::async_runtime::spawn_blocking(move || {
-        Vault::restore_backup(&dir, &passphrase, chosen.as_deref())
+    let paths = state.paths().clone();
+    let chosen = path.filter(|p| !p.is_empty()).map(PathBuf::from);
+    let restored = blocking("Restoring", move || {
+        let choice = match &chosen {
+            Some(file) => BackupChoice::Listed(file),
+            None => BackupChoice::Newest,
+        };
+        backups::restore(&paths, &passphrase, choice)
     })
-    .await
-    .map_err(|error| AppError::internal(format!("Restoring stopped: {error}")))??;
-    let out = overview(&vault)?;
-    state.set_unlocked(vault);
+    .await?;
     Ok(Restored {
-        overview: out,
-        backup: used.display().to_string(),
+        backup: restored.backup.display().to_string(),
+        overview: enter(&state, restored.vault)?,
     })
 }
 
 /// An exported backup file the page sent, waiting for its passphrases.
 #[derive(Default)]
 pub struct StagedBackup(Mutex<Option<Zeroizing<Vec<u8>>>>);
+
+impl StagedBackup {
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<Zeroizing<Vec<u8>>>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
 
 /// Receives an exported backup file's bytes (raw request body) for
 /// [`restore_exported_backup`]; returns its size.
@@ -124,18 +91,14 @@ pub fn stage_backup_file(
     staged: State<'_, StagedBackup>,
     request: tauri::ipc::Request<'_>,
 ) -> Result<usize, AppError> {
-    let bytes = super::raw_body(
+    let bytes = raw_body(
         &request,
         "backup file",
         MAX_BACKUP_BYTES,
         "that is larger than any Sparekey backup",
     )?;
-    let size = bytes.len();
-    *staged
-        .0
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Zeroizing::new(bytes.to_vec()));
-    Ok(size)
+    *staged.slot() = Some(Zeroizing::new(bytes.to_vec()));
+    Ok(bytes.len())
 }
 
 /// Makes the vault from the staged backup file: decrypted with
@@ -150,32 +113,22 @@ pub async fn restore_exported_backup(
 ) -> Result<Overview, AppError> {
     let backup_passphrase = SecretString::from(backup_passphrase);
     let new_passphrase = SecretString::from(new_passphrase);
-    check_new_passphrase(&new_passphrase)?;
     let bytes = staged
-        .0
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .slot()
         .clone()
         .ok_or_else(|| AppError::invalid("backup file", "is missing: choose the file first"))?;
-    let dir = state.paths().dir().to_owned();
-    let vault = tauri::async_runtime::spawn_blocking(move || {
-        let file = Path::new(&name);
-        backup::restore(
+    let paths = state.paths().clone();
+    let vault = blocking("Restoring", move || {
+        transfer::restore_exported(
+            &paths,
             &bytes,
             &backup_passphrase,
-            file,
-            &dir,
+            Path::new(&name),
             &new_passphrase,
             None,
         )
     })
-    .await
-    .map_err(|error| AppError::internal(format!("Restoring stopped: {error}")))??;
-    *staged
-        .0
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
-    let out = overview(&vault)?;
-    state.set_unlocked(vault);
-    Ok(out)
+    .await?;
+    *staged.slot() = None;
+    enter(&state, vault)
 }

@@ -1,10 +1,10 @@
-//! The health check: lockout risks across the vault, as core's
-//! `sparekey_core::health::check` finds them. The page links each finding to
-//! the guide step that fixes it.
+//! The health check: lockout risks across the vault. The page links each
+//! finding to the guide step that fixes it.
 
 use sparekey_core::{
+    app::guides,
     guides::Context,
-    health::{self, HealthCounts, HealthReport},
+    health::{HealthCounts, HealthReport},
 };
 use tauri::State;
 
@@ -31,6 +31,6 @@ fn check(state: &AppState) -> Result<HealthReport, AppError> {
     let ctx = Context::system();
     state.with_vault_passive(|vault| {
         vault.refresh()?;
-        Ok(health::check(vault.doc(), &ctx)?)
+        Ok(guides::health(vault, &ctx)?)
     })
 }

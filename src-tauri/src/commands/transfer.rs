@@ -10,19 +10,19 @@
 //!
 //! An export is written by Rust to a path the user picks in the native save
 //! dialog (opened from here, so the page needs no dialog or file-system
-//! permission). Files are created with mode 0600; an existing file is only
-//! replaced when the user confirmed it in the native dialog.
+//! permission). Files are private (`sparekey_core::fs`); an existing file
+//! is only replaced when the user confirmed it in the native dialog.
 
-use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use sparekey_core::{
-    export::{self, ExportFormat, Exported, Skipped},
+    app::transfer::{self, BackupOptions, ExportRequest as CoreRequest},
+    export::{self, ExportFormat, Skipped},
+    fs::Existing,
     import::{self, Applied, Format, Preview},
-    secret::{check_new_passphrase, ExposeSecret, SecretString},
-    time, Error,
+    secret::SecretString,
+    time,
 };
 use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
@@ -220,154 +220,59 @@ pub fn export_save<R: Runtime>(
     mut request: ExportRequest,
 ) -> Result<ExportDone, AppError> {
     let format = export::export_format(&request.format)?;
-    if format.plaintext && !request.confirm_plaintext {
-        return Err(AppError::new(
-            "needs_confirmation",
-            format!(
-                "{} holds 2FA secrets or recovery codes in plaintext: confirm before it is written.",
-                format.label
-            ),
-        ));
-    }
     let passphrase = if format.id == "backup" {
         let first = SecretString::from(request.passphrase.take().unwrap_or_default());
         let again = Zeroizing::new(request.passphrase_again.take().unwrap_or_default());
-        check_new_passphrase(&first).map_err(backup_passphrase_error)?;
-        if first.expose_secret() != again.as_str() {
-            return Err(AppError {
-                kind: "invalid_input",
-                message: "The two backup passphrases differ: type the same one twice.".to_owned(),
-                field: Some("backup passphrase again".to_owned()),
-            });
-        }
+        transfer::check_backup_passphrase(&first, Some(&again))?;
         Some(first)
     } else {
         None
     };
-    let account_id = match (&request.account_id, format.per_account) {
-        (Some(id), true) if !id.is_empty() => Some(id.clone()),
-        (_, true) => {
-            return Err(AppError::invalid(
-                "account",
-                "is not chosen: pick the account to export",
-            ))
-        }
-        (_, false) => None,
+    let account_id = request.account_id.clone().filter(|id| !id.is_empty());
+    let ask = CoreRequest {
+        format,
+        account_id: account_id.as_deref(),
+        backup: passphrase.as_ref().map(|passphrase| BackupOptions {
+            passphrase,
+            work_factor: None,
+            armor: false,
+        }),
+        plaintext_confirmed: request.confirm_plaintext,
+        png_scale: 8,
     };
+    // Rendered before the dialog opens: a refused export asks for no file.
+    let rendered = state.with_vault(|vault| {
+        vault.refresh()?;
+        Ok(transfer::render(vault, &ask)?)
+    })?;
     let label = match &account_id {
         Some(id) => Some(state.with_vault(|vault| Ok(vault.doc().account(id)?.label()))?),
         None => None,
     };
-    let now = time::now();
-    let file_name = default_file_name(format, label.as_deref(), now);
-    let Some((path, replace)) = choose_path(&app, format, &file_name)? else {
+    let file_name = transfer::default_file_name(format, label.as_deref(), time::now());
+    let Some((path, existing)) = choose_path(&app, format, &file_name)? else {
         return Ok(ExportDone::default());
     };
-    if !replace && path.exists() {
-        return Err(exists(&path));
-    }
-
-    let (bytes, report) = state.with_vault(|vault| {
-        vault.refresh()?;
-        let account = match &account_id {
-            Some(id) => Some(vault.doc().account(id)?.clone()),
-            None => None,
-        };
-        let account = || {
-            account
-                .as_ref()
-                .ok_or_else(|| Error::invalid("account", "is missing"))
-        };
-        Ok(match format.id {
-            "backup" => {
-                let pass = passphrase
-                    .as_ref()
-                    .ok_or_else(|| Error::invalid("backup passphrase", "is missing"))?;
-                let bytes = export::backup::backup_vault(vault, pass, None, false, now)?;
-                (Zeroizing::new(bytes), None)
-            }
-            "otpauth" => text(export::otpauth_list(vault.doc())),
-            "aegis" => text(export::aegis::aegis_json(vault.doc())),
-            "qr-html" => text(export::html::qr_page(vault.doc(), now)?),
-            "qr-svg" => {
-                let svg = export::qr_svg(account()?)?;
-                (Zeroizing::new(svg.as_bytes().to_vec()), None)
-            }
-            "qr-png" => (export::qr_png(account()?, 8)?, None),
-            "recovery-sheet" => {
-                let page = export::html::recovery_sheet(account()?, now)?;
-                (Zeroizing::new(page.as_bytes().to_vec()), None)
-            }
-            other => {
-                return Err(
-                    Error::invalid("export format", format!("{other} has no writer")).into(),
-                )
-            }
-        })
-    })?;
-    write_file(&path, &bytes, replace)?;
-    if format.id == "backup" {
-        // Only a backup safely on disk counts for the guides and health.
-        state.with_vault(|vault| Ok(export::backup::record_backup_written(vault, now)?))?;
-    }
-    let (exported, skipped, notes) = match report {
-        Some(r) => (Some(r.exported), r.skipped, r.notes),
-        None => (None, Vec::new(), Vec::new()),
-    };
+    state.with_vault(|vault| Ok(transfer::save(vault, format, &rendered, &path, existing)?))?;
+    let report = rendered.report.as_ref();
     Ok(ExportDone {
         saved: true,
         path: Some(path.display().to_string()),
-        exported,
-        skipped,
-        notes,
+        exported: report.map(|r| r.exported),
+        skipped: report.map(|r| r.skipped.clone()).unwrap_or_default(),
+        notes: report.map(|r| r.notes.clone()).unwrap_or_default(),
     })
 }
 
-fn text(e: Exported) -> (Zeroizing<Vec<u8>>, Option<Exported>) {
-    let bytes = Zeroizing::new(e.content.as_bytes().to_vec());
-    (bytes, Some(e))
-}
-
-/// Core's passphrase rule names the field `passphrase`; on this screen it is
-/// the backup's.
-fn backup_passphrase_error(error: Error) -> AppError {
-    match error {
-        Error::InvalidInput { reason, .. } => AppError::invalid("backup passphrase", reason),
-        other => other.into(),
-    }
-}
-
-/// `sparekey-backup-2026-11-23.age`, `sparekey-qr-PyPI-alice.svg`…
-fn default_file_name(format: &ExportFormat, label: Option<&str>, now: i64) -> String {
-    let what = match format.id {
-        "qr-html" => "qr-codes",
-        "qr-svg" | "qr-png" => "qr",
-        "recovery-sheet" => "recovery-codes",
-        other => other,
-    };
-    let tail = match label {
-        Some(label) => {
-            let slug: String = label
-                .chars()
-                .map(|c| if c.is_alphanumeric() { c } else { '-' })
-                .take(48)
-                .collect();
-            slug.trim_matches('-').to_owned()
-        }
-        None => time::format_date(now),
-    };
-    format!("sparekey-{what}-{tail}.{}", format.extension)
-}
-
-/// The file to write and whether replacing it was confirmed (by the native
-/// dialog). `None` when the user cancelled.
+/// The file to write and whether an existing one may be replaced (the
+/// native dialog asked). `None` when the user cancelled.
 fn choose_path<R: Runtime>(
     app: &AppHandle<R>,
     format: &ExportFormat,
     file_name: &str,
-) -> Result<Option<(PathBuf, bool)>, AppError> {
+) -> Result<Option<(PathBuf, Existing)>, AppError> {
     if let Some(dir) = std::env::var_os(EXPORT_DIR_ENV).filter(|d| !d.is_empty()) {
-        return Ok(Some((PathBuf::from(dir).join(file_name), false)));
+        return Ok(Some((PathBuf::from(dir).join(file_name), Existing::Refuse)));
     }
     let mut dialog = app
         .dialog()
@@ -382,110 +287,9 @@ fn choose_path<R: Runtime>(
         None => Ok(None),
         Some(chosen) => chosen
             .into_path()
-            .map(|p| Some((p, true)))
+            .map(|p| Some((p, Existing::Replace)))
             .map_err(|error| {
                 AppError::invalid("file", format!("cannot be written there: {error}"))
             }),
-    }
-}
-
-fn exists(path: &Path) -> AppError {
-    AppError::invalid(
-        "file",
-        format!(
-            "{} already exists: nothing was written (choose another name or delete it)",
-            path.display()
-        ),
-    )
-}
-
-fn io_error(path: &Path, error: &std::io::Error) -> AppError {
-    AppError::new("io", format!("Could not write {}: {error}", path.display()))
-}
-
-/// Creates `path` with mode 0600 and writes `bytes`. With `replace` (the
-/// user confirmed it in the save dialog) an existing file is replaced
-/// atomically through a new file next to it; otherwise it is refused.
-fn write_file(path: &Path, bytes: &[u8], replace: bool) -> Result<(), AppError> {
-    let target = if replace {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        path.with_file_name(format!(".{name}.{}.sparekey-tmp", std::process::id()))
-    } else {
-        path.to_owned()
-    };
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(&target).map_err(|error| {
-        if error.kind() == std::io::ErrorKind::AlreadyExists && !replace {
-            exists(path)
-        } else {
-            io_error(path, &error)
-        }
-    })?;
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| {
-            if replace {
-                fs::rename(&target, path)
-            } else {
-                Ok(())
-            }
-        });
-    if let Err(error) = written {
-        // A partial file is worse than none.
-        let _ = fs::remove_file(&target);
-        return Err(io_error(path, &error));
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn default_names_are_plain_file_names() {
-        let backup = export::export_format("backup").unwrap();
-        assert_eq!(
-            default_file_name(backup, None, 0),
-            "sparekey-backup-1970-01-01.age"
-        );
-        let qr = export::export_format("qr-svg").unwrap();
-        assert_eq!(
-            default_file_name(qr, Some("../PyPI:alice@example.com"), 0),
-            "sparekey-qr-PyPI-alice-example-com.svg"
-        );
-    }
-
-    #[test]
-    fn writes_private_files_and_never_replaces_silently() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("out.txt");
-        write_file(&path, b"one", false).unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-        let error = write_file(&path, b"two", false).unwrap_err();
-        assert_eq!(error.field.as_deref(), Some("file"));
-        assert_eq!(fs::read(&path).unwrap(), b"one");
-        write_file(&path, b"three", true).unwrap();
-        assert_eq!(fs::read(&path).unwrap(), b"three");
-        assert_eq!(
-            fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no temp file left"
-        );
     }
 }

@@ -113,7 +113,7 @@ pub fn recovery_sheet(account: &Account, now: i64) -> Result<Zeroizing<String>> 
     if set.is_empty() {
         return Err(crate::Error::Missing {
             account: account.label(),
-            what: "recovery codes (add them with `sparekey-cli recovery add`)",
+            what: crate::error::Absent::RecoveryCodes,
         });
     }
     let size: usize = set.codes().iter().map(|c| c.code().len() + 64).sum();

@@ -384,7 +384,7 @@ pub fn get(id: &str) -> Result<&'static Guide> {
         Error::invalid(
             "guide",
             format!(
-                "there is no guide {id:?}; the guides are: {} (see `sparekey-cli guide list`)",
+                "there is no guide {id:?}; the guides are: {}",
                 guides
                     .iter()
                     .map(|g| g.id.as_str())

@@ -172,7 +172,7 @@ impl Vault {
     /// machine-tuned scrypt cost (about one second) for the passphrase.
     pub fn create(dir: &Path, passphrase: &SecretString, work_factor: Option<u8>) -> Result<Vault> {
         let paths = VaultPaths::new(dir);
-        create_dir_private(dir)?;
+        crate::fs::create_dir_private(dir)?;
         let _lock = WriteLock::acquire(&paths)?;
         if paths.exists() {
             return Err(Error::VaultExists {
@@ -285,7 +285,7 @@ impl Vault {
                 let aside = paths
                     .backups()
                     .join(format!("damaged-{}.age", time::format_compact(time::now())));
-                create_dir_private(&paths.backups())?;
+                crate::fs::create_dir_private(&paths.backups())?;
                 fs::rename(&current, &aside)
                     .map_err(|e| Error::io("move the damaged vault aside to", &aside, e))?;
             }
@@ -434,7 +434,7 @@ impl Vault {
             self.rollback();
             return Err(e);
         }
-        create_dir_private(&self.paths.backups())?;
+        crate::fs::create_dir_private(&self.paths.backups())?;
         for copy in merged {
             if let Some(name) = copy.file_name() {
                 let dest = self
@@ -948,24 +948,6 @@ fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn create_dir_private(dir: &Path) -> Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .map_err(|e| Error::io("create the folder", dir, e))
-}
-
-fn open_private(path: &Path) -> std::io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
-}
-
 /// Writes `bytes` to a fresh temp file in `dir` and fsyncs it.
 fn write_temp(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     let nonce: u64 = rand::random();
@@ -973,7 +955,7 @@ fn write_temp(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
         "{TEMP_PREFIX}{name}-{}-{nonce:016x}",
         std::process::id()
     ));
-    let result = open_private(&temp).and_then(|mut f| {
+    let result = crate::fs::open_new(&temp).and_then(|mut f| {
         f.write_all(bytes)?;
         f.sync_all()
     });
@@ -1005,7 +987,7 @@ fn sync_dir(dir: &Path) -> Result<()> {
 /// extra space), or a copy where links are not supported.
 fn backup_current(paths: &VaultPaths) -> Result<()> {
     let dir = paths.backups();
-    create_dir_private(&dir)?;
+    crate::fs::create_dir_private(&dir)?;
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.subsec_nanos())

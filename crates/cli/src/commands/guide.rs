@@ -1,83 +1,37 @@
-//! `guide`, `health` and `recovery-request`: the guides, lockout risks and
-//! the PyPI account-recovery draft, printed for a terminal or as JSON.
-//!
-//! The clock check asks the system (see `sparekey_core::clock`); setting
-//! `SPAREKEY_CLOCK_SYNC` to `synchronized`, `unsynchronized` or `unknown`
-//! overrides it (for tests, and for systems where detection is wrong).
+//! `guide list|show|check`: the guides, printed for a terminal or as JSON,
+//! evaluated for an account when one is given.
 
-use std::path::Path;
-
-use anyhow::{bail, Context as _, Result};
+use anyhow::{bail, Result};
 use serde_json::json;
 use sparekey_core::{
-    clock::{ClockSource, ClockSync, FixedClock, SystemClock},
-    guides::{self, request, Check, Context, Guide, StepState, StepView},
-    health::{self, Severity},
+    app::guides::{self as guide_app, StepRef},
+    guides::{self, Check, Guide, StepState, StepView},
     time,
-    vault::store::VaultPaths,
 };
 
+use super::account_id;
 use crate::{
-    cli::{GuideCommand, RequestService},
-    commands::{note, open, Out},
-    input,
+    args::GuideCommand,
+    output::{note, Out},
+    session::Session,
 };
-
-/// Environment variable that overrides the clock-sync detection.
-const CLOCK_ENV: &str = "SPAREKEY_CLOCK_SYNC";
-
-fn context() -> Result<Context> {
-    let clock = match std::env::var(CLOCK_ENV) {
-        Ok(v) if !v.is_empty() => FixedClock(
-            v.parse::<ClockSync>()
-                .with_context(|| format!("{CLOCK_ENV}={v:?}"))?,
-        )
-        .sync_state(),
-        _ => SystemClock.sync_state(),
-    };
-    Ok(Context {
-        now: time::now(),
-        clock,
-    })
-}
 
 /// `guide list|show|check`.
-pub fn guide(
-    paths: &VaultPaths,
-    pass_file: Option<&Path>,
-    cmd: GuideCommand,
-    out: &Out,
-) -> Result<()> {
+pub fn run(s: &Session, cmd: GuideCommand) -> Result<()> {
     match cmd {
-        GuideCommand::List => list(out),
+        GuideCommand::List => list(&s.out),
         GuideCommand::Show {
             id,
             account,
             branch,
-        } => show(
-            paths,
-            pass_file,
-            &id,
-            account.as_deref(),
-            branch.as_deref(),
-            out,
-        ),
+        } => show(s, &id, account.as_deref(), branch.as_deref()),
         GuideCommand::Check {
             id,
             step,
             account,
             note,
             undo,
-        } => check(
-            paths,
-            pass_file,
-            &id,
-            &step,
-            &account,
-            note.as_deref(),
-            undo,
-            out,
-        ),
+        } => check(s, &id, &step, &account, note.as_deref(), undo),
     }
 }
 
@@ -100,14 +54,8 @@ fn list(out: &Out) -> Result<()> {
     Ok(())
 }
 
-fn show(
-    paths: &VaultPaths,
-    pass_file: Option<&Path>,
-    id: &str,
-    account: Option<&str>,
-    branch: Option<&str>,
-    out: &Out,
-) -> Result<()> {
+fn show(s: &Session, id: &str, account: Option<&str>, branch: Option<&str>) -> Result<()> {
+    let out = &s.out;
     let guide = guides::get(id)?;
     if let Some(b) = branch {
         if guide.branch(b).is_none() {
@@ -143,9 +91,14 @@ fn show(
             guide.id
         ));
     };
-    let vault = open(paths, pass_file)?;
-    let account = vault.doc().find(query)?;
-    let view = guides::evaluate(guide, vault.doc(), Some(&account.id), &context()?)?;
+    let vault = s.open()?;
+    let account = vault.doc().account(&account_id(&vault, query)?)?;
+    let view = guide_app::view(
+        Some(vault.doc()),
+        id,
+        Some(&account.id),
+        &s.guide_context()?,
+    )?;
     if out.json {
         let mut value = serde_json::to_value(&view)?;
         if let (Some(b), Some(obj)) = (branch, value.as_object_mut()) {
@@ -304,130 +257,49 @@ fn print_steps<'a>(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 fn check(
-    paths: &VaultPaths,
-    pass_file: Option<&Path>,
+    s: &Session,
     id: &str,
     step: &str,
     query: &str,
     note_text: Option<&str>,
     undo: bool,
-    out: &Out,
 ) -> Result<()> {
     // Unknown guides, unknown steps and steps that are not manual fail
     // before the passphrase is asked.
     guides::manual_step(id, step)?;
-    let mut vault = open(paths, pass_file)?;
-    let account = vault.doc().find(query)?;
-    let (account_id, label) = (account.id.clone(), account.label());
-    let now = time::now();
+    let mut vault = s.open()?;
+    let account_id = account_id(&vault, query)?;
+    let label = vault.doc().account(&account_id)?.label();
+    let ctx = s.guide_context()?;
+    let step_ref = StepRef {
+        guide_id: id,
+        step_id: step,
+        account_id: &account_id,
+    };
     if undo {
-        let existed = vault.update(|doc| guides::uncheck_step(doc, id, step, &account_id))?;
-        if out.json {
-            return out.json(&json!({
+        let (existed, _) = guide_app::uncheck(&mut vault, step_ref, &ctx)?;
+        if s.out.json {
+            return s.out.json(&json!({
                 "guide": id, "step": step, "account": label, "done": false, "was_done": existed,
             }));
         }
-        return out.line(if existed {
+        return s.out.line(if existed {
             format!("Unmarked {id}/{step} for {label}")
         } else {
             format!("{id}/{step} was not marked done for {label}; nothing changed")
         });
     }
-    vault.update(|doc| guides::check_step(doc, id, step, &account_id, note_text, now))?;
-    if out.json {
-        return out.json(&json!({
+    guide_app::check(&mut vault, step_ref, note_text, &ctx)?;
+    let now = ctx.now;
+    if s.out.json {
+        return s.out.json(&json!({
             "guide": id, "step": step, "account": label, "done": true, "done_at": now,
             "note": note_text.map(str::trim).unwrap_or_default(),
         }));
     }
-    out.line(format!(
+    s.out.line(format!(
         "Marked {id}/{step} done for {label} ({})",
         time::format_date(now)
     ))
-}
-
-/// `health`.
-pub fn health(paths: &VaultPaths, pass_file: Option<&Path>, out: &Out) -> Result<()> {
-    let vault = open(paths, pass_file)?;
-    let report = health::check(vault.doc(), &context()?)?;
-    if out.json {
-        return out.json(&serde_json::to_value(&report)?);
-    }
-    if report.findings.is_empty() {
-        out.line("No lockout risks found.")?;
-    }
-    for f in &report.findings {
-        let severity = match f.severity {
-            Severity::Critical => "CRITICAL",
-            Severity::Warning => "WARNING",
-            Severity::Notice => "NOTICE",
-        };
-        out.line(format!("{severity:<8}  {}", f.message))?;
-        if let (Some(g), Some(s)) = (&f.guide_id, &f.step_id) {
-            let account = f
-                .account_label
-                .as_ref()
-                .map(|l| format!(" --account {l:?}"))
-                .unwrap_or_default();
-            out.line(format!(
-                "          fix: step {s} of sparekey-cli guide show {g}{account}"
-            ))?;
-        }
-    }
-    if report.clock == ClockSync::Unknown {
-        note("note: Sparekey cannot tell whether the system clock is synchronized (TOTP codes depend on it)");
-    }
-    Ok(())
-}
-
-/// `recovery-request pypi`.
-pub fn recovery_request(
-    service: RequestService,
-    username: Option<String>,
-    reason: Option<String>,
-    out: &Out,
-) -> Result<()> {
-    let RequestService::Pypi = service;
-    let username = match username {
-        Some(u) => u,
-        None => input::prompt_line("PyPI username: ", "--username", "--username NAME")?,
-    };
-    let reason = match reason {
-        Some(r) => r,
-        None => {
-            if input::stdin_is_terminal() {
-                note("Common reasons:");
-                for r in request::PYPI_REASONS {
-                    note(format!("  - {r}"));
-                }
-            }
-            input::prompt_line(
-                "Reason for the request: ",
-                "--reason",
-                "--reason \"what happened\"",
-            )?
-        }
-    };
-    let draft = request::pypi_recovery_request(&username, &reason)?;
-    if out.json {
-        return out.json(&serde_json::to_value(&draft)?);
-    }
-    // The draft alone on standard output (pipe it to the clipboard); the
-    // guidance on standard error.
-    out.line(draft.body.trim_end())?;
-    note(format!(
-        "\nFile it at {} (title: \"{}\"): paste each field into the form and tick the three boxes.",
-        draft.form_url, draft.title
-    ));
-    note("Prepare this evidence:");
-    for e in &draft.evidence {
-        note(format!("  - {e}"));
-    }
-    note("What happens next:");
-    for s in &draft.next_steps {
-        note(format!("  - {s}"));
-    }
-    Ok(())
 }

@@ -1,9 +1,10 @@
 //! The command line as text: flags and subcommands, validated by clap and
-//! nothing more. `commands.rs` turns them into calls on sparekey-core.
+//! nothing more. `commands/` turns them into calls on sparekey-core.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{builder::PossibleValuesParser, Args, Parser, Subcommand};
+use sparekey_core::{export, import};
 
 /// Sparekey: 2FA codes and recovery codes in an age-encrypted vault.
 ///
@@ -120,11 +121,11 @@ pub enum Command {
         reason: Option<String>,
     },
     /// Import accounts from another app's export: shows a preview, writes only once confirmed.
-    Import(crate::transfer::ImportArgs),
+    Import(ImportArgs),
     /// Export the vault: encrypted backup, otpauth list, Aegis JSON, QR codes, recovery sheet.
-    Export(crate::transfer::ExportArgs),
+    Export(ExportArgs),
     /// Make a new vault (in --vault) from an exported backup (never overwrites a vault); without a file, put back the vault's newest good backup.
-    Restore(crate::transfer::RestoreArgs),
+    Restore(RestoreArgs),
     /// Print the shell completion script, e.g. `sparekey-cli completions bash
     /// > ~/.local/share/bash-completion/completions/sparekey-cli`.
     Completions {
@@ -297,4 +298,83 @@ pub enum BackupsCommand {
         #[arg(long)]
         off: bool,
     },
+}
+
+fn import_ids() -> PossibleValuesParser {
+    PossibleValuesParser::new(import::FORMATS.iter().map(|f| f.id))
+}
+
+fn export_ids() -> PossibleValuesParser {
+    PossibleValuesParser::new(export::EXPORT_FORMATS.iter().map(|f| f.id))
+}
+
+/// `import`: read another app's export, show the preview, add on confirmation.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The export's format (encrypted Aegis and 2FAS files are detected)
+    #[arg(long, value_name = "ID", value_parser = import_ids())]
+    pub format: String,
+    /// The export file(s); several images for a multi-QR Google batch; "-"
+    /// reads standard input
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Read the export's password from the first line of FILE instead of
+    /// asking on the terminal
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Show the preview only; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import without asking (required to write when not on a terminal)
+    #[arg(long, conflicts_with = "dry_run")]
+    pub yes: bool,
+}
+
+/// `export`: write the vault (or one account) in another format.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to write: backup (encrypted age file), otpauth, aegis, qr-html,
+    /// qr-svg, qr-png, recovery-sheet (plaintext formats ask first)
+    #[arg(long, value_name = "ID", value_parser = export_ids())]
+    pub format: String,
+    /// Write to FILE (created; never overwritten) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The account, for qr-svg, qr-png and recovery-sheet
+    #[arg(long, value_name = "QUERY")]
+    pub account: Option<String>,
+    /// Write plaintext secrets without asking (required when not on a terminal)
+    #[arg(long)]
+    pub yes: bool,
+    /// backup: read the backup passphrase from the first line of FILE
+    /// instead of asking twice on the terminal
+    #[arg(long, value_name = "FILE")]
+    pub backup_passphrase_file: Option<PathBuf>,
+    /// backup: write ASCII armor (text) instead of binary
+    #[arg(long)]
+    pub armor: bool,
+    /// backup: scrypt work factor (log2 N); lower than age's default only for tests
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(10..=22))]
+    pub work_factor: Option<u8>,
+    /// qr-png: pixels per module
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub scale: u32,
+}
+
+/// `restore`: a new vault from an encrypted backup.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file (made by `export --format backup`) to restore into a
+    /// new vault. Without it, the vault's own newest backup that opens (from
+    /// backups/) replaces a damaged vault.age, as `backups restore` does
+    #[arg(value_name = "BACKUP")]
+    pub backup: Option<PathBuf>,
+    /// Read the backup's passphrase from the first line of FILE instead of
+    /// asking (the new vault's passphrase comes from --passphrase-file or
+    /// is asked twice)
+    #[arg(long, value_name = "FILE")]
+    pub backup_passphrase_file: Option<PathBuf>,
+    /// scrypt work factor for the new vault's passphrase (as for init)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(10..=22))]
+    pub work_factor: Option<u8>,
 }

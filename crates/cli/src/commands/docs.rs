@@ -12,7 +12,7 @@ use std::{
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 
-use crate::cli::Cli;
+use crate::args::Cli;
 
 /// The program name completions and pages are written for.
 const BIN: &str = "sparekey-cli";

@@ -1,0 +1,91 @@
+//! What to do about an error, in the terms of this command line. Core's
+//! errors state the facts; this file adds the next step a person at a
+//! terminal can take (the desktop says it in buttons: `src-tauri/src/error.rs`).
+
+use sparekey_core::{error::Absent, Error};
+
+/// The error's message with its advice, as one line.
+pub fn explain(error: &anyhow::Error) -> String {
+    let message = format!("{error:#}");
+    match error.chain().find_map(|e| e.downcast_ref::<Error>()) {
+        Some(core) => match advice(core) {
+            Some(advice) => format!("{message}; {advice}"),
+            None => message,
+        },
+        None => message,
+    }
+}
+
+/// The next step for a core error, when there is one to give.
+pub fn advice(error: &Error) -> Option<String> {
+    Some(match error {
+        Error::VaultNotFound { .. } => {
+            "create one with `sparekey-cli init`, or point --vault at the folder that holds \
+             identity.age and vault.age"
+                .to_owned()
+        }
+        Error::VaultExists { .. } => "choose another folder with --vault".to_owned(),
+        Error::Corrupt { file, .. } if file.file_name().is_some_and(|name| name == "vault.age") => {
+            "`sparekey-cli backups list` shows the backups, `sparekey-cli backups restore` puts \
+             the newest good one back"
+                .to_owned()
+        }
+        Error::NoMatch { .. } => "list the accounts with `sparekey-cli list`".to_owned(),
+        Error::Missing {
+            what: Absent::OtpSecret,
+            ..
+        } => "add one with `sparekey-cli add`".to_owned(),
+        Error::Missing {
+            what: Absent::RecoveryCodes,
+            ..
+        } => "add them with `sparekey-cli recovery add ACCOUNT FILE`".to_owned(),
+        Error::CodesAlreadySaved { .. } => {
+            "to replace them, run `sparekey-cli recovery add ACCOUNT FILE --replace`".to_owned()
+        }
+        Error::KitExists { .. } => {
+            "to make a new one and stop the old one from working, run `sparekey-cli kit replace \
+             --out FILE`"
+                .to_owned()
+        }
+        Error::NoKit => "make one with `sparekey-cli kit create --out FILE`".to_owned(),
+        Error::NeedsConfirmation { .. } => {
+            "nothing was written; confirm on a terminal, or pass --yes".to_owned()
+        }
+        Error::WrongPassphrase => {
+            "with the emergency kit instead, pass --kit-file KIT-FILE".to_owned()
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    #[test]
+    fn a_missing_vault_points_at_init() {
+        let error = anyhow::Error::from(Error::VaultNotFound {
+            dir: PathBuf::from("/nowhere"),
+        });
+        let line = explain(&error);
+        assert!(line.starts_with("no vault in /nowhere"), "{line}");
+        assert!(line.contains("sparekey-cli init"), "{line}");
+        assert!(!line.contains('\n'), "one line: {line}");
+    }
+
+    #[test]
+    fn a_damaged_backup_is_not_sent_to_the_backups() {
+        let backup = Error::Corrupt {
+            file: PathBuf::from("/v/backups/vault-1.age"),
+            detail: "truncated".into(),
+        };
+        assert_eq!(advice(&backup), None);
+        let vault = Error::Corrupt {
+            file: PathBuf::from("/v/vault.age"),
+            detail: "truncated".into(),
+        };
+        assert!(advice(&vault).unwrap().contains("backups restore"));
+    }
+}

@@ -1,0 +1,89 @@
+//! One file per command: each gathers its input, calls `sparekey_core::app`
+//! and prints the answer. No rule lives here; what two front ends would
+//! both need is in core.
+
+mod add;
+mod backups;
+mod code;
+mod docs;
+mod export;
+mod guide;
+mod health;
+mod import;
+mod init;
+mod kit;
+mod list;
+mod passwd;
+mod recovery;
+mod recovery_request;
+mod rename;
+mod restore;
+mod rm;
+
+use anyhow::Result;
+use sparekey_core::{account::AccountSummary, vault::Vault};
+
+use crate::{
+    args::{Cli, Command},
+    session::Session,
+};
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    // These two describe the program; they need no vault (nor a home folder).
+    match &cli.command {
+        Command::Completions { shell } => return docs::completions(*shell),
+        Command::Man { out_dir } => return docs::man(out_dir.as_deref()),
+        _ => {}
+    }
+    let session = Session::from_args(&cli)?;
+    match cli.command {
+        Command::Init { work_factor } => init::run(&session, work_factor),
+        Command::Add(args) => add::run(&session, args),
+        Command::List => list::run(&session),
+        Command::Code { query, at } => code::run(&session, &query, at),
+        Command::Rename {
+            query,
+            issuer,
+            name,
+        } => rename::run(&session, &query, issuer, name),
+        Command::Rm { query, yes } => rm::run(&session, &query, yes),
+        Command::Recovery(cmd) => recovery::run(&session, cmd),
+        Command::Kit(cmd) => kit::run(&session, cmd),
+        Command::Backups(cmd) => backups::run(&session, cmd),
+        Command::Passwd {
+            new_passphrase_file,
+            work_factor,
+        } => passwd::run(&session, new_passphrase_file.as_deref(), work_factor),
+        Command::Guide(cmd) => guide::run(&session, cmd),
+        Command::Health => health::run(&session),
+        Command::RecoveryRequest {
+            service,
+            username,
+            reason,
+        } => recovery_request::run(&session, service, username, reason),
+        Command::Import(args) => import::run(&session, args),
+        Command::Export(args) => export::run(&session, args),
+        Command::Restore(args) => restore::run(&session, args),
+        Command::Completions { .. } | Command::Man { .. } => unreachable!("handled above"),
+    }
+}
+
+/// The id of the one account `query` means (see
+/// `sparekey_core::account::find`).
+fn account_id(vault: &Vault, query: &str) -> Result<String> {
+    Ok(vault.doc().find(query)?.id.clone())
+}
+
+/// An account's 2FA in a few words: "TOTP, 6 digits, every 30 s, SHA1".
+fn describe(s: &AccountSummary) -> String {
+    match (s.otp_type, s.digits, s.period, s.counter) {
+        ("hotp", Some(d), _, Some(c)) => format!("HOTP, {d} digits, counter {c}"),
+        ("steam", ..) => "Steam Guard".to_owned(),
+        ("totp", Some(d), Some(p), _) => format!(
+            "TOTP, {d} digits, every {p} s, {}",
+            s.algorithm.as_deref().unwrap_or("SHA1")
+        ),
+        _ => "no 2FA secret".to_owned(),
+    }
+}

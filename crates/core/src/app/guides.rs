@@ -1,0 +1,151 @@
+//! Guides, health and the last-resort request: a guide evaluated against the
+//! vault, manual ticks, the clock's state, and the drafted recovery request.
+//! The guides' content and rules are [`crate::guides`]; this is what a front
+//! end asks of them.
+
+use serde::Serialize;
+
+use crate::{
+    account::{Account, AccountSummary},
+    clock::{ClockSource, ClockSync, SystemClock},
+    guides::{self, request, Context, GuideView},
+    health::{self, HealthReport},
+    time,
+    vault::{Document, Vault},
+    Result,
+};
+
+pub use crate::guides::request::RecoveryRequest;
+
+/// `guide_id` evaluated against the vault, for one account or none. Without
+/// a vault (locked out of PyPI does not need Sparekey's passphrase) every
+/// automatic check reads as not done.
+pub fn view(
+    doc: Option<&Document>,
+    guide_id: &str,
+    account_id: Option<&str>,
+    ctx: &Context,
+) -> Result<GuideView> {
+    let guide = guides::get(guide_id)?;
+    let empty = Document::default();
+    guides::evaluate(guide, doc.unwrap_or(&empty), account_id, ctx)
+}
+
+/// The prevent guide for an account's service (the generic one when its
+/// service has none), evaluated for it.
+pub fn account_guide(doc: &Document, account_id: &str, ctx: &Context) -> Result<GuideView> {
+    let guide = guides::prevent_guide_for(doc.account(account_id)?)?;
+    guides::evaluate(guide, doc, Some(account_id), ctx)
+}
+
+/// The accounts a guide applies to.
+pub fn accounts_for(doc: &Document, guide_id: &str) -> Result<Vec<AccountSummary>> {
+    let guide = guides::get(guide_id)?;
+    Ok(doc
+        .accounts
+        .iter()
+        .filter(|a| guide.applies_to(a))
+        .map(Account::summary)
+        .collect())
+}
+
+/// A manual step to tick or untick.
+#[derive(Clone, Copy, Debug)]
+pub struct StepRef<'a> {
+    /// The guide.
+    pub guide_id: &'a str,
+    /// The step.
+    pub step_id: &'a str,
+    /// The account it was done for.
+    pub account_id: &'a str,
+}
+
+/// Marks a manual step done (with an optional note) and returns the guide
+/// as it stands now. Unknown guides and steps, and steps the vault checks
+/// itself, are refused.
+pub fn check(
+    vault: &mut Vault,
+    step: StepRef<'_>,
+    note: Option<&str>,
+    ctx: &Context,
+) -> Result<GuideView> {
+    guides::manual_step(step.guide_id, step.step_id)?;
+    vault.update(|doc| {
+        guides::check_step(
+            doc,
+            step.guide_id,
+            step.step_id,
+            step.account_id,
+            note,
+            time::now(),
+        )
+    })?;
+    view(Some(vault.doc()), step.guide_id, Some(step.account_id), ctx)
+}
+
+/// Unmarks a manual step. Returns whether it was marked, and the guide as
+/// it stands now.
+pub fn uncheck(vault: &mut Vault, step: StepRef<'_>, ctx: &Context) -> Result<(bool, GuideView)> {
+    guides::manual_step(step.guide_id, step.step_id)?;
+    let was_done = vault
+        .update(|doc| guides::uncheck_step(doc, step.guide_id, step.step_id, step.account_id))?;
+    let view = view(Some(vault.doc()), step.guide_id, Some(step.account_id), ctx)?;
+    Ok((was_done, view))
+}
+
+/// The vault's lockout risks, most serious first.
+pub fn health(vault: &Vault, ctx: &Context) -> Result<HealthReport> {
+    health::check(vault.doc(), ctx)
+}
+
+/// Whether the system clock is synchronized, in words (TOTP codes depend on
+/// it).
+#[derive(Debug, Serialize)]
+pub struct ClockStatus {
+    /// What the system reports.
+    pub state: ClockSync,
+    /// What it means for codes, and what to do.
+    pub message: String,
+}
+
+/// The system clock's state.
+pub fn clock_status() -> ClockStatus {
+    let state = SystemClock.sync_state();
+    let message = match state {
+        ClockSync::Synchronized => "The system clock is synchronized: codes are on time.",
+        ClockSync::Unsynchronized => {
+            "The system clock is NOT synchronized: codes may be wrong. Turn on network time \
+             (for example `timedatectl set-ntp true`) and try again."
+        }
+        ClockSync::Unknown => {
+            "Sparekey cannot tell whether the system clock is synchronized: compare it with an \
+             accurate clock (within 30 seconds)."
+        }
+    };
+    ClockStatus {
+        state,
+        message: message.to_owned(),
+    }
+}
+
+/// What the request form offers.
+#[derive(Debug, Serialize)]
+pub struct RequestForm {
+    /// Common reasons, to pick from.
+    pub reasons: Vec<&'static str>,
+    /// Where the request is filed.
+    pub form_url: &'static str,
+}
+
+/// PyPI's account-recovery form: its reasons and address.
+pub fn request_form() -> RequestForm {
+    RequestForm {
+        reasons: request::PYPI_REASONS.to_vec(),
+        form_url: request::PYPI_FORM_URL,
+    }
+}
+
+/// A drafted PyPI account-recovery request.
+pub fn draft_request(username: &str, reason: &str) -> Result<RecoveryRequest> {
+    request::pypi_recovery_request(username, reason)
+}

@@ -1,0 +1,215 @@
+//! The emergency kit: a second key, on paper, that opens the vault when the
+//! passphrase is lost. Make it, check a printed one, read one from a photo of
+//! its QR code, and write the kit file.
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+};
+
+use serde::Serialize;
+
+use crate::{
+    fs, qr,
+    secret::{ExposeSecret, SecretString},
+    time,
+    vault::{Vault, VaultPaths},
+    Error, Result,
+};
+
+/// The first characters of an age secret key, the kit's key line.
+pub const KEY_PREFIX: &str = "AGE-SECRET-KEY-1";
+
+/// The kit's state as a settings screen shows it.
+#[derive(Debug, Serialize)]
+pub struct KitStatus {
+    /// The vault has a kit.
+    pub exists: bool,
+    /// When it was made (Unix seconds).
+    pub created_at: Option<i64>,
+    /// When it was last verified (Unix seconds).
+    pub verified_at: Option<i64>,
+    /// This session was opened with the kit: a new passphrase is due.
+    pub opened_with_kit: bool,
+}
+
+/// The vault's emergency kit: made when, last verified when.
+pub fn status(vault: &Vault) -> KitStatus {
+    let kit = vault.doc().emergency_kit.as_ref();
+    KitStatus {
+        exists: kit.is_some(),
+        created_at: kit.map(|k| k.created_at),
+        verified_at: kit.and_then(|k| k.verified_at),
+        opened_with_kit: vault.opened_with_kit(),
+    }
+}
+
+/// Whether making a kit may replace one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KitChange {
+    /// A first kit: refused when the vault has one.
+    New,
+    /// A new kit in place of the current one, which stops opening the vault
+    /// and every backup: refused when the vault has none.
+    Replace,
+}
+
+/// A new kit, to print or save once: the only time its key leaves core. No
+/// `Debug`: it holds the key.
+#[derive(Serialize)]
+pub struct NewKit {
+    /// The kit file: an age identity file whose comments say what it opens
+    /// and how to use it.
+    #[serde(serialize_with = "expose")]
+    pub text: SecretString,
+    /// Its `AGE-SECRET-KEY-1...` line.
+    #[serde(serialize_with = "expose")]
+    pub key: SecretString,
+    /// The kit's public recipient (`age1...`).
+    pub recipient: String,
+    /// When it was made (Unix seconds).
+    pub created_at: i64,
+    /// The vault folder.
+    pub dir: PathBuf,
+    /// The vault file (`age -d -i kit.txt VAULT_FILE` reads it).
+    pub vault_file: PathBuf,
+}
+
+fn expose<S: serde::Serializer>(
+    secret: &SecretString,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serializer.serialize_str(secret.expose_secret())
+}
+
+impl NewKit {
+    /// An SVG document of the key line as a QR code, for the printed kit.
+    pub fn qr_svg(&self) -> Result<zeroize::Zeroizing<String>> {
+        qr::to_svg(self.key.expose_secret())
+    }
+}
+
+/// Makes a kit. With [`KitChange::Replace`], the vault and every backup are
+/// re-encrypted so the old kit opens nothing.
+pub fn create(vault: &mut Vault, change: KitChange) -> Result<NewKit> {
+    check_change(vault, change)?;
+    let now = time::now();
+    let made = vault.create_kit(now)?;
+    let paths = vault.paths().clone();
+    let body = made.text().expose_secret();
+    let key = key_line(body)
+        .ok_or_else(|| Error::invalid("emergency kit", "the new kit holds no key line"))?;
+    Ok(NewKit {
+        text: SecretString::from(file_text(&paths, body)),
+        key: SecretString::from(key.to_owned()),
+        recipient: made.recipient().to_owned(),
+        created_at: now,
+        dir: paths.dir().to_owned(),
+        vault_file: paths.vault(),
+    })
+}
+
+fn check_change(vault: &Vault, change: KitChange) -> Result<()> {
+    match (&vault.doc().emergency_kit, change) {
+        (Some(kit), KitChange::New) => Err(Error::KitExists {
+            created_at: kit.created_at,
+        }),
+        (None, KitChange::Replace) => Err(Error::NoKit),
+        _ => Ok(()),
+    }
+}
+
+/// The kit file: how to use it, then the identity. The kit outlives any one
+/// program, so it names every way back in (the age tool, the app, the CLI).
+fn file_text(paths: &VaultPaths, identity: &str) -> String {
+    format!(
+        "# Sparekey emergency kit\n\
+         # It opens the vault in {dir} without the passphrase. Keep it offline.\n\
+         # Read the vault with the age tool:   age -d -i KIT-FILE {vault}\n\
+         # Set a new passphrase: \"Open with emergency kit\" in the Sparekey app,\n\
+         #   or sparekey-cli --vault {dir} --kit-file KIT-FILE passwd\n\
+         {identity}",
+        dir = paths.dir().display(),
+        vault = paths.vault().display(),
+    )
+}
+
+/// Makes a kit and writes it to `file`, a new file readable by its owner
+/// alone. The file is created before the kit is made, so a file that
+/// exists or a folder that does not refuse the whole operation and the
+/// vault keeps the kit it had.
+pub fn create_file(vault: &mut Vault, change: KitChange, file: &Path) -> Result<NewKit> {
+    check_change(vault, change)?;
+    let mut out = fs::open_new(file).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::FileExists {
+                path: file.to_owned(),
+            }
+        } else {
+            Error::io("create", file, e)
+        }
+    })?;
+    let kit = match create(vault, change) {
+        Ok(kit) => kit,
+        Err(e) => {
+            let _ = std::fs::remove_file(file);
+            return Err(e);
+        }
+    };
+    out.write_all(kit.text.expose_secret().as_bytes())
+        .and_then(|()| out.sync_all())
+        .map_err(|e| {
+            let _ = std::fs::remove_file(file);
+            Error::io(
+                "write the new emergency kit (it was made but not saved)",
+                file,
+                e,
+            )
+        })?;
+    Ok(kit)
+}
+
+/// The `AGE-SECRET-KEY-1...` line of a kit's text, if it has one.
+pub fn key_line(text: &str) -> Option<&str> {
+    text.lines()
+        .map(str::trim)
+        .find(|line| line.starts_with(KEY_PREFIX))
+}
+
+/// The kit key in a photo or scan of the kit's QR code (PNG or JPEG).
+pub fn key_from_image(image: &[u8]) -> Result<SecretString> {
+    if image.len() > super::accounts::MAX_IMAGE_BYTES {
+        return Err(Error::invalid(
+            "image",
+            "is too large for a photo of a kit: crop or shrink it to the QR code",
+        ));
+    }
+    qr::decode_image(image)?
+        .into_iter()
+        .find(|p| key_line(p.expose_secret()).is_some())
+        .ok_or_else(|| {
+            Error::invalid(
+                "image",
+                "holds a QR code, but not an emergency kit's key: choose the photo of the kit",
+            )
+        })
+}
+
+/// Checks a printed kit (typed or pasted) against the vault and records the
+/// date of the check.
+pub fn verify(vault: &mut Vault, text: &SecretString) -> Result<KitStatus> {
+    vault.verify_kit(text, time::now())?;
+    Ok(status(vault))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_key_line_among_comments() {
+        let text = "# Sparekey emergency kit\n# public key: age1xyz\n  AGE-SECRET-KEY-1ABC  \n";
+        assert_eq!(key_line(text), Some("AGE-SECRET-KEY-1ABC"));
+        assert_eq!(key_line("# no key here\n"), None);
+    }
+}

@@ -1,0 +1,163 @@
+//! Recovery codes: save a pasted or downloaded set, show it, use the next
+//! code, undo a use. One view of a set ([`RecoveryView`]) for every front
+//! end.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::{
+    account::Account,
+    recovery::{self, ParsedCodes, RecoverySet, Service},
+    secret::SecretString,
+    time,
+    vault::Vault,
+    Error, Result,
+};
+
+/// One recovery code as a list shows it.
+#[derive(Debug, Serialize)]
+pub struct RecoveryRow {
+    /// 1-based position in the set (what "undo" and `unuse` take).
+    pub number: usize,
+    /// The code, masked unless revealed.
+    pub code: String,
+    /// Used already.
+    pub used: bool,
+    /// When it was used (Unix seconds), if known.
+    pub used_at: Option<i64>,
+}
+
+/// An account's recovery codes as front ends show them.
+#[derive(Debug, Serialize)]
+pub struct RecoveryView {
+    /// The account, as `issuer:name`.
+    pub account: String,
+    /// The service the codes were recognised as.
+    pub service: Service,
+    /// Codes saved.
+    pub total: usize,
+    /// Codes not used yet.
+    pub unused: usize,
+    /// [`recovery::RUNNING_LOW_AT`] or fewer unused codes left.
+    pub running_low: bool,
+    /// The codes, masked unless revealed.
+    pub codes: Vec<RecoveryRow>,
+    /// A note from the parser (e.g. an unexpected count), after saving.
+    pub note: Option<String>,
+}
+
+/// Whether a view shows the codes themselves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reveal {
+    /// Masked (`••••-••34`): the default.
+    Masked,
+    /// The codes in full, on an explicit request.
+    Codes,
+}
+
+/// The view of `account`'s set.
+pub fn view_of(account: &Account, reveal: Reveal, note: Option<String>) -> RecoveryView {
+    let set = &account.recovery;
+    RecoveryView {
+        account: account.label(),
+        service: set.service(),
+        total: set.len(),
+        unused: set.unused_count(),
+        running_low: set.is_running_low(),
+        codes: set
+            .codes()
+            .iter()
+            .enumerate()
+            .map(|(i, c)| RecoveryRow {
+                number: i + 1,
+                code: match reveal {
+                    Reveal::Codes => c.code().to_owned(),
+                    Reveal::Masked => c.masked(),
+                },
+                used: c.is_used(),
+                used_at: c.used_at(),
+            })
+            .collect(),
+        note,
+    }
+}
+
+/// The account's recovery codes.
+pub fn view(vault: &Vault, id: &str, reveal: Reveal) -> Result<RecoveryView> {
+    Ok(view_of(vault.doc().account(id)?, reveal, None))
+}
+
+/// Where codes to save come from.
+pub enum CodesSource<'a> {
+    /// Pasted text.
+    Text(&'a str),
+    /// A downloaded file (its name hints at the service, e.g.
+    /// `PyPI-Recovery-Codes-….txt`).
+    File(&'a Path),
+}
+
+/// Parses codes from `source` (before the vault is opened, so bad input
+/// fails fast).
+pub fn parse(source: CodesSource<'_>) -> Result<ParsedCodes> {
+    match source {
+        CodesSource::Text(text) => recovery::parse_codes(text),
+        CodesSource::File(path) => recovery::parse_codes_file(path),
+    }
+}
+
+/// Saves parsed codes for an account. With `replace`, replaces a saved set
+/// (after regenerating the codes at the service); without it, an account
+/// that has codes keeps them ([`Error::CodesAlreadySaved`]). The view's
+/// `note` carries the parser's count warning.
+pub fn save(
+    vault: &mut Vault,
+    id: &str,
+    parsed: ParsedCodes,
+    replace: bool,
+) -> Result<RecoveryView> {
+    let note = parsed.count_note();
+    let now = time::now();
+    let set = RecoverySet::from_parsed(parsed, now)?;
+    vault.update(|doc| {
+        let account = doc.account_mut(id)?;
+        account.save_recovery_codes(set, replace, now)?;
+        Ok(view_of(account, Reveal::Masked, note))
+    })
+}
+
+/// What "use the next code" did. No `Debug`: it holds the code.
+pub struct UsedCode {
+    /// The code, to give to the service.
+    pub code: SecretString,
+    /// Its 1-based number (for undo).
+    pub number: usize,
+    /// The set afterwards, masked.
+    pub view: RecoveryView,
+}
+
+/// Takes the next unused code and marks it used, in one save: a code is
+/// never handed out twice, even by two processes at once.
+pub fn use_next(vault: &mut Vault, id: &str) -> Result<UsedCode> {
+    vault.update(|doc| {
+        let account = doc.account_mut(id)?;
+        let (index, code) = account.use_next_recovery_code(time::now())?;
+        Ok(UsedCode {
+            code,
+            number: index + 1,
+            view: view_of(account, Reveal::Masked, None),
+        })
+    })
+}
+
+/// Marks code `number` (1-based) unused again: the undo of [`use_next`].
+pub fn unuse(vault: &mut Vault, id: &str, number: usize) -> Result<RecoveryView> {
+    let index = number
+        .checked_sub(1)
+        .ok_or_else(|| Error::invalid("recovery code number", "starts at 1"))?;
+    vault.update(|doc| {
+        let account = doc.account_mut(id)?;
+        account.unuse_recovery_code(index, time::now())?;
+        Ok(view_of(account, Reveal::Masked, None))
+    })
+}

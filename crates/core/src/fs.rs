@@ -1,0 +1,125 @@
+//! Private files: what Sparekey writes outside the vault's own saves (a kit
+//! file, an export) is created readable by the owner alone, never written
+//! over an existing file unless the person chose that file, and never left
+//! half-written.
+//!
+//! The one home for "create with mode 0600, write, fsync, clean up on
+//! failure": the vault's own atomic saves use [`open_new`] too.
+
+use std::{
+    fs::{self, File, OpenOptions},
+    io::{self, Write},
+    path::{Path, PathBuf},
+};
+
+use crate::{Error, Result};
+
+/// Creates `path`, which must not exist yet, for writing: mode 0600 on Unix.
+pub fn open_new(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Creates the folder `dir` (and its parents) readable by the owner alone.
+pub fn create_dir_private(dir: &Path) -> Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| Error::io("create the folder", dir, e))
+}
+
+/// How [`write_private`] treats a file that is already there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Existing {
+    /// Refuse: [`Error::FileExists`], and the file is left as it is.
+    Refuse,
+    /// Replace it atomically (the person chose this file in a save dialog):
+    /// a new file is written beside it and renamed over it.
+    Replace,
+}
+
+/// Writes `bytes` to a new private file at `path` and fsyncs it. On any
+/// failure nothing is left behind: no partial file, and an existing file is
+/// either refused ([`Existing::Refuse`]) or still whole.
+pub fn write_private(path: &Path, bytes: &[u8], existing: Existing) -> Result<()> {
+    let target = match existing {
+        Existing::Refuse => path.to_owned(),
+        Existing::Replace => temp_beside(path),
+    };
+    let mut file = open_new(&target).map_err(|e| {
+        if e.kind() == io::ErrorKind::AlreadyExists && existing == Existing::Refuse {
+            Error::FileExists {
+                path: path.to_owned(),
+            }
+        } else {
+            Error::io("create", path, e)
+        }
+    })?;
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| match existing {
+            Existing::Refuse => Ok(()),
+            Existing::Replace => fs::rename(&target, path),
+        });
+    if let Err(e) = written {
+        // A partial file is worse than none.
+        let _ = fs::remove_file(&target);
+        return Err(Error::io("write", path, e));
+    }
+    Ok(())
+}
+
+/// `.NAME.PID.sparekey-tmp` next to `path`.
+fn temp_beside(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.sparekey-tmp", std::process::id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_private_files_and_never_replaces_silently() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        write_private(&path, b"one", Existing::Refuse).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let error = write_private(&path, b"two", Existing::Refuse).unwrap_err();
+        assert!(matches!(error, Error::FileExists { .. }), "{error}");
+        assert!(error.to_string().contains("already exists"), "{error}");
+        assert_eq!(fs::read(&path).unwrap(), b"one");
+        write_private(&path, b"three", Existing::Replace).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"three");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
+    }
+
+    #[test]
+    fn a_missing_folder_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing").join("kit.txt");
+        let error = write_private(&path, b"key", Existing::Refuse).unwrap_err();
+        assert_eq!(error.kind(), "io");
+        assert!(error.to_string().contains("kit.txt"), "{error}");
+        assert!(!dir.path().join("missing").exists());
+    }
+}
