@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs a command with an X display, for the GUI tests and screenshots.
 #
-#   scripts/gui-env.sh cargo test -p sparekey-tests --test gui
+#   scripts/gui-env.sh cargo test -p sparekey-tests --test blackbox gui::
 #
 # With DISPLAY already set (a desktop session, or your own Xvfb) the command
 # runs as it is; otherwise it runs under a private Xvfb via xvfb-run.

@@ -1568,3 +1568,87 @@ fn completions_exist_for_zsh_and_fish_too() {
     );
     assert!(fish.contains("recovery-request"));
 }
+
+/// The CLI and the desktop build an account through the same use case
+/// (`sparekey_core::app::accounts`): a Steam account keeps the period it was
+/// given, as the desktop's does, instead of a silent 30.
+#[test]
+fn a_steam_account_keeps_the_period_it_was_given() {
+    let env = Env::init();
+    let out = env.run_stdin(
+        &[
+            "add", "--issuer", "Steam", "--name", "dave", "--secret", "-", "--steam", "--period",
+            "60",
+        ],
+        "JBSWY3DPEHPK3PXP\n",
+    );
+    // The secret came from standard input, so no command-line warning.
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("visible to other processes"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    check_ok(&["add", "--steam"], out);
+    let listed = env.json(&["list"]);
+    assert_eq!(listed[0]["otp_type"], "steam");
+    assert_eq!(listed[0]["period"], 60, "{listed}");
+}
+
+/// A secret typed as an argument is visible in /proc while the KDF runs: the
+/// CLI says so and names the safe way.
+#[test]
+fn a_secret_on_the_command_line_is_warned_about() {
+    let env = Env::init();
+    let out = env.run(&[
+        "add",
+        "--uri",
+        "otpauth://totp/PyPI:alice?secret=JBSWY3DPEHPK3PXP&issuer=PyPI",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    check_ok(&["add", "--uri"], out);
+    assert!(stderr.contains("visible to other processes"), "{stderr}");
+    assert!(stderr.contains("--uri -"), "{stderr}");
+}
+
+/// An exported backup's passphrase follows the vault passphrase's rule:
+/// eight spaces are no passphrase, and nothing is written.
+#[test]
+fn a_backup_passphrase_of_spaces_is_refused() {
+    let env = Env::init();
+    let weak = env.tmp.path().join("weak-pass");
+    fs::write(&weak, format!("{}\n", " ".repeat(8))).unwrap();
+    let out = env.tmp.path().join("backup.age");
+    let err = env.fail(&[
+        "export",
+        "--format",
+        "backup",
+        "--backup-passphrase-file",
+        weak.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(err.contains("backup passphrase"), "{err}");
+    assert!(err.contains("empty"), "{err}");
+    assert!(!out.exists(), "nothing was written");
+}
+
+/// A kit that cannot be written (its folder does not exist) leaves the
+/// vault with the kit it had: the file is created before the vault depends
+/// on the new key.
+#[test]
+fn a_kit_that_cannot_be_written_changes_nothing() {
+    let env = Env::init();
+    let missing = env.tmp.path().join("missing").join("kit.txt");
+    let err = env.fail(&["kit", "create", "--out", missing.to_str().unwrap()]);
+    assert!(err.contains("kit.txt"), "{err}");
+    let status = env.ok(&[
+        "kit",
+        "create",
+        "--out",
+        env.tmp.path().join("kit.txt").to_str().unwrap(),
+    ]);
+    assert!(
+        status.contains("Wrote the emergency kit"),
+        "a first kit can still be made: {status}"
+    );
+}

@@ -2,11 +2,10 @@
 //! `tauri-driver`, driven through WebDriver as a user would.
 //!
 //! Needs `cargo build -p sparekey` first and an X display:
-//! `xvfb-run -a -s '-screen 0 1280x800x24 -noreset' cargo test -p sparekey-tests --test gui`.
+//! `xvfb-run -a -s '-screen 0 1280x800x24 -noreset' cargo test -p sparekey-tests --test blackbox gui::`.
 
-mod support;
-
-use support::GuiSession;
+use crate::support;
+use crate::support::GuiSession;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn window_shows_name_and_version() {

@@ -3,15 +3,14 @@
 //! driven through WebDriver as a user clicks and types.
 //!
 //! Needs `cargo build --workspace` first and an X display:
-//! `scripts/gui-env.sh cargo nextest run -p sparekey-tests --test gui_guides`.
+//! `scripts/gui-env.sh cargo nextest run -p sparekey-tests --test blackbox gui_guides::`.
 
-mod support;
-
+use crate::support;
 use std::time::{Duration, Instant};
 
+use crate::support::{GuiSession, PASSPHRASE, WAIT_TIMEOUT};
 use serde_json::json;
 use sparekey_core::guides::request::PYPI_STATEMENTS;
-use support::{GuiSession, PASSPHRASE, WAIT_TIMEOUT};
 
 const PYPI_URI: &str = "otpauth://totp/PyPI:alice?secret=JBSWY3DPEHPK3PXP&issuer=PyPI";
 const ACME_URI: &str =
@@ -310,7 +309,7 @@ async fn a_damaged_vault_offers_the_newest_backup() {
 /// Not a test: saves screenshots of the guide page, the health view, the
 /// locked-out draft and the kit page into `$SPAREKEY_SCREENSHOTS` (e.g. `docs/screenshots`). Run
 /// with `SPAREKEY_SCREENSHOTS=docs/screenshots scripts/gui-env.sh cargo
-/// nextest run -p sparekey-tests --test gui_guides --run-ignored only`.
+/// nextest run -p sparekey-tests --test blackbox --run-ignored only gui_guides::screenshots`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "takes screenshots; run on demand"]
 async fn screenshots() {

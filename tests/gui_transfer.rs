@@ -6,15 +6,14 @@
 //! native save dialog cannot be driven by WebDriver).
 //!
 //! Needs `cargo build --workspace` first and an X display:
-//! `scripts/gui-env.sh cargo nextest run -p sparekey-tests --test gui_transfer`.
+//! `scripts/gui-env.sh cargo nextest run -p sparekey-tests --test blackbox gui_transfer::`.
 
-mod support;
-
+use crate::support;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::support::{GuiSession, PASSPHRASE};
 use serde_json::{json, Value};
-use support::{GuiSession, PASSPHRASE};
 
 /// The Aegis fixtures of core's importer tests.
 fn fixture(name: &str) -> PathBuf {

@@ -1,11 +1,10 @@
 //! Black-box tests of Sparekey's shipped binaries.
 //!
-//! The tests live in `cli.rs` (the `sparekey-cli` binary as real processes)
-//! and `gui.rs` (the `sparekey` app through WebDriver); helpers only GUI tests
-//! need are in `support/`. What every suite needs, finding the built
-//! binaries, is here. Build the binaries first (`cargo build --workspace`);
-//! run the GUI tests under a display, e.g. `xvfb-run -a -s '-screen 0
-//! 1280x800x24 -noreset' cargo test -p sparekey-tests --test gui`.
+//! The tests are one binary, `main.rs` (`cli`, `gui*`, `security`); helpers
+//! only GUI tests need are in `support/`. What every suite needs, finding
+//! the built binaries, is here. Build the binaries first (`cargo build
+//! --workspace`); run the GUI tests under a display, e.g.
+//! `scripts/gui-env.sh cargo test -p sparekey-tests --test blackbox gui::`.
 
 use std::path::{Path, PathBuf};
 

@@ -70,7 +70,7 @@ pub fn run() {
         // Native save dialogs, opened from Rust only (the page has no dialog permission).
         .plugin(tauri_plugin_dialog::init())
         .manage(commands::backups::StagedBackup::default())
-        .manage(state::AppState::new(paths, Arc::new(state::SystemClock)))
+        .manage(state::AppState::new(paths, Arc::new(state::MonotonicClock)))
         .setup(move |app| {
             if let Some(owner) = owner {
                 let handle = app.handle().clone();

@@ -23,9 +23,9 @@ pub trait Clock: Send + Sync {
 
 /// The real monotonic clock.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
+pub struct MonotonicClock;
 
-impl Clock for SystemClock {
+impl Clock for MonotonicClock {
     fn now(&self) -> Instant {
         Instant::now()
     }

@@ -244,7 +244,7 @@ impl fmt::Display for Error {
                 unused,
             } => write!(
                 f,
-                "{account} already has {saved} saved recovery codes ({unused} unused); they were \
+                "{account} already has {saved} saved codes ({unused} unused); they were \
                  kept. Replace the whole set only if you regenerated the codes at the service (that \
                  makes the old ones stop working)"
             ),
@@ -282,5 +282,86 @@ impl std::error::Error for Error {
             Error::Io { source, .. } => Some(source),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every variant, with facts filled in.
+    fn every_error() -> Vec<Error> {
+        let path = PathBuf::from("/v/vault.age");
+        vec![
+            Error::WrongPassphrase,
+            Error::VaultNotFound { dir: "/v".into() },
+            Error::VaultExists { dir: "/v".into() },
+            Error::Corrupt {
+                file: path.clone(),
+                detail: "truncated".into(),
+            },
+            Error::NewerVersion {
+                file: path.clone(),
+                found: 9,
+                supported: 1,
+            },
+            Error::io("write", &path, io::Error::other("disk full")),
+            Error::LockTimeout { path: path.clone() },
+            Error::invalid("secret", "is empty"),
+            Error::NoMatch {
+                query: "pypi".into(),
+            },
+            Error::Ambiguous {
+                query: "a".into(),
+                matches: vec!["A:a".into(), "B:a".into()],
+            },
+            Error::Missing {
+                account: "PyPI:alice".into(),
+                what: Absent::OtpSecret,
+            },
+            Error::Missing {
+                account: "PyPI:alice".into(),
+                what: Absent::RecoveryCodes,
+            },
+            Error::CodesAlreadySaved {
+                account: "PyPI:alice".into(),
+                saved: 8,
+                unused: 7,
+            },
+            Error::WrongBackupPassphrase { file: path.clone() },
+            Error::NeedsConfirmation {
+                what: "Aegis JSON".into(),
+            },
+            Error::KitExists { created_at: 0 },
+            Error::NoKit,
+            Error::FileExists { path },
+        ]
+    }
+
+    /// Core states facts; each front end says what to do in its own terms
+    /// (a command line, or a button), so no message here names one.
+    #[test]
+    fn no_message_names_a_front_end() {
+        for error in every_error() {
+            let text = error.to_string();
+            for front_end in ["sparekey-cli", "--", "Settings", "button", "the app"] {
+                assert!(
+                    !text.contains(front_end),
+                    "{} names {front_end:?}: {text}",
+                    error.kind()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_kind_is_distinct_snake_case() {
+        let mut kinds: Vec<&str> = every_error().iter().map(Error::kind).collect();
+        assert!(kinds
+            .iter()
+            .all(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
+        kinds.dedup();
+        // `missing` appears twice (two `Absent`s), so 17 distinct kinds.
+        assert_eq!(kinds.len(), 17, "{kinds:?}");
     }
 }

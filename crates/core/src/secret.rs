@@ -1,7 +1,8 @@
 //! Types that hold secrets: they zeroize on drop and never print their content.
 //!
 //! `SecretString` comes from `age::secrecy` so that Sparekey and the age crate
-//! agree on one version. `SecretBytes` holds raw key material such as a TOTP
+//! agree on one version; make one with `SecretString::from(string)`, which
+//! moves the `String` in without a copy. `SecretBytes` holds raw key material such as a TOTP
 //! key. Neither has a revealing `Debug` or any `Display`.
 
 use std::fmt;
@@ -62,11 +63,6 @@ pub fn check_new_passphrase(passphrase: &SecretString) -> crate::Result<()> {
         ));
     }
     Ok(())
-}
-
-/// Builds a `SecretString` from a `String`, moving it so no copy is left behind.
-pub fn secret_string(s: String) -> SecretString {
-    SecretString::from(s)
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@
 
 use std::{fmt, str::FromStr};
 
-use crate::secret::{secret_string, SecretBytes, SecretString};
+use crate::secret::{SecretBytes, SecretString};
 use crate::{Error, Result};
 
 mod base32;
@@ -245,7 +245,7 @@ impl Otp {
 
     /// The secret in RFC 4648 base32, upper case, without `=` padding.
     pub fn secret_base32(&self) -> SecretString {
-        secret_string(data_encoding::BASE32_NOPAD.encode(self.secret.expose()))
+        SecretString::from(data_encoding::BASE32_NOPAD.encode(self.secret.expose()))
     }
 
     /// Seconds each code lasts; `None` for HOTP.

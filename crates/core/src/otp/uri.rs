@@ -7,7 +7,7 @@ use super::{
     check_digits, check_period, parse_secret, Algorithm, Otp, OtpKind, DEFAULT_PERIOD, MAX_PERIOD,
     STEAM_DIGITS,
 };
-use crate::secret::{secret_string, SecretString};
+use crate::secret::SecretString;
 use crate::{Error, Result};
 
 /// What [`parse_uri`] found in an otpauth URI.
@@ -402,7 +402,7 @@ pub fn to_uri(issuer: &str, name: &str, otp: &Otp) -> SecretString {
         }
     };
     uri.push_str(&tail);
-    secret_string(uri)
+    SecretString::from(uri)
 }
 
 /// A value from the outside world, quoted and cut short for an error

@@ -6,7 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::{ParsedCodes, Service, FIELD, MAX_CODES, MAX_CODE_LEN, RUNNING_LOW_AT};
-use crate::secret::{secret_string, SecretString};
+use crate::secret::SecretString;
 use crate::{Error, Result};
 
 // ---------------------------------------------------------------------------
@@ -269,7 +269,7 @@ impl RecoverySet {
             ));
         };
         code.used_at = Some(now);
-        Ok((index, secret_string(code.code.clone())))
+        Ok((index, SecretString::from(code.code.clone())))
     }
 
     /// Marks the code at `index` (0-based) used at `now`. A code already

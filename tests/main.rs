@@ -1,0 +1,20 @@
+//! The black-box tests of Sparekey's shipped binaries, in one test binary
+//! (one link, one process per test under nextest):
+//!
+//! - `cli`: the `sparekey-cli` binary as real processes, against the `age`
+//!   and `oathtool` reference tools;
+//! - `gui`, `gui_guides`, `gui_transfer`: the `sparekey` app driven through
+//!   WebDriver (`tauri-driver` + `WebKitWebDriver`) under a display;
+//! - `security`: properties of the source tree and the shipped binaries;
+//! - `support`: the WebDriver session and helpers the GUI tests share.
+//!
+//! What every suite needs, finding the built binaries, is the crate's
+//! library (`lib.rs`). `bench_app.rs` is not here: it is the desktop
+//! benchmark `scripts/bench` runs.
+
+mod cli;
+mod gui;
+mod gui_guides;
+mod gui_transfer;
+mod security;
+mod support;
