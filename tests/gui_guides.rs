@@ -5,7 +5,6 @@
 //! Needs `cargo build --workspace` first and an X display:
 //! `scripts/gui-env.sh cargo nextest run -p sparekey-tests --test blackbox gui_guides::`.
 
-use crate::support;
 use std::time::{Duration, Instant};
 
 use crate::support::{GuiSession, PASSPHRASE, WAIT_TIMEOUT};

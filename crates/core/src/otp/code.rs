@@ -305,8 +305,8 @@ mod tests {
             time in any::<u64>(),
             algorithm in prop_oneof![Just(Algorithm::Sha1), Just(Algorithm::Sha256), Just(Algorithm::Sha512)],
         ) {
-            // The generator is built per code now; it must be the one that
-            // used to be built once in `Otp::new`.
+            // The generator is built per code (see `build_generator`); it
+            // must equal one built directly from the same parameters.
             let secret = SecretBytes::new(bytes.clone());
             let totp = Otp::new(OtpKind::Totp { period }, algorithm, digits, secret.clone()).unwrap();
             let expected = totp_rs::Builder::new()

@@ -1,4 +1,4 @@
-//! The vault: an age-encrypted document in a folder, as DESIGN.md describes.
+//! The vault: an age-encrypted document in a folder, as ARCHITECTURE.md describes.
 //!
 //! - [`document`]: the JSON schema, its version and migrations.
 //! - [`crypto`]: age encryption of `identity.age` and `vault.age`.

@@ -1,7 +1,7 @@
 //! The vault folder on disk: create, unlock, transactional updates with
 //! atomic saves, a writers' lock, change detection and rotating backups.
 //!
-//! Rules this module keeps (DESIGN.md, "The vault on disk"):
+//! Rules this module keeps (ARCHITECTURE.md, "The vault on disk"):
 //! - A save writes a temp file in the same folder, fsyncs it, links the
 //!   previous `vault.age` into `backups/`, renames the temp file over
 //!   `vault.age` and fsyncs the folder. A crash at any instant leaves the old
