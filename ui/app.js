@@ -4,8 +4,8 @@
 // through textContent and DOM APIs.
 
 import * as api from "./api.js";
-import { byId } from "./dom.js";
-import { toast } from "./toast.js";
+import { byId } from "./lib/dom.js";
+import { toast } from "./lib/toast.js";
 import { showCreate, showUnlock } from "./views/welcome.js";
 import { AccountsView } from "./views/accounts.js";
 // The other screens' modules load when first opened (`import()` below):

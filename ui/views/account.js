@@ -3,8 +3,8 @@
 // and its recovery codes.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { toast } from "../toast.js";
+import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
 import { updateCode } from "./accounts.js";
 import { accountGuideCard } from "./guides.js";
 

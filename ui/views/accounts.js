@@ -8,8 +8,8 @@
 // rows and touches only texts that changed.
 
 import * as api from "../api.js";
-import { h, groupCode } from "../dom.js";
-import { toast } from "../toast.js";
+import { h, groupCode } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
 
 /**
  * Rows per page: the first page is what unlock sends (Rust's FIRST_PAGE).

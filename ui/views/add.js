@@ -3,8 +3,8 @@
 // field core names.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { toast } from "../toast.js";
+import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
 
 /** Core field names → the input that shows the message, per form. */
 const MANUAL_FIELDS = {

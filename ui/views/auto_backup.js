@@ -3,8 +3,8 @@
 // the folder; this card only shows their state and turns them on or off.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { toast } from "../toast.js";
+import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
 
 /** @param {unknown} error */
 const message = (error) => (error instanceof Error ? error.message : String(error));

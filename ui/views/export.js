@@ -4,8 +4,8 @@
 // file-system access and never sees the exported secrets.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { toast } from "../toast.js";
+import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
 
 /** Core field names → the input that shows the message. */
 const FIELDS = {

@@ -5,8 +5,8 @@
 // what is done) is core's; this view only shows GuideView as it comes.
 
 import * as api from "../api.js";
-import { h } from "../dom.js";
-import { toast } from "../toast.js";
+import { h } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
 
 const STATE_LABELS = {
   done: "Done",

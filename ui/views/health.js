@@ -3,7 +3,7 @@
 // (number of critical and warning findings) up to date.
 
 import * as api from "../api.js";
-import { h, byId } from "../dom.js";
+import { h, byId } from "../lib/dom.js";
 
 const SEVERITY = {
   critical: "Critical",

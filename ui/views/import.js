@@ -5,8 +5,8 @@
 // Untrusted names from the export are set with textContent only.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { toast } from "../toast.js";
+import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
 
 /** Where an error about the input (not the password) is shown. */
 const SOURCE = "import-source";

@@ -5,8 +5,8 @@
 // when the user types or pastes it.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { toast } from "../toast.js";
+import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
 import { strength, showUnlock } from "./welcome.js";
 
 /** @param {unknown} error */

@@ -5,8 +5,8 @@
 // screen too: being locked out of PyPI must not need the vault.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { toast } from "../toast.js";
+import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
 import { stepItem } from "./guides.js";
 import { showUnlock } from "./welcome.js";
 

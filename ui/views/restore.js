@@ -4,8 +4,8 @@
 // vault from an exported backup file.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { toast } from "../toast.js";
+import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
 
 /** @param {unknown} error */
 function message(error) {

@@ -2,8 +2,8 @@
 // changing the passphrase.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { toast } from "../toast.js";
+import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
 import { strength } from "./welcome.js";
 import { kitCard } from "./kit.js";
 import { autoBackupCard } from "./auto_backup.js";

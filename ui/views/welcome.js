@@ -2,7 +2,7 @@
 // about a second, so both show progress while Rust works off the UI thread.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
+import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
 import { showKitUnlock } from "./kit.js";
 import { restoreOffer, showRestoreFile } from "./restore.js";
 
