@@ -6,6 +6,8 @@
 import * as api from "./api.js";
 import { byId } from "./lib/dom.js";
 import { toast } from "./lib/toast.js";
+import { errorMessage } from "./lib/errors.js";
+import { plural } from "./lib/format.js";
 import { showCreate, showUnlock } from "./views/welcome.js";
 import { AccountsView } from "./views/accounts.js";
 // The other screens' modules load when first opened (`import()` below):
@@ -254,7 +256,7 @@ class App {
     } catch (error) {
       if (error instanceof api.AppError && error.kind === "locked") {
         const minutes = this.settings.auto_lock_minutes;
-        this.locked(`Locked after ${minutes} minute${minutes === 1 ? "" : "s"} without activity.`);
+        this.locked(`Locked after ${plural(minutes, "minute")} without activity.`);
       } else {
         console.warn(error);
       }
@@ -274,7 +276,7 @@ class App {
 
   /** @param {unknown} error */
   fail(error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     toast(message, "error");
     const status = byId("status");
     if (status) {

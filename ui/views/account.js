@@ -5,8 +5,13 @@
 import * as api from "../api.js";
 import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
+import { errorMessage, errorNote, showFieldError, toastError } from "../lib/errors.js";
+import { formatDate, groupSecret } from "../lib/format.js";
 import { updateCode } from "./accounts.js";
 import { accountGuideCard } from "./guides.js";
+
+/** Core field names → the input of the details form that shows the message. */
+const EDIT_FIELDS = { issuer: "edit-issuer", name: "edit-name", note: "edit-note" };
 
 /**
  * @param {any} app
@@ -18,7 +23,7 @@ export async function showAccount(app, id) {
     account = await api.accountSummary(id);
   } catch (error) {
     const gone = error instanceof api.AppError && error.kind === "no_match";
-    toast(gone ? "That account is no longer in the vault." : error instanceof Error ? error.message : String(error), "error");
+    toast(gone ? "That account is no longer in the vault." : errorMessage(error), "error");
     app.showList();
     return;
   }
@@ -47,7 +52,7 @@ export async function showAccount(app, id) {
           showAccount(app, id);
         }
       } catch (error) {
-        toast(error instanceof Error ? error.message : String(error), "error");
+        toastError(error);
       }
     },
   });
@@ -95,9 +100,7 @@ export async function showAccount(app, id) {
       await app.reload();
       showAccount(app, id);
     } catch (error) {
-      const fields = { issuer: "edit-issuer", name: "edit-name", note: "edit-note" };
-      const target = (error instanceof api.AppError && error.field && fields[error.field]) || "edit-name";
-      setFieldError(target, error instanceof Error ? error.message : String(error));
+      showFieldError(error, EDIT_FIELDS, "edit-name");
     }
   });
 
@@ -127,7 +130,7 @@ export async function showAccount(app, id) {
         qrSlot.replaceChildren(img, h("p", { class: "hint", text: "Anyone who sees this code can make your 2FA codes. Hide it when done." }));
         showQr.textContent = "Hide QR code";
       } catch (error) {
-        toast(error instanceof Error ? error.message : String(error), "error");
+        toastError(error);
       }
     },
   });
@@ -145,10 +148,10 @@ export async function showAccount(app, id) {
       }
       try {
         const secret = await api.revealSecret(id);
-        secretSlot.replaceChildren(h("code", { id: "secret-value", class: "secret", text: secret.replace(/(.{4})/g, "$1 ").trim() }));
+        secretSlot.replaceChildren(h("code", { id: "secret-value", class: "secret", text: groupSecret(secret) }));
         reveal.textContent = "Hide secret";
       } catch (error) {
-        toast(error instanceof Error ? error.message : String(error), "error");
+        toastError(error);
       }
     },
   });
@@ -189,7 +192,7 @@ export async function showAccount(app, id) {
       await app.reload();
       app.showList();
     } catch (error) {
-      toast(error instanceof Error ? error.message : String(error), "error");
+      toastError(error);
     }
   });
   const dangerCard = h(
@@ -244,7 +247,7 @@ async function renderRecovery(app, id, card, data, options = {}) {
     try {
       recovery = await api.recoveryList(id, reveal);
     } catch (error) {
-      card.replaceChildren(h("p", { class: "field-error", text: error instanceof Error ? error.message : String(error) }));
+      card.replaceChildren(errorNote(error));
       return;
     }
   }
@@ -273,7 +276,7 @@ async function renderRecovery(app, id, card, data, options = {}) {
         await app.reload();
         rerender(saved);
       } catch (error) {
-        setFieldError("recovery-text", error instanceof Error ? error.message : String(error));
+        setFieldError("recovery-text", errorMessage(error));
       }
     });
     return form;
@@ -316,7 +319,7 @@ async function renderRecovery(app, id, card, data, options = {}) {
         { class: c.used ? "used" : "unused", dataset: { number: String(c.number) } },
         h("span", { class: "n", text: `${c.number}.` }),
         h("code", { text: c.code }),
-        h("span", { class: "state", text: c.used ? (c.used_at ? `used ${new Date(c.used_at * 1000).toLocaleDateString()}` : "used") : "unused" }),
+        h("span", { class: "state", text: c.used ? (c.used_at ? `used ${formatDate(c.used_at)}` : "used") : "unused" }),
       ),
     ),
   );
@@ -334,7 +337,7 @@ async function renderRecovery(app, id, card, data, options = {}) {
         await app.reload();
         rerender(used.recovery, { undo: used.number });
       } catch (error) {
-        toast(error instanceof Error ? error.message : String(error), "error");
+        toastError(error);
       }
     },
   });
@@ -351,7 +354,7 @@ async function renderRecovery(app, id, card, data, options = {}) {
             await app.reload();
             rerender(back);
           } catch (error) {
-            toast(error instanceof Error ? error.message : String(error), "error");
+            toastError(error);
           }
         },
       })

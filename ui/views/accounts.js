@@ -8,8 +8,10 @@
 // rows and touches only texts that changed.
 
 import * as api from "../api.js";
-import { h, groupCode } from "../lib/dom.js";
+import { h } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
+import { toastError } from "../lib/errors.js";
+import { groupCode } from "../lib/format.js";
 
 /**
  * Rows per page: the first page is what unlock sends (Rust's FIRST_PAGE).
@@ -119,7 +121,7 @@ export class AccountsView {
         this.render();
       }
     } catch (error) {
-      toast(error instanceof Error ? error.message : String(error), "error");
+      toastError(error);
     }
   }
 
@@ -473,7 +475,7 @@ export class AccountsView {
         toast(`Code copied.${clears}`);
       }
     } catch (error) {
-      toast(error instanceof Error ? error.message : String(error), "error");
+      toastError(error);
     }
   }
 

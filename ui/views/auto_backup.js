@@ -5,12 +5,8 @@
 import * as api from "../api.js";
 import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
-
-/** @param {unknown} error */
-const message = (error) => (error instanceof Error ? error.message : String(error));
-
-/** @param {number | null} secs */
-const when = (secs) => (secs ? new Date(secs * 1000).toLocaleString() : "never");
+import { errorNote, showFieldError } from "../lib/errors.js";
+import { formatDateTime } from "../lib/format.js";
 
 /** @returns {HTMLElement} */
 export function autoBackupCard() {
@@ -21,7 +17,7 @@ export function autoBackupCard() {
     );
     const keep = h("input", { id: "backup-keep", type: "number", min: "1", max: "1000", value: String(status.keep), inputmode: "numeric" });
     const state = status.folder
-      ? `On: last backup ${when(status.last_backup_at)}.`
+      ? `On: last backup ${status.last_backup_at ? formatDateTime(status.last_backup_at) : "never"}.`
       : "Off: only the versions kept beside the vault exist.";
     card.replaceChildren(
       h("h3", { text: "Automatic backups" }),
@@ -43,8 +39,7 @@ export function autoBackupCard() {
       render(await api.setAutoBackup(folder, keep));
       toast(folder ? "Automatic backups are on; the first one is written." : "Automatic backups are off.");
     } catch (error) {
-      const field = error && typeof error === "object" && "field" in error && error.field === "backup_keep" ? "backup-keep" : "backup-folder";
-      setFieldError(field, message(error));
+      showFieldError(error, { backup_keep: "backup-keep" }, "backup-folder");
     }
   };
   card.addEventListener("submit", (event) => {
@@ -61,6 +56,6 @@ export function autoBackupCard() {
     }
     save(folder, keep);
   });
-  api.autoBackupStatus().then(render, (error) => card.replaceChildren(h("p", { class: "field-error", text: message(error) })));
+  api.autoBackupStatus().then(render, (error) => card.replaceChildren(errorNote(error)));
   return card;
 }

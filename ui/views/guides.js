@@ -7,6 +7,8 @@
 import * as api from "../api.js";
 import { h } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
+import { errorNote, toastError } from "../lib/errors.js";
+import { formatDate } from "../lib/format.js";
 
 const STATE_LABELS = {
   done: "Done",
@@ -15,16 +17,6 @@ const STATE_LABELS = {
   unknown: "Unknown",
   info: "Info",
 };
-
-/** @param {number | null | undefined} secs */
-export function formatDate(secs) {
-  return secs ? new Date(secs * 1000).toLocaleDateString() : "";
-}
-
-/** @param {unknown} error */
-function message(error) {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * The Guides screen: every guide, grouped by kind.
@@ -45,7 +37,7 @@ export async function showGuides(app) {
   try {
     guides = await api.guidesList();
   } catch (error) {
-    view.append(h("p", { class: "field-error", text: message(error) }));
+    view.append(errorNote(error));
     return;
   }
   const card = (/** @type {any} */ g) =>
@@ -112,7 +104,7 @@ export async function showGuide(app, guideId, accountId, options = {}) {
   try {
     [fitting, choices] = await Promise.all([api.guideAccounts(guideId), api.accountChoices()]);
   } catch (error) {
-    body.append(h("p", { class: "field-error", text: message(error) }));
+    body.append(errorNote(error));
     return;
   }
   let chosen = accountId;
@@ -140,7 +132,7 @@ export async function showGuide(app, guideId, accountId, options = {}) {
     try {
       guide = await api.guideView(guideId, chosen);
     } catch (error) {
-      body.replaceChildren(h("p", { class: "field-error", text: message(error) }));
+      body.replaceChildren(errorNote(error));
       return;
     }
     const title = byIdIn(view, "guide-title");
@@ -240,7 +232,7 @@ export function stepItem(app, guide, step, accountId, changed) {
       dataset: { url: link.url },
       title: link.url,
       text: `${link.label} ↗`,
-      onclick: () => api.openUrl(link.url).catch((error) => toast(message(error), "error")),
+      onclick: () => api.openUrl(link.url).catch(toastError),
     }),
   );
   const slot = h("div", { class: "step-slot" });
@@ -289,7 +281,7 @@ function checkControls(guide, step, accountId, changed) {
           try {
             changed(await api.guideUncheck(guide.id, step.id, accountId));
           } catch (error) {
-            toast(message(error), "error");
+            toastError(error);
           }
         },
       }),
@@ -308,7 +300,7 @@ function checkControls(guide, step, accountId, changed) {
       changed(await api.guideCheck(guide.id, step.id, accountId, note.value));
       toast(`Marked done: ${step.title}.`);
     } catch (error) {
-      toast(message(error), "error");
+      toastError(error);
     }
   });
   return [form];
@@ -366,7 +358,7 @@ function actionButton(app, guide, step, accountId, slot) {
           const clock = await api.clockStatus();
           slot.replaceChildren(h("p", { class: clock.state === "unsynchronized" ? "warning" : "hint", id: "clock-result", role: "status", text: clock.message }));
         } catch (error) {
-          toast(message(error), "error");
+          toastError(error);
         }
       });
     case "draft_recovery_request":
@@ -398,6 +390,6 @@ export function accountGuideCard(app, accountId) {
         h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", id: "account-guide-open", text: guide.progress.complete ? "Review the guide" : "Continue the guide", onclick: () => app.showGuide(guide.id, accountId) })),
       );
     })
-    .catch((error) => card.append(h("p", { class: "field-error", text: message(error) })));
+    .catch((error) => card.append(errorNote(error)));
   return card;
 }

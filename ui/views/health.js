@@ -4,6 +4,7 @@
 
 import * as api from "../api.js";
 import { h, byId } from "../lib/dom.js";
+import { formatDateTime, plural } from "../lib/format.js";
 
 const SEVERITY = {
   critical: "Critical",
@@ -39,7 +40,7 @@ export async function refreshHealthBadge(report) {
     badge.textContent = serious ? String(serious) : "";
     badge.hidden = serious === 0;
     badge.dataset.tone = counts.critical ? "critical" : "warning";
-    badge.title = serious ? `${serious} lockout risk${serious === 1 ? "" : "s"} to look at` : "";
+    badge.title = serious ? `${plural(serious, "lockout risk")} to look at` : "";
   } catch (error) {
     // Locked or not yet unlocked: no badge.
     badge.hidden = true;
@@ -80,9 +81,9 @@ export async function showHealth(app) {
   /** @param {any} report */
   function render(report) {
     const n = report.findings.length;
-    summary.textContent = n === 0 ? "No lockout risks found. Nice." : `${n} thing${n === 1 ? "" : "s"} to look at.`;
+    summary.textContent = n === 0 ? "No lockout risks found. Nice." : `${plural(n, "thing")} to look at.`;
     list.replaceChildren(...report.findings.map((/** @type {any} */ f) => finding(f)));
-    clock.textContent = `${clockText(report.clock)} Checked ${new Date(report.checked_at * 1000).toLocaleString()}.`;
+    clock.textContent = `${clockText(report.clock)} Checked ${formatDateTime(report.checked_at)}.`;
     list.dataset.checkedAt = String(report.checked_at);
   }
 

@@ -7,17 +7,10 @@
 import * as api from "../api.js";
 import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
-import { strength, showUnlock } from "./welcome.js";
-
-/** @param {unknown} error */
-function message(error) {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** @param {number | null | undefined} secs */
-function date(secs) {
-  return secs ? new Date(secs * 1000).toLocaleDateString() : "";
-}
+import { errorMessage, errorNote, toastError } from "../lib/errors.js";
+import { formatDate, formatDateTime } from "../lib/format.js";
+import { showStrength } from "../lib/passphrase.js";
+import { showUnlock } from "./welcome.js";
 
 /**
  * The Settings card.
@@ -32,7 +25,7 @@ export function kitCard(app) {
     try {
       status = await api.kitStatus();
     } catch (error) {
-      card.replaceChildren(h("p", { class: "field-error", text: message(error) }));
+      card.replaceChildren(errorNote(error));
       return;
     }
     const create = async () => {
@@ -40,7 +33,7 @@ export function kitCard(app) {
         const kit = await api.kitCreate();
         showKitPage(app, kit);
       } catch (error) {
-        toast(message(error), "error");
+        toastError(error);
       }
     };
     const dialog = /** @type {HTMLDialogElement} */ (
@@ -76,7 +69,7 @@ export function kitCard(app) {
         toast("The kit opens the vault. Keep it safe.");
         render();
       } catch (error) {
-        setFieldError("kit-verify-text", message(error));
+        setFieldError("kit-verify-text", errorMessage(error));
       }
     });
     card.replaceChildren(
@@ -86,8 +79,8 @@ export function kitCard(app) {
         ? h(
             "p",
             { id: "kit-status", class: "kit-status", dataset: { state: "exists" } },
-            h("strong", { text: "Kit made " + date(status.created_at) + ". " }),
-            status.verified_at ? `Last verified ${date(status.verified_at)}.` : "Not verified yet: check the printout once.",
+            h("strong", { text: "Kit made " + formatDate(status.created_at) + ". " }),
+            status.verified_at ? `Last verified ${formatDate(status.verified_at)}.` : "Not verified yet: check the printout once.",
           )
         : h("p", { id: "kit-status", class: "warning", dataset: { state: "none" }, text: "This vault has no emergency kit. If you forget the passphrase, nobody can open it." }),
       h(
@@ -115,7 +108,6 @@ export function showKitPage(app, kit) {
   const view = app.screen("kit");
   const done = () => app.showSettings();
   app.onBack = done;
-  const made = new Date(kit.created_at * 1000);
   const command = `age -d -i kit.txt ${kit.vault_file}`;
   view.append(
     h(
@@ -139,7 +131,7 @@ export function showKitPage(app, kit) {
         "dl",
         { class: "kit-facts" },
         h("dt", { text: "Made" }),
-        h("dd", { id: "kit-date", text: made.toLocaleString() }),
+        h("dd", { id: "kit-date", text: formatDateTime(kit.created_at) }),
         h("dt", { text: "Vault folder" }),
         h("dd", {}, h("code", { id: "kit-dir", text: kit.dir })),
       ),
@@ -180,7 +172,7 @@ export function showKitUnlock(app) {
     try {
       opened(await api.unlockWithKitImage(new Uint8Array(await file.arrayBuffer())));
     } catch (error) {
-      setFieldError("kit-text", message(error));
+      setFieldError("kit-text", errorMessage(error));
     } finally {
       progress.hidden = true;
       image.value = "";
@@ -212,7 +204,7 @@ export function showKitUnlock(app) {
     try {
       opened(await api.unlockWithKit(text.value));
     } catch (error) {
-      setFieldError("kit-text", message(error));
+      setFieldError("kit-text", errorMessage(error));
     } finally {
       progress.hidden = true;
     }
@@ -232,9 +224,7 @@ export function showNewPassphrase(app) {
   const pass = /** @type {HTMLInputElement} */ (h("input", { id: "reset-passphrase", type: "password", autocomplete: "new-password" }));
   const again = /** @type {HTMLInputElement} */ (h("input", { id: "reset-passphrase-again", type: "password", autocomplete: "new-password" }));
   const hint = h("p", { class: "hint strength", "aria-live": "polite" });
-  pass.addEventListener("input", () => {
-    hint.textContent = strength(pass.value).text;
-  });
+  showStrength(pass, hint);
   const button = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", class: "primary", id: "reset-save", text: "Set passphrase and continue" }));
   const progress = h("p", { class: "progress", hidden: true }, h("span", { class: "spinner", "aria-hidden": "true" }), "Saving…");
   const form = h(
@@ -263,7 +253,7 @@ export function showNewPassphrase(app) {
     } catch (error) {
       button.disabled = false;
       progress.hidden = true;
-      setFieldError("reset-passphrase", message(error));
+      setFieldError("reset-passphrase", errorMessage(error));
     }
   });
   view.append(form);

@@ -4,7 +4,8 @@
 import * as api from "../api.js";
 import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
-import { strength } from "./welcome.js";
+import { errorMessage } from "../lib/errors.js";
+import { showStrength } from "../lib/passphrase.js";
 import { kitCard } from "./kit.js";
 import { autoBackupCard } from "./auto_backup.js";
 
@@ -42,7 +43,7 @@ export function showSettings(app) {
       app.settings = await api.saveSettings({ auto_lock_minutes: minutes, clipboard_clear_seconds: seconds });
       toast("Settings saved.");
     } catch (error) {
-      setFieldError("setting-auto-lock", error instanceof Error ? error.message : String(error));
+      setFieldError("setting-auto-lock", errorMessage(error));
     }
   });
 
@@ -50,9 +51,7 @@ export function showSettings(app) {
   const next = h("input", { id: "next-passphrase", type: "password", autocomplete: "new-password" });
   const again = h("input", { id: "next-passphrase-again", type: "password", autocomplete: "new-password" });
   const hint = h("p", { class: "hint strength", "aria-live": "polite" });
-  next.addEventListener("input", () => {
-    hint.textContent = strength(/** @type {HTMLInputElement} */ (next).value).text;
-  });
+  showStrength(/** @type {HTMLInputElement} */ (next), hint);
   const button = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", id: "change-passphrase", class: "secondary", text: "Change passphrase" }));
   const progress = h("p", { class: "progress", hidden: true }, h("span", { class: "spinner", "aria-hidden": "true" }), "Changing…");
   const passForm = h(
@@ -84,7 +83,7 @@ export function showSettings(app) {
       passForm.reset();
     } catch (error) {
       const target = error instanceof api.AppError && error.kind === "wrong_passphrase" ? "current-passphrase" : "next-passphrase";
-      setFieldError(target, error instanceof Error ? error.message : String(error));
+      setFieldError(target, errorMessage(error));
     } finally {
       button.disabled = false;
       progress.hidden = true;

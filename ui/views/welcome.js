@@ -3,38 +3,10 @@
 
 import * as api from "../api.js";
 import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { errorMessage } from "../lib/errors.js";
+import { showStrength } from "../lib/passphrase.js";
 import { showKitUnlock } from "./kit.js";
 import { restoreOffer, showRestoreFile } from "./restore.js";
-
-/**
- * A rough strength estimate for the hint under the passphrase: bits from
- * length and character variety. Only a hint; it does not refuse anything.
- *
- * @param {string} passphrase
- * @returns {{level: number, text: string}}
- */
-export function strength(passphrase) {
-  if (!passphrase) {
-    return { level: 0, text: "" };
-  }
-  let pool = 0;
-  if (/[a-z]/.test(passphrase)) pool += 26;
-  if (/[A-Z]/.test(passphrase)) pool += 26;
-  if (/[0-9]/.test(passphrase)) pool += 10;
-  if (/[^a-zA-Z0-9]/.test(passphrase)) pool += 33;
-  const unique = new Set(passphrase).size;
-  const bits = Math.min(passphrase.length, unique * 2) * Math.log2(Math.max(pool, 2));
-  if (bits < 45) {
-    return { level: 1, text: "Weak: easy to guess. Use four or more random words." };
-  }
-  if (bits < 65) {
-    return { level: 2, text: "Fair: a few more words would make it much stronger." };
-  }
-  if (bits < 90) {
-    return { level: 3, text: "Good." };
-  }
-  return { level: 4, text: "Strong." };
-}
 
 /**
  * @param {HTMLButtonElement} button
@@ -60,11 +32,7 @@ export function showCreate(app, dir) {
   const button = /** @type {HTMLButtonElement} */ (h("button", { id: "create-vault", type: "submit", class: "primary", text: "Create vault" }));
   const progress = h("p", { class: "progress", hidden: true }, h("span", { class: "spinner", "aria-hidden": "true" }), "Creating your vault…");
 
-  pass.addEventListener("input", () => {
-    const { level, text } = strength(/** @type {HTMLInputElement} */ (pass).value);
-    meter.dataset.level = String(level);
-    hint.textContent = text;
-  });
+  showStrength(/** @type {HTMLInputElement} */ (pass), hint, meter);
 
   const form = h(
     "form",
@@ -168,7 +136,7 @@ export function showUnlock(app, reason) {
         document.getElementById("restore-offer")?.remove();
         form.after(restoreOffer(app, value, error.message));
       } else {
-        setFieldError("passphrase", error instanceof Error ? error.message : String(error));
+        setFieldError("passphrase", errorMessage(error));
       }
     }
   });
