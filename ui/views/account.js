@@ -1,14 +1,14 @@
 // One account: its live code, editing, deleting (confirmed), moving it to a
 // phone (QR code, only on request), revealing the secret (only on request),
-// and its recovery codes.
+// its recovery codes, and how far its lockout-proof guide is.
 
 import * as api from "../api.js";
 import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { errorMessage, errorNote, showFieldError, toastError } from "../lib/errors.js";
 import { formatDate, groupSecret } from "../lib/format.js";
-import { updateCode } from "./accounts.js";
-import { accountGuideCard } from "./guides.js";
+import { updateCode } from "../lib/codes.js";
+import { progressBar } from "../lib/steps.js";
 
 /** Core field names → the input of the details form that shows the message. */
 const EDIT_FIELDS = { issuer: "edit-issuer", name: "edit-name", note: "edit-note" };
@@ -49,7 +49,7 @@ export async function showAccount(app, id) {
         toast(`${result.counter != null ? `Copied code #${result.counter}.` : "Code copied."}${clears}`);
         if (result.counter != null) {
           await app.reload();
-          showAccount(app, id);
+          app.showAccount(id);
         }
       } catch (error) {
         toastError(error);
@@ -98,7 +98,7 @@ export async function showAccount(app, id) {
       await api.updateAccount(id, { issuer: value(issuer), name: value(name), note: value(note) });
       toast("Saved.");
       await app.reload();
-      showAccount(app, id);
+      app.showAccount(id);
     } catch (error) {
       showFieldError(error, EDIT_FIELDS, "edit-name");
     }
@@ -229,6 +229,30 @@ function describe(account) {
     default:
       return "";
   }
+}
+
+/**
+ * The account page's card: the account's prevent guide and its progress.
+ *
+ * @param {any} app
+ * @param {string} accountId
+ * @returns {HTMLElement}
+ */
+function accountGuideCard(app, accountId) {
+  const card = h("section", { class: "card", id: "account-guide", "aria-labelledby": "account-guide-title" }, h("h3", { id: "account-guide-title", text: "Lockout-proof" }));
+  api
+    .accountGuide(accountId)
+    .then((guide) => {
+      const next = guide.steps.find((/** @type {any} */ s) => s.id === guide.next_step);
+      card.append(
+        h("p", { class: "guide-name", text: guide.title }),
+        progressBar(guide),
+        next ? h("p", { class: "hint", id: "account-guide-next", text: `Next: ${next.title}` }) : null,
+        h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", id: "account-guide-open", text: guide.progress.complete ? "Review the guide" : "Continue the guide", onclick: () => app.showGuide(guide.id, accountId) })),
+      );
+    })
+    .catch((error) => card.append(errorNote(error)));
+  return card;
 }
 
 /**

@@ -97,11 +97,7 @@ export async function showHealth(app) {
           class: "secondary small",
           "data-guide": f.guide_id,
           text: "Show how to fix it",
-          onclick: () =>
-            app.open(
-              () => import("./guides.js"),
-              (m) => m.showGuide(app, f.guide_id, f.account_id || null, { stepId: f.step_id || null }),
-            ),
+          onclick: () => app.showGuide(f.guide_id, f.account_id || null, { stepId: f.step_id || null }),
         }),
       );
     }

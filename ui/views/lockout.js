@@ -8,8 +8,7 @@ import * as api from "../api.js";
 import { h, field, clearErrors } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { errorNote, showFieldError, toastError } from "../lib/errors.js";
-import { stepItem } from "./guides.js";
-import { showUnlock } from "./welcome.js";
+import { stepItem } from "../lib/steps.js";
 
 /**
  * @param {any} app
@@ -17,7 +16,7 @@ import { showUnlock } from "./welcome.js";
  */
 export async function showLockout(app, options = {}) {
   const view = app.screen("lockout");
-  const back = () => (app.unlocked ? app.showList() : showUnlock(app));
+  const back = () => (app.unlocked ? app.showList() : app.showUnlock());
   app.onBack = back;
   const body = h("div", { class: "lockout-body" });
   view.append(
@@ -64,7 +63,7 @@ async function chooseService(app, body) {
         ...guides.map((/** @type {any} */ g) =>
           h(
             "button",
-            { type: "button", class: "choice", id: `lockout-service-${g.service}`, onclick: () => showLockout(app, { service: g.service }) },
+            { type: "button", class: "choice", id: `lockout-service-${g.service}`, onclick: () => app.showLockout({ service: g.service }) },
             h("strong", { text: g.service_label }),
             h("span", { class: "hint", text: g.summary }),
           ),

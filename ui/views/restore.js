@@ -64,14 +64,15 @@ export function restoreOffer(app, passphrase, problem) {
 }
 
 /**
- * First run: make the vault from an exported backup file.
+ * First run: make the vault from an exported backup file. Back is the
+ * create screen.
  *
  * @param {any} app
  * @param {string} dir the vault folder
- * @param {() => void} back
  */
-export function showRestoreFile(app, dir, back) {
+export function showRestoreFile(app, dir) {
   const view = app.screen("restore-file");
+  const back = () => app.showCreate(dir);
   app.onBack = back;
   const file = /** @type {HTMLInputElement} */ (h("input", { type: "file", id: "restore-file", accept: ".age,application/octet-stream,text/plain" }));
   const backupPass = /** @type {HTMLInputElement} */ (h("input", { id: "restore-backup-passphrase", type: "password", autocomplete: "off" }));

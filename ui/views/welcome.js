@@ -1,12 +1,12 @@
 // The first screens: create a vault (first run) and unlock it. The KDF takes
 // about a second, so both show progress while Rust works off the UI thread.
+// The app loads this module at start: it imports no other screen's module
+// (the kit, the restore screens and "I'm locked out" come through App).
 
 import * as api from "../api.js";
 import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
 import { errorMessage } from "../lib/errors.js";
 import { showStrength } from "../lib/passphrase.js";
-import { showKitUnlock } from "./kit.js";
-import { restoreOffer, showRestoreFile } from "./restore.js";
 
 /**
  * @param {HTMLButtonElement} button
@@ -85,7 +85,7 @@ export function showCreate(app, dir) {
     h(
       "div",
       { class: "card narrow alt-actions" },
-      h("button", { type: "button", class: "ghost", id: "restore-file-link", text: "Restore from an exported backup file…", onclick: () => showRestoreFile(app, dir, () => showCreate(app, dir)) }),
+      h("button", { type: "button", class: "ghost", id: "restore-file-link", text: "Restore from an exported backup file…", onclick: () => app.showRestoreFile(dir) }),
     ),
   );
   pass.focus();
@@ -133,8 +133,11 @@ export function showUnlock(app, reason) {
         pass.focus();
       } else if (error instanceof api.AppError && error.kind === "corrupt") {
         // vault.age is damaged: offer the newest backup that opens.
-        document.getElementById("restore-offer")?.remove();
-        form.after(restoreOffer(app, value, error.message));
+        const offer = await app.restoreOffer(value, error.message);
+        if (offer) {
+          document.getElementById("restore-offer")?.remove();
+          form.after(offer);
+        }
       } else {
         setFieldError("passphrase", errorMessage(error));
       }
@@ -145,7 +148,7 @@ export function showUnlock(app, reason) {
     h(
       "div",
       { class: "card narrow alt-actions" },
-      h("button", { type: "button", class: "ghost", id: "kit-unlock-link", text: "Open with emergency kit…", onclick: () => showKitUnlock(app) }),
+      h("button", { type: "button", class: "ghost", id: "kit-unlock-link", text: "Open with emergency kit…", onclick: () => app.showKitUnlock() }),
       h("button", { type: "button", class: "ghost", id: "locked-out-link", text: "Locked out of an account?", onclick: () => app.showLockout() }),
     ),
   );
