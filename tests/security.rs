@@ -1,10 +1,16 @@
 //! Security properties of what ships, checked from the sources and the
 //! dependency graph: no HTTP client in the binaries, a CSP that allows no
-//! network, capabilities that grant exactly the commands the UI calls, and a
-//! UI that never turns strings into HTML.
+//! network, capabilities that grant exactly the commands the UI calls, a
+//! UI that never turns strings into HTML, and UI modules whose imports form
+//! no cycle (views reach each other only through `ui/app.js`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::{collections::BTreeSet, fs, path::Path, process::Command};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    fs,
+    path::Path,
+    process::Command,
+};
 
 use serde_json::Value;
 use sparekey_tests::workspace_root;
@@ -229,4 +235,393 @@ fn collect_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
             out.push(p);
         }
     }
+}
+
+/// One import in a UI module: `import … from "…"`, `import "…"`,
+/// `export … from "…"` (static) or `import("…")` (dynamic).
+#[derive(Debug)]
+struct Import {
+    /// The importing module, relative to `ui/` (e.g. `views/kit.js`).
+    from: String,
+    /// The imported module, relative to `ui/`.
+    to: String,
+    line: usize,
+    dynamic: bool,
+}
+
+/// A token of JavaScript, as far as finding imports needs: comments are
+/// dropped, and string literals keep their text so that neither their
+/// words nor a `//` inside them is taken for code.
+#[derive(Debug, PartialEq)]
+enum Token {
+    Word(String),
+    Str(String),
+    /// A template literal (or a piece of one between `${…}`), or a regex.
+    Literal,
+    Punct(char),
+}
+
+/// Keywords after which a `/` starts a regex, not a division.
+const BEFORE_OPERAND: &[&str] = &[
+    "return", "typeof", "case", "in", "of", "new", "delete", "void", "throw", "else", "do",
+    "yield", "await",
+];
+
+/// Splits JavaScript into tokens with their line numbers. Knows strings,
+/// template literals (with nested `${…}`), comments and regex literals.
+fn js_tokens(source: &str) -> Vec<(Token, usize)> {
+    let chars: Vec<char> = source.chars().collect();
+    let mut tokens: Vec<(Token, usize)> = Vec::new();
+    let mut line = 1;
+    let mut i = 0;
+    // One entry per open `{`: true when it is a template's `${`.
+    let mut braces: Vec<bool> = Vec::new();
+    // Reads a template literal's text from `i` up to its end or its next
+    // `${`; returns the index after that.
+    let template = |mut i: usize, line: &mut usize, braces: &mut Vec<bool>| -> usize {
+        while i < chars.len() {
+            match chars[i] {
+                '\\' => i += 1,
+                '\n' => *line += 1,
+                '`' => return i + 1,
+                '$' if chars.get(i + 1) == Some(&'{') => {
+                    braces.push(true);
+                    return i + 2;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        i
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        match c {
+            '\n' => {
+                line += 1;
+                i += 1;
+            }
+            c if c.is_whitespace() => i += 1,
+            '/' if next == Some('/') => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '/' if next == Some('*') => {
+                i += 2;
+                while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
+                    if chars[i] == '\n' {
+                        line += 1;
+                    }
+                    i += 1;
+                }
+                i += 2;
+            }
+            '/' => {
+                // A regex where an operand may start, else division.
+                let regex = match tokens.last() {
+                    None => true,
+                    Some((Token::Punct(p), _)) => !matches!(p, ')' | ']' | '}'),
+                    Some((Token::Word(w), _)) => BEFORE_OPERAND.contains(&w.as_str()),
+                    Some(_) => false,
+                };
+                if !regex {
+                    tokens.push((Token::Punct('/'), line));
+                    i += 1;
+                    continue;
+                }
+                let start = line;
+                let mut class = false;
+                i += 1;
+                while i < chars.len() {
+                    match chars[i] {
+                        '\\' => i += 1,
+                        '[' => class = true,
+                        ']' => class = false,
+                        '/' if !class => break,
+                        '\n' => panic!("line {line}: unterminated regex"),
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                i += 1;
+                while i < chars.len() && chars[i].is_alphanumeric() {
+                    i += 1;
+                }
+                tokens.push((Token::Literal, start));
+            }
+            '"' | '\'' => {
+                let start = line;
+                let mut text = String::new();
+                i += 1;
+                while i < chars.len() && chars[i] != c {
+                    if chars[i] == '\\' {
+                        i += 1;
+                    }
+                    if let Some(&ch) = chars.get(i) {
+                        text.push(ch);
+                    }
+                    i += 1;
+                }
+                i += 1;
+                tokens.push((Token::Str(text), start));
+            }
+            '`' => {
+                tokens.push((Token::Literal, line));
+                i = template(i + 1, &mut line, &mut braces);
+            }
+            '{' => {
+                braces.push(false);
+                tokens.push((Token::Punct('{'), line));
+                i += 1;
+            }
+            '}' => {
+                if braces.pop() == Some(true) {
+                    // The end of a `${…}`: the template goes on.
+                    i = template(i + 1, &mut line, &mut braces);
+                } else {
+                    tokens.push((Token::Punct('}'), line));
+                    i += 1;
+                }
+            }
+            c if c.is_alphanumeric() || c == '_' || c == '$' => {
+                let start = i;
+                while i < chars.len()
+                    && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+                {
+                    i += 1;
+                }
+                tokens.push((Token::Word(chars[start..i].iter().collect()), line));
+            }
+            c => {
+                tokens.push((Token::Punct(c), line));
+                i += 1;
+            }
+        }
+    }
+    tokens
+}
+
+/// `spec` as imported by the module `from` (both relative to `ui/`).
+/// Imports are relative: the UI has no third-party JavaScript.
+fn resolve(from: &str, spec: &str) -> String {
+    assert!(
+        spec.starts_with("./") || spec.starts_with("../"),
+        "ui/{from} imports \"{spec}\": only relative imports of ui/ files"
+    );
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in spec.split('/') {
+        match part {
+            "." => {}
+            ".." => {
+                assert!(
+                    parts.pop().is_some(),
+                    "ui/{from} imports \"{spec}\", outside ui/"
+                );
+            }
+            name => parts.push(name),
+        }
+    }
+    parts.join("/")
+}
+
+/// The imports of one module's `source`: what each names, on which line,
+/// and whether it is `import()`. `module` only names the file in panics.
+fn module_imports(source: &str, module: &str) -> Vec<(String, usize, bool)> {
+    let tokens = js_tokens(source);
+    let word = |k: usize, w: &str| matches!(tokens.get(k), Some((Token::Word(x), _)) if x == w);
+    let punct = |k: usize, p: char| matches!(tokens.get(k), Some((Token::Punct(x), _)) if *x == p);
+    let string = |k: usize| match tokens.get(k) {
+        Some((Token::Str(s), _)) => Some(s.clone()),
+        _ => None,
+    };
+    let mut found = Vec::new();
+    for (k, (token, line)) in tokens.iter().enumerate() {
+        let keyword = match token {
+            Token::Word(w) if (w == "import" || w == "export") && !(k > 0 && punct(k - 1, '.')) => {
+                w
+            }
+            _ => continue,
+        };
+        if keyword == "import" && punct(k + 1, '(') {
+            let spec = string(k + 2).filter(|_| punct(k + 3, ')'));
+            let spec = spec.unwrap_or_else(|| {
+                panic!("ui/{module}:{line}: import() of a computed name; name the file")
+            });
+            found.push((spec, *line, true));
+            continue;
+        }
+        if keyword == "import" && punct(k + 1, '.') {
+            continue; // import.meta
+        }
+        if keyword == "import" {
+            if let Some(spec) = string(k + 1) {
+                found.push((spec, *line, false));
+                continue;
+            }
+        } else if !punct(k + 1, '{') && !punct(k + 1, '*') {
+            continue; // export of a declaration
+        }
+        // `import a, {b as c} from "…"`, `export * from "…"`
+        let mut j = k + 1;
+        while !word(j, "from")
+            && matches!(
+                tokens.get(j),
+                Some((Token::Word(_) | Token::Punct('{' | '}' | ',' | '*'), _))
+            )
+        {
+            j += 1;
+        }
+        match string(j + 1).filter(|_| word(j, "from")) {
+            Some(spec) => found.push((spec, *line, false)),
+            None if keyword == "export" => {} // `export { a, b };`
+            None => panic!("ui/{module}:{line}: cannot read this import"),
+        }
+    }
+    found
+}
+
+#[test]
+fn module_imports_reads_code_not_strings_or_comments() {
+    let source = r#"
+import * as api from "./api.js";
+import {
+  a,
+  b as c,
+} from "./lib/dom.js";
+import "./side.js";
+export { x } from "./re.js";
+// import { no } from "./comment.js";
+/* import("./block.js") @type {import("./type.js").T} */
+const s = "import('./string.js')" + 'it\'s // not a comment';
+const t = `${a ? `import("./nested.js")` : ""} import "./template.js"`;
+const r = /"/g, q = 1 / 2 / 3;
+const later = () => import("./views/later.js");
+export function f() { return Array.from(s); }
+"#;
+    let found = module_imports(source, "example.js");
+    let expected = [
+        ("./api.js", 2, false),
+        ("./lib/dom.js", 3, false),
+        ("./side.js", 7, false),
+        ("./re.js", 8, false),
+        ("./views/later.js", 14, true),
+    ];
+    assert_eq!(
+        found,
+        expected.map(|(spec, line, dynamic)| (spec.to_owned(), line, dynamic))
+    );
+}
+
+/// Every import of every `.js` file under `ui/`, each checked to name a
+/// file that exists.
+fn ui_imports() -> Vec<Import> {
+    let ui = workspace_root().join("ui");
+    let mut files = Vec::new();
+    collect_files(&ui, &mut files);
+    let modules: BTreeSet<String> = files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "js"))
+        .map(|f| {
+            let rel = f.strip_prefix(&ui).unwrap();
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect();
+    assert!(modules.contains("app.js") && modules.contains("api.js"));
+    let mut imports = Vec::new();
+    for module in &modules {
+        let source = fs::read_to_string(ui.join(module)).unwrap();
+        for (spec, line, dynamic) in module_imports(&source, module) {
+            let to = resolve(module, &spec);
+            assert!(
+                modules.contains(&to),
+                "ui/{module}:{line} imports ui/{to}, which does not exist"
+            );
+            imports.push(Import {
+                from: module.clone(),
+                to,
+                line,
+                dynamic,
+            });
+        }
+    }
+    imports
+}
+
+/// The modules of `ui/` import each other without a cycle, counting
+/// `import()` too: a view shows another screen through `App` (app.js),
+/// which loads it, never by importing it.
+#[test]
+fn ui_modules_have_no_import_cycles() {
+    let imports = ui_imports();
+    assert!(
+        imports.iter().any(|i| i.dynamic),
+        "app.js loads screens with import(): {imports:?}"
+    );
+    let mut graph: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for import in &imports {
+        graph.entry(&import.from).or_default().insert(&import.to);
+    }
+    // Depth first; every edge back into the path closes a cycle.
+    fn visit<'a>(
+        node: &'a str,
+        graph: &BTreeMap<&'a str, BTreeSet<&'a str>>,
+        done: &mut BTreeSet<&'a str>,
+        path: &mut Vec<&'a str>,
+        cycles: &mut Vec<String>,
+    ) {
+        if let Some(at) = path.iter().position(|n| *n == node) {
+            let mut cycle = path[at..].to_vec();
+            cycle.push(node);
+            cycles.push(cycle.join(" → "));
+            return;
+        }
+        if !done.insert(node) {
+            return;
+        }
+        path.push(node);
+        for next in graph.get(node).into_iter().flatten() {
+            visit(next, graph, done, path, cycles);
+        }
+        path.pop();
+    }
+    let mut done = BTreeSet::new();
+    let mut cycles = Vec::new();
+    for node in graph.keys() {
+        visit(node, &graph, &mut done, &mut Vec::new(), &mut cycles);
+    }
+    assert!(
+        cycles.is_empty(),
+        "import cycles in ui/:\n{}",
+        cycles.join("\n")
+    );
+}
+
+/// A view (`ui/views/`) imports only `ui/lib/` and `ui/api.js`, never
+/// another view nor app.js; `ui/lib/` imports only itself and api.js. Other
+/// screens are App's to load (`import()` in app.js), so the unlock screen
+/// pulls in no other screen's module.
+#[test]
+fn ui_views_import_only_lib_and_api() {
+    let imports = ui_imports();
+    assert!(imports.iter().any(|i| i.from.starts_with("views/")));
+    let wrong: Vec<String> = imports
+        .iter()
+        .filter(|i| i.from.starts_with("views/") || i.from.starts_with("lib/"))
+        .filter(|i| !(i.to.starts_with("lib/") || i.to == "api.js"))
+        .map(|i| {
+            let how = if i.dynamic { "loads" } else { "imports" };
+            format!("ui/{}:{} {how} ui/{}", i.from, i.line, i.to)
+        })
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "views and lib/ import only lib/ and api.js; another screen opens through App:\n{}",
+        wrong.join("\n")
+    );
 }

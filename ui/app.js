@@ -2,11 +2,18 @@
 // accounts), runs the one-per-second code refresh, and handles the keys that
 // work everywhere (Ctrl+L locks, Esc goes back). Text is only ever set
 // through textContent and DOM APIs.
+//
+// Every move to another screen goes through `App`: a view calls a method of
+// the app it was given (`app.showUnlock()`, `app.showAccount(id)`) and never
+// imports another view. Views import only `ui/lib/` and `api.js`
+// (tests/security.rs checks this, and that no imports form a cycle).
 
 import * as api from "./api.js";
-import { byId } from "./dom.js";
-import { toast } from "./toast.js";
-import { showCreate, showUnlock } from "./views/welcome.js";
+import { byId } from "./lib/dom.js";
+import { toast } from "./lib/toast.js";
+import { errorMessage } from "./lib/errors.js";
+import { plural } from "./lib/format.js";
+import * as welcome from "./views/welcome.js";
 import { AccountsView } from "./views/accounts.js";
 // The other screens' modules load when first opened (`import()` below):
 // the unlock screen needs none of them, and WebKit keeps every module it
@@ -90,9 +97,9 @@ class App {
         await this.list.load();
         this.enter();
       } else if (status.exists) {
-        showUnlock(this);
+        this.showUnlock();
       } else {
-        showCreate(this, status.dir);
+        this.showCreate(status.dir);
       }
     } catch (error) {
       this.fail(error);
@@ -153,6 +160,51 @@ class App {
     this.list.show();
   }
 
+  /** First run: create the vault. @param {string} dir the vault folder */
+  showCreate(dir) {
+    welcome.showCreate(this, dir);
+  }
+
+  /** @param {string} [reason] why the vault is locked (auto-lock) */
+  showUnlock(reason) {
+    welcome.showUnlock(this, reason);
+  }
+
+  /** "Open with emergency kit", from the unlock screen. */
+  async showKitUnlock() {
+    await this.open(() => import("./views/kit.js"), (m) => m.showKitUnlock(this));
+  }
+
+  /** The printable kit, once, after making it. @param {any} kit a NewKit */
+  async showKitPage(kit) {
+    await this.open(() => import("./views/kit.js"), (m) => m.showKitPage(this, kit));
+  }
+
+  /** First run: the vault from an exported backup. @param {string} dir */
+  async showRestoreFile(dir) {
+    await this.open(() => import("./views/restore.js"), (m) => m.showRestoreFile(this, dir));
+  }
+
+  /**
+   * The offer to restore a backup, for the unlock screen to show when
+   * vault.age is damaged.
+   *
+   * @param {string} passphrase the passphrase just typed (it opened identity.age)
+   * @param {string} problem core's message about the damaged file
+   * @returns {Promise<HTMLElement | null>} null if another screen came up meanwhile
+   */
+  async restoreOffer(passphrase, problem) {
+    /** @type {HTMLElement | null} */
+    let offer = null;
+    await this.open(
+      () => import("./views/restore.js"),
+      (m) => {
+        offer = m.restoreOffer(this, passphrase, problem);
+      },
+    );
+    return offer;
+  }
+
   async showAdd() {
     await this.open(() => import("./views/add.js"), (m) => m.showAdd(this));
   }
@@ -172,9 +224,13 @@ class App {
     await this.open(() => import("./views/guides.js"), (m) => m.showGuides(this));
   }
 
-  /** @param {string} guideId @param {string | null} accountId */
-  async showGuide(guideId, accountId) {
-    await this.open(() => import("./views/guides.js"), (m) => m.showGuide(this, guideId, accountId));
+  /**
+   * @param {string} guideId
+   * @param {string | null} accountId null: the first account the guide is for
+   * @param {{stepId?: string | null}} [options] stepId: bring that step into view
+   */
+  async showGuide(guideId, accountId, options) {
+    await this.open(() => import("./views/guides.js"), (m) => m.showGuide(this, guideId, accountId, options));
   }
 
   /** "I'm locked out" (works locked too). @param {{service?: string, branch?: string, draft?: boolean}} [options] */
@@ -226,7 +282,7 @@ class App {
     this.list.forget();
     window.clearInterval(this.tickTimer);
     /** @type {HTMLElement} */ (byId("toolbar")).hidden = true;
-    showUnlock(this, reason);
+    this.showUnlock(reason);
   }
 
   startTicking() {
@@ -254,7 +310,7 @@ class App {
     } catch (error) {
       if (error instanceof api.AppError && error.kind === "locked") {
         const minutes = this.settings.auto_lock_minutes;
-        this.locked(`Locked after ${minutes} minute${minutes === 1 ? "" : "s"} without activity.`);
+        this.locked(`Locked after ${plural(minutes, "minute")} without activity.`);
       } else {
         console.warn(error);
       }
@@ -274,7 +330,7 @@ class App {
 
   /** @param {unknown} error */
   fail(error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     toast(message, "error");
     const status = byId("status");
     if (status) {

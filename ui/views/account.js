@@ -1,12 +1,17 @@
 // One account: its live code, editing, deleting (confirmed), moving it to a
 // phone (QR code, only on request), revealing the secret (only on request),
-// and its recovery codes.
+// its recovery codes, and how far its lockout-proof guide is.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { toast } from "../toast.js";
-import { updateCode } from "./accounts.js";
-import { accountGuideCard } from "./guides.js";
+import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
+import { errorMessage, errorNote, showFieldError, toastError } from "../lib/errors.js";
+import { formatDate, groupSecret } from "../lib/format.js";
+import { updateCode } from "../lib/codes.js";
+import { progressBar } from "../lib/steps.js";
+
+/** Core field names → the input of the details form that shows the message. */
+const EDIT_FIELDS = { issuer: "edit-issuer", name: "edit-name", note: "edit-note" };
 
 /**
  * @param {any} app
@@ -18,7 +23,7 @@ export async function showAccount(app, id) {
     account = await api.accountSummary(id);
   } catch (error) {
     const gone = error instanceof api.AppError && error.kind === "no_match";
-    toast(gone ? "That account is no longer in the vault." : error instanceof Error ? error.message : String(error), "error");
+    toast(gone ? "That account is no longer in the vault." : errorMessage(error), "error");
     app.showList();
     return;
   }
@@ -44,10 +49,10 @@ export async function showAccount(app, id) {
         toast(`${result.counter != null ? `Copied code #${result.counter}.` : "Code copied."}${clears}`);
         if (result.counter != null) {
           await app.reload();
-          showAccount(app, id);
+          app.showAccount(id);
         }
       } catch (error) {
-        toast(error instanceof Error ? error.message : String(error), "error");
+        toastError(error);
       }
     },
   });
@@ -93,11 +98,9 @@ export async function showAccount(app, id) {
       await api.updateAccount(id, { issuer: value(issuer), name: value(name), note: value(note) });
       toast("Saved.");
       await app.reload();
-      showAccount(app, id);
+      app.showAccount(id);
     } catch (error) {
-      const fields = { issuer: "edit-issuer", name: "edit-name", note: "edit-note" };
-      const target = (error instanceof api.AppError && error.field && fields[error.field]) || "edit-name";
-      setFieldError(target, error instanceof Error ? error.message : String(error));
+      showFieldError(error, EDIT_FIELDS, "edit-name");
     }
   });
 
@@ -127,7 +130,7 @@ export async function showAccount(app, id) {
         qrSlot.replaceChildren(img, h("p", { class: "hint", text: "Anyone who sees this code can make your 2FA codes. Hide it when done." }));
         showQr.textContent = "Hide QR code";
       } catch (error) {
-        toast(error instanceof Error ? error.message : String(error), "error");
+        toastError(error);
       }
     },
   });
@@ -145,10 +148,10 @@ export async function showAccount(app, id) {
       }
       try {
         const secret = await api.revealSecret(id);
-        secretSlot.replaceChildren(h("code", { id: "secret-value", class: "secret", text: secret.replace(/(.{4})/g, "$1 ").trim() }));
+        secretSlot.replaceChildren(h("code", { id: "secret-value", class: "secret", text: groupSecret(secret) }));
         reveal.textContent = "Hide secret";
       } catch (error) {
-        toast(error instanceof Error ? error.message : String(error), "error");
+        toastError(error);
       }
     },
   });
@@ -189,7 +192,7 @@ export async function showAccount(app, id) {
       await app.reload();
       app.showList();
     } catch (error) {
-      toast(error instanceof Error ? error.message : String(error), "error");
+      toastError(error);
     }
   });
   const dangerCard = h(
@@ -229,6 +232,30 @@ function describe(account) {
 }
 
 /**
+ * The account page's card: the account's prevent guide and its progress.
+ *
+ * @param {any} app
+ * @param {string} accountId
+ * @returns {HTMLElement}
+ */
+function accountGuideCard(app, accountId) {
+  const card = h("section", { class: "card", id: "account-guide", "aria-labelledby": "account-guide-title" }, h("h3", { id: "account-guide-title", text: "Lockout-proof" }));
+  api
+    .accountGuide(accountId)
+    .then((guide) => {
+      const next = guide.steps.find((/** @type {any} */ s) => s.id === guide.next_step);
+      card.append(
+        h("p", { class: "guide-name", text: guide.title }),
+        progressBar(guide),
+        next ? h("p", { class: "hint", id: "account-guide-next", text: `Next: ${next.title}` }) : null,
+        h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", id: "account-guide-open", text: guide.progress.complete ? "Review the guide" : "Continue the guide", onclick: () => app.showGuide(guide.id, accountId) })),
+      );
+    })
+    .catch((error) => card.append(errorNote(error)));
+  return card;
+}
+
+/**
  * The recovery-codes card.
  *
  * @param {any} app
@@ -244,7 +271,7 @@ async function renderRecovery(app, id, card, data, options = {}) {
     try {
       recovery = await api.recoveryList(id, reveal);
     } catch (error) {
-      card.replaceChildren(h("p", { class: "field-error", text: error instanceof Error ? error.message : String(error) }));
+      card.replaceChildren(errorNote(error));
       return;
     }
   }
@@ -273,7 +300,7 @@ async function renderRecovery(app, id, card, data, options = {}) {
         await app.reload();
         rerender(saved);
       } catch (error) {
-        setFieldError("recovery-text", error instanceof Error ? error.message : String(error));
+        setFieldError("recovery-text", errorMessage(error));
       }
     });
     return form;
@@ -316,7 +343,7 @@ async function renderRecovery(app, id, card, data, options = {}) {
         { class: c.used ? "used" : "unused", dataset: { number: String(c.number) } },
         h("span", { class: "n", text: `${c.number}.` }),
         h("code", { text: c.code }),
-        h("span", { class: "state", text: c.used ? (c.used_at ? `used ${new Date(c.used_at * 1000).toLocaleDateString()}` : "used") : "unused" }),
+        h("span", { class: "state", text: c.used ? (c.used_at ? `used ${formatDate(c.used_at)}` : "used") : "unused" }),
       ),
     ),
   );
@@ -334,7 +361,7 @@ async function renderRecovery(app, id, card, data, options = {}) {
         await app.reload();
         rerender(used.recovery, { undo: used.number });
       } catch (error) {
-        toast(error instanceof Error ? error.message : String(error), "error");
+        toastError(error);
       }
     },
   });
@@ -351,7 +378,7 @@ async function renderRecovery(app, id, card, data, options = {}) {
             await app.reload();
             rerender(back);
           } catch (error) {
-            toast(error instanceof Error ? error.message : String(error), "error");
+            toastError(error);
           }
         },
       })

@@ -8,8 +8,10 @@
 // rows and touches only texts that changed.
 
 import * as api from "../api.js";
-import { h, groupCode } from "../dom.js";
-import { toast } from "../toast.js";
+import { h } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
+import { toastError } from "../lib/errors.js";
+import { updateCode } from "../lib/codes.js";
 
 /**
  * Rows per page: the first page is what unlock sends (Rust's FIRST_PAGE).
@@ -20,14 +22,8 @@ import { toast } from "../toast.js";
 export const PAGE = 16;
 /** How near (px) "Show more" may come to the window before it loads. */
 const LOAD_AHEAD = "400px";
-/** Seconds before the end of a period when the next code is shown too. */
-const NEXT_CODE_SECONDS = 7;
 
-/**
- * @typedef {{row: HTMLElement, code: HTMLElement, next: HTMLElement,
- *   bar: HTMLElement, seconds: HTMLElement, key: string, last: string,
- *   lastNext: string, lastLeft: number}} RowParts
- */
+/** @typedef {import("../lib/codes.js").RowParts} RowParts */
 
 export class AccountsView {
   /** @param {any} app */
@@ -119,7 +115,7 @@ export class AccountsView {
         this.render();
       }
     } catch (error) {
-      toast(error instanceof Error ? error.message : String(error), "error");
+      toastError(error);
     }
   }
 
@@ -473,7 +469,7 @@ export class AccountsView {
         toast(`Code copied.${clears}`);
       }
     } catch (error) {
-      toast(error instanceof Error ? error.message : String(error), "error");
+      toastError(error);
     }
   }
 
@@ -483,34 +479,6 @@ export class AccountsView {
       const parts = this.rows.get(view.id);
       if (!parts) continue;
       updateCode(parts, view);
-    }
-  }
-}
-
-/**
- * Updates one row's code, next code and countdown, touching only what changed.
- *
- * @param {RowParts} parts
- * @param {any} view a CodeView from Rust
- */
-export function updateCode(parts, view) {
-  if (parts.last !== view.code) {
-    parts.last = view.code;
-    parts.code.textContent = groupCode(view.code);
-  }
-  const left = view.seconds_left ?? 0;
-  if (parts.lastLeft !== left) {
-    parts.lastLeft = left;
-    const period = view.period || 30;
-    parts.bar.style.setProperty("--left", String(left / period));
-    parts.bar.dataset.urgent = String(left <= NEXT_CODE_SECONDS);
-    parts.seconds.textContent = `${left}s`;
-    const showNext = left <= NEXT_CODE_SECONDS && Boolean(view.next_code);
-    const nextText = showNext ? `next ${groupCode(view.next_code)}` : "";
-    if (parts.lastNext !== nextText) {
-      parts.lastNext = nextText;
-      parts.next.textContent = nextText;
-      parts.next.hidden = !showNext;
     }
   }
 }

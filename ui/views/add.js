@@ -3,8 +3,9 @@
 // field core names.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { toast } from "../toast.js";
+import { h, field, clearErrors } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
+import { showFieldError } from "../lib/errors.js";
 
 /** Core field names → the input that shows the message, per form. */
 const MANUAL_FIELDS = {
@@ -20,18 +21,15 @@ const MANUAL_FIELDS = {
 };
 
 /**
- * Shows an error from core next to the right input of a form.
+ * Shows an error from core next to the right input of a form, opened and
+ * focused.
  *
  * @param {unknown} error
  * @param {Record<string, string>} fields core field → input id
  * @param {string} fallback input id when the field is not in `fields`
  */
 function showError(error, fields, fallback) {
-  const message = error instanceof Error ? error.message : String(error);
-  const field = error instanceof api.AppError && error.field ? error.field : "";
-  const target = fields[field] || fallback;
-  setFieldError(target, message);
-  const input = document.getElementById(target);
+  const input = document.getElementById(showFieldError(error, fields, fallback));
   input?.closest("details")?.setAttribute("open", "");
   input?.focus();
 }

@@ -4,8 +4,10 @@
 // file-system access and never sees the exported secrets.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { toast } from "../toast.js";
+import { h, field, fill, clearErrors } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
+import { showFieldError } from "../lib/errors.js";
+import { plural } from "../lib/format.js";
 
 /** Core field names → the input that shows the message. */
 const FIELDS = {
@@ -13,9 +15,6 @@ const FIELDS = {
   "backup passphrase again": "export-passphrase-again",
   account: "export-account",
 };
-
-/** @param {unknown} error */
-const messageOf = (error) => (error instanceof Error ? error.message : String(error));
 
 /** @param {any} app */
 export async function showExport(app) {
@@ -124,8 +123,7 @@ export async function showExport(app) {
         ask(format);
         return;
       }
-      const target = error instanceof api.AppError && error.field ? FIELDS[error.field] : null;
-      setFieldError(target || "export", messageOf(error));
+      showFieldError(error, FIELDS, "export");
     } finally {
       busy.hidden = true;
       save.disabled = false;
@@ -146,7 +144,7 @@ export async function showExport(app) {
 
   /** @param {any} format @param {any} done */
   function showResult(format, done) {
-    const count = done.exported === null ? "" : ` ${done.exported} account${done.exported === 1 ? "" : "s"}`;
+    const count = done.exported === null ? "" : ` ${plural(done.exported, "account")}`;
     fill(result,
       h("h3", { text: "Saved" }),
       h("p", { id: "export-saved" }, `Exported${count} to `, h("code", { class: "path", text: done.path || "" }), "."),
@@ -188,15 +186,4 @@ export async function showExport(app) {
   );
   update();
   view.focus();
-}
-
-/**
- * Replaces the children of `parent`, leaving out null and false (which the
- * DOM's own replaceChildren would show as text).
- *
- * @param {HTMLElement} parent
- * @param {...(Node | string | null | undefined | false)} children
- */
-function fill(parent, ...children) {
-  parent.replaceChildren(...children.filter((c) => c !== null && c !== undefined && c !== false));
 }

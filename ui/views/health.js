@@ -3,7 +3,8 @@
 // (number of critical and warning findings) up to date.
 
 import * as api from "../api.js";
-import { h, byId } from "../dom.js";
+import { h, byId } from "../lib/dom.js";
+import { formatDateTime, plural } from "../lib/format.js";
 
 const SEVERITY = {
   critical: "Critical",
@@ -39,7 +40,7 @@ export async function refreshHealthBadge(report) {
     badge.textContent = serious ? String(serious) : "";
     badge.hidden = serious === 0;
     badge.dataset.tone = counts.critical ? "critical" : "warning";
-    badge.title = serious ? `${serious} lockout risk${serious === 1 ? "" : "s"} to look at` : "";
+    badge.title = serious ? `${plural(serious, "lockout risk")} to look at` : "";
   } catch (error) {
     // Locked or not yet unlocked: no badge.
     badge.hidden = true;
@@ -80,9 +81,9 @@ export async function showHealth(app) {
   /** @param {any} report */
   function render(report) {
     const n = report.findings.length;
-    summary.textContent = n === 0 ? "No lockout risks found. Nice." : `${n} thing${n === 1 ? "" : "s"} to look at.`;
+    summary.textContent = n === 0 ? "No lockout risks found. Nice." : `${plural(n, "thing")} to look at.`;
     list.replaceChildren(...report.findings.map((/** @type {any} */ f) => finding(f)));
-    clock.textContent = `${clockText(report.clock)} Checked ${new Date(report.checked_at * 1000).toLocaleString()}.`;
+    clock.textContent = `${clockText(report.clock)} Checked ${formatDateTime(report.checked_at)}.`;
     list.dataset.checkedAt = String(report.checked_at);
   }
 
@@ -96,11 +97,7 @@ export async function showHealth(app) {
           class: "secondary small",
           "data-guide": f.guide_id,
           text: "Show how to fix it",
-          onclick: () =>
-            app.open(
-              () => import("./guides.js"),
-              (m) => m.showGuide(app, f.guide_id, f.account_id || null, { stepId: f.step_id || null }),
-            ),
+          onclick: () => app.showGuide(f.guide_id, f.account_id || null, { stepId: f.step_id || null }),
         }),
       );
     }

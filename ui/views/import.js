@@ -5,14 +5,13 @@
 // Untrusted names from the export are set with textContent only.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { toast } from "../toast.js";
+import { h, field, fill, setFieldError, clearErrors } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
+import { errorMessage, toastError } from "../lib/errors.js";
+import { plural } from "../lib/format.js";
 
 /** Where an error about the input (not the password) is shown. */
 const SOURCE = "import-source";
-
-/** @param {unknown} error */
-const messageOf = (error) => (error instanceof Error ? error.message : String(error));
 
 /** @param {any} app */
 export async function showImport(app) {
@@ -108,7 +107,7 @@ export async function showImport(app) {
         sourcesList.append(h("li", { text: input.name }));
       }
     } catch (error) {
-      setFieldError(SOURCE, messageOf(error));
+      setFieldError(SOURCE, errorMessage(error));
       busy.hidden = true;
       return;
     }
@@ -135,7 +134,7 @@ export async function showImport(app) {
         password.focus();
         password.select();
       } else {
-        setFieldError(SOURCE, messageOf(error));
+        setFieldError(SOURCE, errorMessage(error));
       }
     } finally {
       busy.hidden = true;
@@ -146,7 +145,7 @@ export async function showImport(app) {
   function renderPreview(p) {
     const n = p.to_import.length;
     const confirm = /** @type {HTMLButtonElement} */ (
-      h("button", { type: "button", id: "import-confirm", class: "primary", disabled: n === 0, text: n === 0 ? "Nothing to import" : `Import ${n} account${n === 1 ? "" : "s"}` })
+      h("button", { type: "button", id: "import-confirm", class: "primary", disabled: n === 0, text: n === 0 ? "Nothing to import" : `Import ${plural(n, "account")}` })
     );
     confirm.addEventListener("click", async () => {
       confirm.disabled = true;
@@ -157,7 +156,7 @@ export async function showImport(app) {
         renderApplied(applied);
       } catch (error) {
         confirm.disabled = false;
-        toast(messageOf(error), "error");
+        toastError(error);
       }
     });
     const section = (/** @type {string} */ id, /** @type {string} */ title, /** @type {HTMLElement[]} */ rows, /** @type {string} */ tone) =>
@@ -194,7 +193,7 @@ export async function showImport(app) {
       h("h3", { id: "import-preview-title", text: "3. Preview" }),
       h("p", {
         id: "import-summary",
-        text: `Found ${p.found} entr${p.found === 1 ? "y" : "ies"}: ${n} to import, ${p.duplicates.length} already in the vault or repeated, ${p.not_importable.length} cannot be imported.`,
+        text: `Found ${plural(p.found, "entry", "entries")}: ${n} to import, ${p.duplicates.length} already in the vault or repeated, ${p.not_importable.length} cannot be imported.`,
       }),
       section("import-to-import", "Will be added", toImport, "ok"),
       section("import-duplicates", "Duplicates, not added", duplicates, "dup"),
@@ -214,13 +213,13 @@ export async function showImport(app) {
     inputCard.hidden = true;
     fill(previewCard,
       h("h3", { text: "Imported" }),
-      h("p", { id: "import-result", text: `Added ${applied.added} account${applied.added === 1 ? "" : "s"}.` }),
+      h("p", { id: "import-result", text: `Added ${plural(applied.added, "account")}.` }),
       skipped.length
         ? h("div", { class: "import-group dup", id: "import-skipped" }, h("h4", { text: "Not added: they became duplicates since the preview" }), h("ul", { class: "import-rows" }, ...skipped))
         : null,
       h("div", { class: "actions" }, h("button", { type: "button", id: "import-done", class: "primary", text: "Show accounts", onclick: () => app.showList() })),
     );
-    toast(`Added ${applied.added} account${applied.added === 1 ? "" : "s"}.`);
+    toast(`Added ${plural(applied.added, "account")}.`);
   }
 
   /** Builds the input card for the chosen format. */
@@ -278,7 +277,7 @@ export async function showImport(app) {
     try {
       await begin();
     } catch (error) {
-      toast(messageOf(error), "error");
+      toastError(error);
     }
     renderInput();
   });
@@ -350,15 +349,4 @@ async function read(file, name) {
 function whyDuplicate(d) {
   const where = d.within_export ? `an earlier entry of this export (${d.existing})` : `${d.existing}, already in the vault`;
   return d.why === "same_secret" ? `Same secret as ${where}.` : `Same name as ${where}.`;
-}
-
-/**
- * Replaces the children of `parent`, leaving out null and false (which the
- * DOM's own replaceChildren would show as text).
- *
- * @param {HTMLElement} parent
- * @param {...(Node | string | null | undefined | false)} children
- */
-function fill(parent, ...children) {
-  parent.replaceChildren(...children.filter((c) => c !== null && c !== undefined && c !== false));
 }

@@ -1,109 +1,15 @@
-// The emergency kit (issue 7): its card in Settings (status, create,
-// verify, replace), the printable kit page shown once after creating it, and
-// on the unlock screen "Open with emergency kit" followed by a new
-// passphrase. The key reaches this page only on "Create" (to print it) and
-// when the user types or pastes it.
+// The emergency kit's screens (issue 7): the printable kit page shown once
+// after creating it (its card is in Settings), and on the unlock screen
+// "Open with emergency kit" followed by a new passphrase. The key reaches
+// this page only on "Create" (to print it) and when the user types or
+// pastes it.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { toast } from "../toast.js";
-import { strength, showUnlock } from "./welcome.js";
-
-/** @param {unknown} error */
-function message(error) {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** @param {number | null | undefined} secs */
-function date(secs) {
-  return secs ? new Date(secs * 1000).toLocaleDateString() : "";
-}
-
-/**
- * The Settings card.
- *
- * @param {any} app
- * @returns {HTMLElement}
- */
-export function kitCard(app) {
-  const card = h("section", { class: "card", id: "kit-card", "aria-labelledby": "kit-title" });
-  const render = async () => {
-    let status;
-    try {
-      status = await api.kitStatus();
-    } catch (error) {
-      card.replaceChildren(h("p", { class: "field-error", text: message(error) }));
-      return;
-    }
-    const create = async () => {
-      try {
-        const kit = await api.kitCreate();
-        showKitPage(app, kit);
-      } catch (error) {
-        toast(message(error), "error");
-      }
-    };
-    const dialog = /** @type {HTMLDialogElement} */ (
-      h(
-        "dialog",
-        { id: "confirm-kit-replace", "aria-labelledby": "confirm-kit-replace-title" },
-        h("h3", { id: "confirm-kit-replace-title", text: "Replace the emergency kit?" }),
-        h("p", { text: "The kit you printed before stops working at once: it will no longer open the vault or its backups. Destroy the old printout after printing the new one." }),
-        h(
-          "form",
-          { method: "dialog", class: "actions end" },
-          h("button", { type: "submit", value: "cancel", class: "secondary", autofocus: true, text: "Keep the old kit" }),
-          h("button", { type: "submit", value: "replace", class: "danger", id: "confirm-kit-replace-button", text: "Replace kit" }),
-        ),
-      )
-    );
-    dialog.addEventListener("close", () => {
-      if (dialog.returnValue === "replace") create();
-    });
-    const text = /** @type {HTMLTextAreaElement} */ (h("textarea", { id: "kit-verify-text", rows: "2", spellcheck: "false", autocomplete: "off", placeholder: "AGE-SECRET-KEY-1…" }));
-    const verify = h(
-      "form",
-      { class: "kit-verify", novalidate: true },
-      field("Check a printed kit", text, "Type or paste the key from the printout; Sparekey checks it opens the vault."),
-      h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary", id: "kit-verify", text: "Verify kit" })),
-    );
-    verify.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      clearErrors(verify);
-      try {
-        await api.kitVerify(text.value);
-        text.value = "";
-        toast("The kit opens the vault. Keep it safe.");
-        render();
-      } catch (error) {
-        setFieldError("kit-verify-text", message(error));
-      }
-    });
-    card.replaceChildren(
-      h("h3", { id: "kit-title", text: "Emergency kit" }),
-      h("p", { class: "hint", text: "A printed key that opens the vault if you forget the passphrase. Keep it somewhere safe, away from this computer." }),
-      status.exists
-        ? h(
-            "p",
-            { id: "kit-status", class: "kit-status", dataset: { state: "exists" } },
-            h("strong", { text: "Kit made " + date(status.created_at) + ". " }),
-            status.verified_at ? `Last verified ${date(status.verified_at)}.` : "Not verified yet: check the printout once.",
-          )
-        : h("p", { id: "kit-status", class: "warning", dataset: { state: "none" }, text: "This vault has no emergency kit. If you forget the passphrase, nobody can open it." }),
-      h(
-        "div",
-        { class: "actions" },
-        status.exists
-          ? h("button", { type: "button", class: "secondary", id: "kit-replace", text: "Replace kit…", onclick: () => dialog.showModal() })
-          : h("button", { type: "button", class: "primary", id: "kit-create", text: "Create emergency kit", onclick: create }),
-      ),
-      status.exists ? verify : null,
-      dialog,
-    );
-  };
-  render();
-  return card;
-}
+import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
+import { errorMessage } from "../lib/errors.js";
+import { formatDateTime } from "../lib/format.js";
+import { showStrength } from "../lib/passphrase.js";
 
 /**
  * The printable kit, shown once: leaving the page forgets the key.
@@ -115,7 +21,6 @@ export function showKitPage(app, kit) {
   const view = app.screen("kit");
   const done = () => app.showSettings();
   app.onBack = done;
-  const made = new Date(kit.created_at * 1000);
   const command = `age -d -i kit.txt ${kit.vault_file}`;
   view.append(
     h(
@@ -139,7 +44,7 @@ export function showKitPage(app, kit) {
         "dl",
         { class: "kit-facts" },
         h("dt", { text: "Made" }),
-        h("dd", { id: "kit-date", text: made.toLocaleString() }),
+        h("dd", { id: "kit-date", text: formatDateTime(kit.created_at) }),
         h("dt", { text: "Vault folder" }),
         h("dd", {}, h("code", { id: "kit-dir", text: kit.dir })),
       ),
@@ -163,7 +68,7 @@ export function showKitPage(app, kit) {
  */
 export function showKitUnlock(app) {
   const view = app.screen("kit-unlock");
-  const back = () => showUnlock(app);
+  const back = () => app.showUnlock();
   app.onBack = back;
   const text = /** @type {HTMLTextAreaElement} */ (h("textarea", { id: "kit-text", rows: "3", spellcheck: "false", autocomplete: "off", placeholder: "AGE-SECRET-KEY-1…" }));
   const image = /** @type {HTMLInputElement} */ (h("input", { type: "file", id: "kit-image", class: "sr-only", accept: "image/png,image/jpeg" }));
@@ -180,7 +85,7 @@ export function showKitUnlock(app) {
     try {
       opened(await api.unlockWithKitImage(new Uint8Array(await file.arrayBuffer())));
     } catch (error) {
-      setFieldError("kit-text", message(error));
+      setFieldError("kit-text", errorMessage(error));
     } finally {
       progress.hidden = true;
       image.value = "";
@@ -212,7 +117,7 @@ export function showKitUnlock(app) {
     try {
       opened(await api.unlockWithKit(text.value));
     } catch (error) {
-      setFieldError("kit-text", message(error));
+      setFieldError("kit-text", errorMessage(error));
     } finally {
       progress.hidden = true;
     }
@@ -226,15 +131,13 @@ export function showKitUnlock(app) {
  *
  * @param {any} app
  */
-export function showNewPassphrase(app) {
+function showNewPassphrase(app) {
   const view = app.screen("kit-reset");
   app.onBack = null;
   const pass = /** @type {HTMLInputElement} */ (h("input", { id: "reset-passphrase", type: "password", autocomplete: "new-password" }));
   const again = /** @type {HTMLInputElement} */ (h("input", { id: "reset-passphrase-again", type: "password", autocomplete: "new-password" }));
   const hint = h("p", { class: "hint strength", "aria-live": "polite" });
-  pass.addEventListener("input", () => {
-    hint.textContent = strength(pass.value).text;
-  });
+  showStrength(pass, hint);
   const button = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", class: "primary", id: "reset-save", text: "Set passphrase and continue" }));
   const progress = h("p", { class: "progress", hidden: true }, h("span", { class: "spinner", "aria-hidden": "true" }), "Saving…");
   const form = h(
@@ -263,7 +166,7 @@ export function showNewPassphrase(app) {
     } catch (error) {
       button.disabled = false;
       progress.hidden = true;
-      setFieldError("reset-passphrase", message(error));
+      setFieldError("reset-passphrase", errorMessage(error));
     }
   });
   view.append(form);

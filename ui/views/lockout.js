@@ -5,15 +5,10 @@
 // screen too: being locked out of PyPI must not need the vault.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { toast } from "../toast.js";
-import { stepItem } from "./guides.js";
-import { showUnlock } from "./welcome.js";
-
-/** @param {unknown} error */
-function message(error) {
-  return error instanceof Error ? error.message : String(error);
-}
+import { h, field, clearErrors } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
+import { errorNote, showFieldError, toastError } from "../lib/errors.js";
+import { stepItem } from "../lib/steps.js";
 
 /**
  * @param {any} app
@@ -21,7 +16,7 @@ function message(error) {
  */
 export async function showLockout(app, options = {}) {
   const view = app.screen("lockout");
-  const back = () => (app.unlocked ? app.showList() : showUnlock(app));
+  const back = () => (app.unlocked ? app.showList() : app.showUnlock());
   app.onBack = back;
   const body = h("div", { class: "lockout-body" });
   view.append(
@@ -52,7 +47,7 @@ async function chooseService(app, body) {
   try {
     guides = (await api.guidesList()).filter((/** @type {any} */ g) => g.kind === "recover");
   } catch (error) {
-    body.append(h("p", { class: "field-error", text: message(error) }));
+    body.append(errorNote(error));
     return;
   }
   // PyPI first, then the others as core lists them.
@@ -68,7 +63,7 @@ async function chooseService(app, body) {
         ...guides.map((/** @type {any} */ g) =>
           h(
             "button",
-            { type: "button", class: "choice", id: `lockout-service-${g.service}`, onclick: () => showLockout(app, { service: g.service }) },
+            { type: "button", class: "choice", id: `lockout-service-${g.service}`, onclick: () => app.showLockout({ service: g.service }) },
             h("strong", { text: g.service_label }),
             h("span", { class: "hint", text: g.summary }),
           ),
@@ -96,7 +91,7 @@ async function showRecover(app, body, options) {
     }
     guide = await api.guideView(guideId, accountId);
   } catch (error) {
-    body.append(h("p", { class: "field-error", text: message(error) }));
+    body.append(errorNote(error));
     return;
   }
   const title = document.getElementById("lockout-title");
@@ -151,7 +146,7 @@ function renderBranch(app, guide, branchId, accountId, slot, options) {
       Object.assign(guide, next);
       renderBranch(app, guide, branchId, accountId, slot, {});
     } catch (error) {
-      toast(message(error), "error");
+      toastError(error);
     }
   };
   // Core evaluated the clock with the guide: say it loudly when it is off.
@@ -221,7 +216,7 @@ function requestCard(focus) {
     .then((info) => {
       reason.append(...info.reasons.map((/** @type {string} */ r) => h("option", { value: r, text: r })), h("option", { value: "", text: "Something else…" }));
     })
-    .catch((error) => toast(message(error), "error"));
+    .catch(toastError);
   const reasonText = () => (reason.value === "" ? other.value : reason.value);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -232,11 +227,7 @@ function requestCard(focus) {
       const draft = await api.recoveryRequest(user, why);
       showDraft(result, draft, user, why);
     } catch (error) {
-      if (error instanceof api.AppError && error.field === "reason") {
-        setFieldError(reason.value === "" ? "request-reason-other" : "request-reason", error.message);
-      } else {
-        setFieldError("request-username", message(error));
-      }
+      showFieldError(error, { reason: reason.value === "" ? "request-reason-other" : "request-reason" }, "request-username");
     }
   });
   if (focus) {
@@ -268,7 +259,7 @@ function showDraft(slot, draft, user, why) {
             await api.copyRecoveryRequest(user, why);
             toast("Draft copied. Paste the fields into PyPI's form.");
           } catch (error) {
-            toast(message(error), "error");
+            toastError(error);
           }
         },
       }),
@@ -278,7 +269,7 @@ function showDraft(slot, draft, user, why) {
         id: "request-open",
         title: draft.form_url,
         text: "Open the form ↗",
-        onclick: () => api.openUrl(draft.form_url).catch((error) => toast(message(error), "error")),
+        onclick: () => api.openUrl(draft.form_url).catch(toastError),
       }),
     ),
     h("h4", { text: "Have this ready" }),

@@ -4,13 +4,10 @@
 // vault from an exported backup file.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { toast } from "../toast.js";
-
-/** @param {unknown} error */
-function message(error) {
-  return error instanceof Error ? error.message : String(error);
-}
+import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
+import { errorMessage, errorNote, toastError } from "../lib/errors.js";
+import { formatDateTime, plural } from "../lib/format.js";
 
 /**
  * The offer shown under the unlock form when vault.age cannot be read.
@@ -30,7 +27,7 @@ export function restoreOffer(app, passphrase, problem) {
       app.setOverview(restored);
       app.enter();
     } catch (error) {
-      toast(message(error), "error");
+      toastError(error);
     }
   };
   const card = h(
@@ -55,26 +52,27 @@ export function restoreOffer(app, passphrase, problem) {
           h(
             "li",
             { class: row.error ? "bad" : "good" },
-            h("span", { class: "when", text: row.modified ? new Date(row.modified * 1000).toLocaleString() : row.name }),
-            h("span", { class: "what", text: row.error ? `does not open: ${row.error}` : `${row.accounts} account${row.accounts === 1 ? "" : "s"}` }),
+            h("span", { class: "when", text: row.modified ? formatDateTime(row.modified) : row.name }),
+            h("span", { class: "what", text: row.error ? `does not open: ${row.error}` : plural(row.accounts, "account") }),
             row.error ? null : h("button", { type: "button", class: "ghost", text: "Restore this one", onclick: () => restore(row.path) }),
           ),
         ),
       );
     })
-    .catch((error) => list.replaceWith(h("p", { class: "field-error", text: message(error) })));
+    .catch((error) => list.replaceWith(errorNote(error)));
   return card;
 }
 
 /**
- * First run: make the vault from an exported backup file.
+ * First run: make the vault from an exported backup file. Back is the
+ * create screen.
  *
  * @param {any} app
  * @param {string} dir the vault folder
- * @param {() => void} back
  */
-export function showRestoreFile(app, dir, back) {
+export function showRestoreFile(app, dir) {
   const view = app.screen("restore-file");
+  const back = () => app.showCreate(dir);
   app.onBack = back;
   const file = /** @type {HTMLInputElement} */ (h("input", { type: "file", id: "restore-file", accept: ".age,application/octet-stream,text/plain" }));
   const backupPass = /** @type {HTMLInputElement} */ (h("input", { id: "restore-backup-passphrase", type: "password", autocomplete: "off" }));
@@ -117,7 +115,7 @@ export function showRestoreFile(app, dir, back) {
       progress.hidden = true;
       const kind = error instanceof api.AppError ? error.kind : "";
       const target = kind === "wrong_passphrase" ? "restore-backup-passphrase" : kind === "invalid_input" && error.field && error.field.includes("passphrase") ? "restore-new-passphrase" : "restore-file";
-      setFieldError(target, message(error));
+      setFieldError(target, errorMessage(error));
     }
   });
   view.append(form);

@@ -1,12 +1,13 @@
-// Settings that travel with the vault (auto-lock, clipboard delay) and
-// changing the passphrase.
+// Settings that travel with the vault (auto-lock, clipboard delay),
+// changing the passphrase, the emergency kit's card (status, create, verify,
+// replace; the printable kit is kit.js's screen) and automatic backups.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { toast } from "../toast.js";
-import { strength } from "./welcome.js";
-import { kitCard } from "./kit.js";
-import { autoBackupCard } from "./auto_backup.js";
+import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { toast } from "../lib/toast.js";
+import { errorMessage, errorNote, showFieldError, toastError } from "../lib/errors.js";
+import { formatDate, formatDateTime } from "../lib/format.js";
+import { showStrength } from "../lib/passphrase.js";
 
 /** @param {any} app */
 export function showSettings(app) {
@@ -42,7 +43,7 @@ export function showSettings(app) {
       app.settings = await api.saveSettings({ auto_lock_minutes: minutes, clipboard_clear_seconds: seconds });
       toast("Settings saved.");
     } catch (error) {
-      setFieldError("setting-auto-lock", error instanceof Error ? error.message : String(error));
+      setFieldError("setting-auto-lock", errorMessage(error));
     }
   });
 
@@ -50,9 +51,7 @@ export function showSettings(app) {
   const next = h("input", { id: "next-passphrase", type: "password", autocomplete: "new-password" });
   const again = h("input", { id: "next-passphrase-again", type: "password", autocomplete: "new-password" });
   const hint = h("p", { class: "hint strength", "aria-live": "polite" });
-  next.addEventListener("input", () => {
-    hint.textContent = strength(/** @type {HTMLInputElement} */ (next).value).text;
-  });
+  showStrength(/** @type {HTMLInputElement} */ (next), hint);
   const button = /** @type {HTMLButtonElement} */ (h("button", { type: "submit", id: "change-passphrase", class: "secondary", text: "Change passphrase" }));
   const progress = h("p", { class: "progress", hidden: true }, h("span", { class: "spinner", "aria-hidden": "true" }), "Changing…");
   const passForm = h(
@@ -84,7 +83,7 @@ export function showSettings(app) {
       passForm.reset();
     } catch (error) {
       const target = error instanceof api.AppError && error.kind === "wrong_passphrase" ? "current-passphrase" : "next-passphrase";
-      setFieldError(target, error instanceof Error ? error.message : String(error));
+      setFieldError(target, errorMessage(error));
     } finally {
       button.disabled = false;
       progress.hidden = true;
@@ -104,4 +103,148 @@ export function showSettings(app) {
     autoBackupCard(),
   );
   autoLock.focus();
+}
+
+/**
+ * The emergency kit's card.
+ *
+ * @param {any} app
+ * @returns {HTMLElement}
+ */
+function kitCard(app) {
+  const card = h("section", { class: "card", id: "kit-card", "aria-labelledby": "kit-title" });
+  const render = async () => {
+    let status;
+    try {
+      status = await api.kitStatus();
+    } catch (error) {
+      card.replaceChildren(errorNote(error));
+      return;
+    }
+    const create = async () => {
+      try {
+        const kit = await api.kitCreate();
+        app.showKitPage(kit);
+      } catch (error) {
+        toastError(error);
+      }
+    };
+    const dialog = /** @type {HTMLDialogElement} */ (
+      h(
+        "dialog",
+        { id: "confirm-kit-replace", "aria-labelledby": "confirm-kit-replace-title" },
+        h("h3", { id: "confirm-kit-replace-title", text: "Replace the emergency kit?" }),
+        h("p", { text: "The kit you printed before stops working at once: it will no longer open the vault or its backups. Destroy the old printout after printing the new one." }),
+        h(
+          "form",
+          { method: "dialog", class: "actions end" },
+          h("button", { type: "submit", value: "cancel", class: "secondary", autofocus: true, text: "Keep the old kit" }),
+          h("button", { type: "submit", value: "replace", class: "danger", id: "confirm-kit-replace-button", text: "Replace kit" }),
+        ),
+      )
+    );
+    dialog.addEventListener("close", () => {
+      if (dialog.returnValue === "replace") create();
+    });
+    const text = /** @type {HTMLTextAreaElement} */ (h("textarea", { id: "kit-verify-text", rows: "2", spellcheck: "false", autocomplete: "off", placeholder: "AGE-SECRET-KEY-1…" }));
+    const verify = h(
+      "form",
+      { class: "kit-verify", novalidate: true },
+      field("Check a printed kit", text, "Type or paste the key from the printout; Sparekey checks it opens the vault."),
+      h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary", id: "kit-verify", text: "Verify kit" })),
+    );
+    verify.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearErrors(verify);
+      try {
+        await api.kitVerify(text.value);
+        text.value = "";
+        toast("The kit opens the vault. Keep it safe.");
+        render();
+      } catch (error) {
+        setFieldError("kit-verify-text", errorMessage(error));
+      }
+    });
+    card.replaceChildren(
+      h("h3", { id: "kit-title", text: "Emergency kit" }),
+      h("p", { class: "hint", text: "A printed key that opens the vault if you forget the passphrase. Keep it somewhere safe, away from this computer." }),
+      status.exists
+        ? h(
+            "p",
+            { id: "kit-status", class: "kit-status", dataset: { state: "exists" } },
+            h("strong", { text: "Kit made " + formatDate(status.created_at) + ". " }),
+            status.verified_at ? `Last verified ${formatDate(status.verified_at)}.` : "Not verified yet: check the printout once.",
+          )
+        : h("p", { id: "kit-status", class: "warning", dataset: { state: "none" }, text: "This vault has no emergency kit. If you forget the passphrase, nobody can open it." }),
+      h(
+        "div",
+        { class: "actions" },
+        status.exists
+          ? h("button", { type: "button", class: "secondary", id: "kit-replace", text: "Replace kit…", onclick: () => dialog.showModal() })
+          : h("button", { type: "button", class: "primary", id: "kit-create", text: "Create emergency kit", onclick: create }),
+      ),
+      status.exists ? verify : null,
+      dialog,
+    );
+  };
+  render();
+  return card;
+}
+
+/**
+ * Automatic encrypted backups to a folder (a USB stick, a synced folder).
+ * Core writes them after changes, at most daily, and checks the folder;
+ * this card only shows their state and turns them on or off.
+ *
+ * @returns {HTMLElement}
+ */
+function autoBackupCard() {
+  const card = h("form", { class: "card", id: "auto-backup-form", novalidate: true });
+  const render = (/** @type {any} */ status) => {
+    const folder = /** @type {HTMLInputElement} */ (
+      h("input", { id: "backup-folder", type: "text", spellcheck: "false", autocomplete: "off", placeholder: "/media/usb/sparekey-backup", value: status.folder ?? "" })
+    );
+    const keep = h("input", { id: "backup-keep", type: "number", min: "1", max: "1000", value: String(status.keep), inputmode: "numeric" });
+    const state = status.folder
+      ? `On: last backup ${status.last_backup_at ? formatDateTime(status.last_backup_at) : "never"}.`
+      : "Off: only the versions kept beside the vault exist.";
+    card.replaceChildren(
+      h("h3", { text: "Automatic backups" }),
+      h("p", { class: "hint", text: "After changes, at most once a day, an encrypted copy of the vault goes to a folder you choose: a USB stick or a synced folder. That folder is a vault itself: it opens with your passphrase or your emergency kit." }),
+      h("p", { id: "backup-state", text: state }),
+      status.error ? h("p", { class: "field-error", id: "backup-last-error", text: `The last backup failed: ${status.error}` }) : null,
+      h("div", { class: "grid2" }, field("Folder (full path of an existing folder)", folder), field("Earlier backups to keep", keep)),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "submit", id: "save-auto-backup", class: "secondary", text: status.folder ? "Save" : "Turn on" }),
+        status.folder ? h("button", { type: "button", id: "auto-backup-off", class: "ghost", text: "Turn off", onclick: () => save("", status.keep) }) : null,
+      ),
+    );
+  };
+  const save = async (/** @type {string} */ folder, /** @type {number} */ keep) => {
+    clearErrors(card);
+    try {
+      render(await api.setAutoBackup(folder, keep));
+      toast(folder ? "Automatic backups are on; the first one is written." : "Automatic backups are off.");
+    } catch (error) {
+      showFieldError(error, { backup_keep: "backup-keep" }, "backup-folder");
+    }
+  };
+  card.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const folder = /** @type {HTMLInputElement} */ (card.querySelector("#backup-folder")).value.trim();
+    const keep = /** @type {HTMLInputElement} */ (card.querySelector("#backup-keep")).valueAsNumber;
+    if (!folder) {
+      setFieldError("backup-folder", "Give the full path of an existing folder, e.g. /media/usb/sparekey-backup.");
+      return;
+    }
+    if (!Number.isInteger(keep) || keep < 1 || keep > 1000) {
+      setFieldError("backup-keep", "Use a whole number from 1 to 1000.");
+      return;
+    }
+    save(folder, keep);
+  });
+  api.autoBackupStatus().then(render, (error) => card.replaceChildren(errorNote(error)));
+  return card;
 }

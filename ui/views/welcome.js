@@ -1,40 +1,12 @@
 // The first screens: create a vault (first run) and unlock it. The KDF takes
 // about a second, so both show progress while Rust works off the UI thread.
+// The app loads this module at start: it imports no other screen's module
+// (the kit, the restore screens and "I'm locked out" come through App).
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../dom.js";
-import { showKitUnlock } from "./kit.js";
-import { restoreOffer, showRestoreFile } from "./restore.js";
-
-/**
- * A rough strength estimate for the hint under the passphrase: bits from
- * length and character variety. Only a hint; it does not refuse anything.
- *
- * @param {string} passphrase
- * @returns {{level: number, text: string}}
- */
-export function strength(passphrase) {
-  if (!passphrase) {
-    return { level: 0, text: "" };
-  }
-  let pool = 0;
-  if (/[a-z]/.test(passphrase)) pool += 26;
-  if (/[A-Z]/.test(passphrase)) pool += 26;
-  if (/[0-9]/.test(passphrase)) pool += 10;
-  if (/[^a-zA-Z0-9]/.test(passphrase)) pool += 33;
-  const unique = new Set(passphrase).size;
-  const bits = Math.min(passphrase.length, unique * 2) * Math.log2(Math.max(pool, 2));
-  if (bits < 45) {
-    return { level: 1, text: "Weak: easy to guess. Use four or more random words." };
-  }
-  if (bits < 65) {
-    return { level: 2, text: "Fair: a few more words would make it much stronger." };
-  }
-  if (bits < 90) {
-    return { level: 3, text: "Good." };
-  }
-  return { level: 4, text: "Strong." };
-}
+import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { errorMessage } from "../lib/errors.js";
+import { showStrength } from "../lib/passphrase.js";
 
 /**
  * @param {HTMLButtonElement} button
@@ -60,11 +32,7 @@ export function showCreate(app, dir) {
   const button = /** @type {HTMLButtonElement} */ (h("button", { id: "create-vault", type: "submit", class: "primary", text: "Create vault" }));
   const progress = h("p", { class: "progress", hidden: true }, h("span", { class: "spinner", "aria-hidden": "true" }), "Creating your vault…");
 
-  pass.addEventListener("input", () => {
-    const { level, text } = strength(/** @type {HTMLInputElement} */ (pass).value);
-    meter.dataset.level = String(level);
-    hint.textContent = text;
-  });
+  showStrength(/** @type {HTMLInputElement} */ (pass), hint, meter);
 
   const form = h(
     "form",
@@ -117,7 +85,7 @@ export function showCreate(app, dir) {
     h(
       "div",
       { class: "card narrow alt-actions" },
-      h("button", { type: "button", class: "ghost", id: "restore-file-link", text: "Restore from an exported backup file…", onclick: () => showRestoreFile(app, dir, () => showCreate(app, dir)) }),
+      h("button", { type: "button", class: "ghost", id: "restore-file-link", text: "Restore from an exported backup file…", onclick: () => app.showRestoreFile(dir) }),
     ),
   );
   pass.focus();
@@ -165,10 +133,13 @@ export function showUnlock(app, reason) {
         pass.focus();
       } else if (error instanceof api.AppError && error.kind === "corrupt") {
         // vault.age is damaged: offer the newest backup that opens.
-        document.getElementById("restore-offer")?.remove();
-        form.after(restoreOffer(app, value, error.message));
+        const offer = await app.restoreOffer(value, error.message);
+        if (offer) {
+          document.getElementById("restore-offer")?.remove();
+          form.after(offer);
+        }
       } else {
-        setFieldError("passphrase", error instanceof Error ? error.message : String(error));
+        setFieldError("passphrase", errorMessage(error));
       }
     }
   });
@@ -177,7 +148,7 @@ export function showUnlock(app, reason) {
     h(
       "div",
       { class: "card narrow alt-actions" },
-      h("button", { type: "button", class: "ghost", id: "kit-unlock-link", text: "Open with emergency kit…", onclick: () => showKitUnlock(app) }),
+      h("button", { type: "button", class: "ghost", id: "kit-unlock-link", text: "Open with emergency kit…", onclick: () => app.showKitUnlock() }),
       h("button", { type: "button", class: "ghost", id: "locked-out-link", text: "Locked out of an account?", onclick: () => app.showLockout() }),
     ),
   );

@@ -50,6 +50,18 @@ function append(parent, children) {
   }
 }
 
+/**
+ * Replaces the children of `parent`, leaving out null and false (which the
+ * DOM's own replaceChildren would show as text).
+ *
+ * @param {HTMLElement} parent
+ * @param {...(Node | string | null | undefined | false)} children
+ */
+export function fill(parent, ...children) {
+  parent.replaceChildren();
+  append(parent, children);
+}
+
 /** @param {string} id @returns {HTMLElement | null} */
 export const byId = (id) => document.getElementById(id);
 
@@ -104,17 +116,4 @@ export function clearErrors(root) {
   for (const input of root.querySelectorAll("[aria-invalid]")) {
     input.removeAttribute("aria-invalid");
   }
-}
-
-/**
- * "123456" → "123 456" for reading; Steam codes stay as they are.
- *
- * @param {string} code
- */
-export function groupCode(code) {
-  if (!/^\d+$/.test(code) || code.length < 6) {
-    return code;
-  }
-  const half = Math.ceil(code.length / 2);
-  return `${code.slice(0, half)} ${code.slice(half)}`;
 }
