@@ -204,8 +204,13 @@ export const copyRecoveryRequest = (username, reason) =>
 
 export const kitStatus = () => call("kit_status");
 
-/** Makes a new emergency kit; its key comes back this once, to print. */
-export const kitCreate = () => call("kit_create");
+/**
+ * Makes the emergency kit (with `replace`, a new one in place of the
+ * current, which stops working); its key comes back this once, to print.
+ *
+ * @param {boolean} replace
+ */
+export const kitCreate = (replace) => call("kit_create", { replace });
 
 export const kitVerify = (text) => call("kit_verify", { text });
 

@@ -1,4 +1,4 @@
-// Guides (issue 4): the list of guides, and one guide evaluated for an
+// Guides: the list of guides, and one guide evaluated for an
 // account, its steps drawn by lib/steps.js. Every rule (which steps count,
 // what is done) is core's; this view only shows GuideView as it comes.
 

@@ -1,4 +1,4 @@
-// The emergency kit's screens (issue 7): the printable kit page shown once
+// The emergency kit's screens: the printable kit page shown once
 // after creating it (its card is in Settings), and on the unlock screen
 // "Open with emergency kit" followed by a new passphrase. The key reaches
 // this page only on "Create" (to print it) and when the user types or

@@ -1,4 +1,4 @@
-// Getting a vault back (issue 6). On the unlock screen, when vault.age is
+// Getting a vault back. On the unlock screen, when vault.age is
 // damaged: the backups in backups/ (time, accounts or why not) and
 // "Restore the newest backup that opens". On the first-run screen: make the
 // vault from an exported backup file.
@@ -114,7 +114,7 @@ export function showRestoreFile(app, dir) {
       button.disabled = false;
       progress.hidden = true;
       const kind = error instanceof api.AppError ? error.kind : "";
-      const target = kind === "wrong_passphrase" ? "restore-backup-passphrase" : kind === "invalid_input" && error.field && error.field.includes("passphrase") ? "restore-new-passphrase" : "restore-file";
+      const target = kind === "wrong_backup_passphrase" || kind === "wrong_passphrase" ? "restore-backup-passphrase" : kind === "invalid_input" && error.field && error.field.includes("passphrase") ? "restore-new-passphrase" : "restore-file";
       setFieldError(target, errorMessage(error));
     }
   });

@@ -121,9 +121,10 @@ function kitCard(app) {
       card.replaceChildren(errorNote(error));
       return;
     }
-    const create = async () => {
+    /** @param {boolean} replace the user confirmed replacing the current kit */
+    const create = async (replace) => {
       try {
-        const kit = await api.kitCreate();
+        const kit = await api.kitCreate(replace);
         app.showKitPage(kit);
       } catch (error) {
         toastError(error);
@@ -144,7 +145,7 @@ function kitCard(app) {
       )
     );
     dialog.addEventListener("close", () => {
-      if (dialog.returnValue === "replace") create();
+      if (dialog.returnValue === "replace") create(true);
     });
     const text = /** @type {HTMLTextAreaElement} */ (h("textarea", { id: "kit-verify-text", rows: "2", spellcheck: "false", autocomplete: "off", placeholder: "AGE-SECRET-KEY-1…" }));
     const verify = h(
@@ -181,7 +182,7 @@ function kitCard(app) {
         { class: "actions" },
         status.exists
           ? h("button", { type: "button", class: "secondary", id: "kit-replace", text: "Replace kit…", onclick: () => dialog.showModal() })
-          : h("button", { type: "button", class: "primary", id: "kit-create", text: "Create emergency kit", onclick: create }),
+          : h("button", { type: "button", class: "primary", id: "kit-create", text: "Create emergency kit", onclick: () => create(false) }),
       ),
       status.exists ? verify : null,
       dialog,
