@@ -15,12 +15,21 @@ pub fn run(s: &Session, args: AddArgs) -> Result<()> {
     // Read and check everything before asking for the passphrase: bad input
     // fails fast. Building validates it; the account is built again inside
     // the save, from the same input.
+    let secret_flag = secret_on_command_line(&args);
     let new = new_account(s, args)?;
     accounts::build(&new, 0)?;
     let mut vault = s.open()?;
     let added = accounts::add(&mut vault, new)?;
     for n in &added.notes {
         note(format!("note: {n}"));
+    }
+    if let Some(flag) = secret_flag {
+        // Said after the work so that an error stays one line.
+        note(format!(
+            "warning: the secret in {flag} was visible to other processes while this command \
+             ran and stays in your shell history; next time, `{flag} -` reads it from standard \
+             input instead"
+        ));
     }
     let summary = &added.accounts[0];
     if s.out.json {
@@ -41,7 +50,6 @@ fn new_account(s: &Session, args: AddArgs) -> Result<NewAccount> {
             s.claim_stdin("--uri -")?;
             input::whole_text(Path::new("-"), "URI")?.trim().to_owned()
         } else {
-            on_command_line_warning("--uri");
             uri
         });
         return Ok(new);
@@ -54,10 +62,7 @@ fn new_account(s: &Session, args: AddArgs) -> Result<NewAccount> {
             s.claim_stdin("--secret -")?;
             input::first_line(Path::new("-"), "secret")?
         }
-        Some(text) => {
-            on_command_line_warning("--secret");
-            text.to_owned().into()
-        }
+        Some(text) => text.to_owned().into(),
         None if input::stdin_is_terminal() => input::prompt_secret("Secret (base32): ")?,
         None => bail!("no --secret given and no terminal to ask on: pass --secret - to read it from standard input"),
     };
@@ -79,11 +84,15 @@ fn new_account(s: &Session, args: AddArgs) -> Result<NewAccount> {
     Ok(new)
 }
 
-/// A secret given as an argument is visible to other processes while this
-/// one runs (`/proc/PID/cmdline`) and stays in shell history.
-fn on_command_line_warning(flag: &str) {
-    note(format!(
-        "warning: the secret in {flag} is visible to other processes while this command runs \
-         and stays in your shell history; `{flag} -` reads it from standard input instead"
-    ));
+/// The flag that carried a secret as an argument, if one did: visible to
+/// other processes while this one runs (`/proc/PID/cmdline`) and kept in
+/// shell history.
+fn secret_on_command_line(args: &AddArgs) -> Option<&'static str> {
+    if args.uri.as_deref().is_some_and(|u| u != "-") {
+        Some("--uri")
+    } else if args.secret.as_deref().is_some_and(|s| s != "-") {
+        Some("--secret")
+    } else {
+        None
+    }
 }

@@ -272,13 +272,10 @@ pub fn overview(vault: &Vault, search: &str, sort: ListSort, limit: usize) -> Re
     })
 }
 
-/// Every account's summary, in list order.
+/// Every account's summary, in the order they were added (the order of
+/// the document, which scripts reading `list --json` rely on).
 pub fn summaries(vault: &Vault) -> Vec<AccountSummary> {
-    let accounts = &vault.doc().accounts;
-    list::order(accounts)
-        .into_iter()
-        .map(|i| accounts[i].summary())
-        .collect()
+    vault.doc().accounts.iter().map(Account::summary).collect()
 }
 
 /// An account as a choice in a list of all of them.
