@@ -131,6 +131,25 @@ async fn creates_a_vault_through_the_ui() {
     let warning = session.text(".warning").await;
     assert!(warning.contains("no password reset"), "{warning}");
 
+    // The desktop keeps core's passphrase rule, as the CLI does: three
+    // characters make no vault.
+    session.type_into("#new-passphrase", "abc").await;
+    session.type_into("#new-passphrase-again", "abc").await;
+    session.click("#create-vault").await;
+    let refused = session
+        .wait_text("#new-passphrase-error", |t| !t.is_empty())
+        .await;
+    assert!(refused.contains("shorter than 8 characters"), "{refused}");
+    assert!(!session.vault_dir().join("identity.age").exists());
+    for field in ["#new-passphrase", "#new-passphrase-again"] {
+        session
+            .find(field)
+            .await
+            .clear()
+            .await
+            .expect("clear the field");
+    }
+
     session
         .type_into("#new-passphrase", "a long passphrase for tests")
         .await;

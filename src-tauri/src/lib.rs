@@ -9,6 +9,7 @@ mod clipboard;
 pub mod commands;
 pub mod error;
 mod hardening;
+pub mod ipc;
 pub mod memory;
 pub mod rendering;
 mod single_instance;

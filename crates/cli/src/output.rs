@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use anyhow::{Context, Result};
 use serde::Serialize;
+use sparekey_core::account::AccountSummary;
 
 /// Standard output, as text or JSON.
 #[derive(Debug, Clone, Copy)]
@@ -38,5 +39,18 @@ pub fn count(n: usize, noun: &str) -> String {
         format!("1 {noun}")
     } else {
         format!("{n} {noun}s")
+    }
+}
+
+/// An account's 2FA in a few words: "TOTP, 6 digits, every 30 s, SHA1".
+pub fn describe(s: &AccountSummary) -> String {
+    match (s.otp_type, s.digits, s.period, s.counter) {
+        ("hotp", Some(d), _, Some(c)) => format!("HOTP, {d} digits, counter {c}"),
+        ("steam", ..) => "Steam Guard".to_owned(),
+        ("totp", Some(d), Some(p), _) => format!(
+            "TOTP, {d} digits, every {p} s, {}",
+            s.algorithm.as_deref().unwrap_or("SHA1")
+        ),
+        _ => "no 2FA secret".to_owned(),
     }
 }

@@ -90,6 +90,12 @@ impl Session {
         self.open_with(self.key()?)
     }
 
+    /// The id of the one account `query` means (see
+    /// `sparekey_core::account::find`).
+    pub fn account_id(&self, vault: &Vault, query: &str) -> Result<String> {
+        Ok(vault.doc().find(query)?.id.clone())
+    }
+
     /// Opens the vault with a key already made.
     pub fn open_with(&self, key: VaultKey) -> Result<Vault> {
         let kit = key.is_kit();

@@ -13,10 +13,10 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
-/// The current time as unsigned Unix seconds, the time OTP codes are
-/// computed for. A clock before 1970 reads as 0.
-pub fn now_unix() -> u64 {
-    u64::try_from(now()).unwrap_or(0)
+/// Unix seconds as OTP codes count them: unsigned, so a time before 1970
+/// reads as 0. `unsigned(now())` is the time a code is for.
+pub fn unsigned(secs: i64) -> u64 {
+    u64::try_from(secs).unwrap_or(0)
 }
 
 /// Splits Unix seconds into UTC `(year, month, day, hour, minute, second)`.

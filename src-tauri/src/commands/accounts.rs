@@ -7,12 +7,10 @@ use sparekey_core::{
     app::accounts::{self, AccountChoice, Added, Edit, NewAccount, Overview, Tick},
     list::ListSort,
     secret::ExposeSecret,
-    time,
 };
 use tauri::{AppHandle, Runtime, State};
 use zeroize::Zeroizing;
 
-use super::raw_body;
 use crate::{clipboard, error::AppError, state::AppState};
 
 /// One page of the account list: the accounts matching `search` (every
@@ -79,7 +77,7 @@ pub fn copy_code<R: Runtime>(
     id: String,
 ) -> Result<Copied, AppError> {
     let (view, clear_after_seconds) = state.with_vault(|vault| {
-        let view = accounts::take_code(vault, &id, time::now_unix())?;
+        let view = accounts::take_code(vault, &id, None)?;
         Ok((view, vault.doc().settings.clipboard_clear_seconds))
     })?;
     clipboard::copy_secret(&app, Zeroizing::new(view.code.clone()), clear_after_seconds)?;
@@ -104,7 +102,7 @@ pub fn add_from_qr(
     state: State<'_, AppState>,
     request: tauri::ipc::Request<'_>,
 ) -> Result<Added, AppError> {
-    let bytes = raw_body(
+    let bytes = crate::ipc::raw_body(
         &request,
         "image",
         accounts::MAX_IMAGE_BYTES,

@@ -18,7 +18,8 @@ use sparekey_core::{
 use tauri::State;
 use zeroize::Zeroizing;
 
-use super::{blocking, raw_body, session::enter};
+use super::session::enter;
+use crate::ipc::{blocking, raw_body};
 use crate::{error::AppError, state::AppState};
 
 /// Every backup, newest first, with its accounts or why it does not open.

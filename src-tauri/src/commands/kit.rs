@@ -14,7 +14,8 @@ use sparekey_core::{
 };
 use tauri::State;
 
-use super::{raw_body, session::enter};
+use super::session::enter;
+use crate::ipc::raw_body;
 use crate::{error::AppError, state::AppState};
 
 /// The vault's emergency kit: made when, last verified when.

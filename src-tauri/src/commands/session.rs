@@ -4,16 +4,16 @@
 use serde::Serialize;
 use sparekey_core::{
     app::{
-        accounts::Overview,
+        accounts::{self, Overview},
         session::{self, Opener},
     },
+    list::ListSort,
     secret::SecretString,
     vault::Vault,
 };
 use tauri::State;
 
-use super::{blocking, overview};
-use crate::{error::AppError, state::AppState};
+use crate::{error::AppError, ipc::blocking, state::AppState};
 
 /// The app's version, as shown in the UI (the workspace version).
 #[tauri::command]
@@ -69,6 +69,19 @@ pub fn trace_startup() {
             );
         });
     }
+}
+
+/// The rows a page asks for at first (the page's own `PAGE`, in
+/// `ui/views/accounts.js`): about two screens of the 700-pixel window. The
+/// page asks for the next page whenever its end comes near the window, so a
+/// taller window fills itself. Each row shown costs about 50 KiB in WebKit's
+/// web process (docs/bench), so the list holds what is seen, not the vault.
+pub const FIRST_PAGE: usize = 16;
+
+/// The first page of the list and the settings: what create, unlock and
+/// restore answer with.
+pub(super) fn overview(vault: &Vault) -> Result<Overview, AppError> {
+    Ok(accounts::overview(vault, "", ListSort::Issuer, FIRST_PAGE)?)
 }
 
 /// Keeps `vault` as the unlocked one and answers with its first page.

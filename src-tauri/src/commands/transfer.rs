@@ -77,7 +77,7 @@ pub fn import_add(
     state: State<'_, AppState>,
     request: tauri::ipc::Request<'_>,
 ) -> Result<Staged, AppError> {
-    let bytes = super::raw_body(
+    let bytes = crate::ipc::raw_body(
         &request,
         "import",
         import::MAX_INPUT_BYTES,

@@ -8,8 +8,12 @@ use sparekey_core::{
     secret::ExposeSecret,
 };
 
-use super::describe;
-use crate::{args::AddArgs, input, output::note, session::Session};
+use crate::{
+    args::AddArgs,
+    input,
+    output::{self, note},
+    session::Session,
+};
 
 pub fn run(s: &Session, args: AddArgs) -> Result<()> {
     // Read and check everything before asking for the passphrase: bad input
@@ -35,8 +39,11 @@ pub fn run(s: &Session, args: AddArgs) -> Result<()> {
     if s.out.json {
         return s.out.json(summary);
     }
-    s.out
-        .line(format!("Added {} ({})", summary.label, describe(summary)))
+    s.out.line(format!(
+        "Added {} ({})",
+        summary.label,
+        output::describe(summary)
+    ))
 }
 
 /// The flags as core's [`NewAccount`]; the URI or secret is read from

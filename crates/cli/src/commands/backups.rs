@@ -91,7 +91,7 @@ fn auto(s: &Session, change: &AutoBackupChange) -> Result<()> {
 }
 
 /// Puts back `file`, or the newest backup that opens.
-pub fn restore(s: &Session, file: Option<&Path>) -> Result<()> {
+fn restore(s: &Session, file: Option<&Path>) -> Result<()> {
     let choice = match file {
         Some(file) => BackupChoice::File(file),
         None => BackupChoice::Newest,

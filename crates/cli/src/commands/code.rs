@@ -5,14 +5,13 @@ use anyhow::Result;
 use serde_json::json;
 use sparekey_core::{app::accounts, time, vault::peek};
 
-use super::account_id;
 use crate::{
     output::note,
     session::{opened_with_kit_note, Session},
 };
 
 pub fn run(s: &Session, query: &str, at: Option<u64>) -> Result<()> {
-    let unix = at.unwrap_or_else(time::now_unix);
+    let unix = at.unwrap_or_else(|| time::unsigned(time::now()));
     let key = s.key()?;
     // A TOTP code needs one account, not the whole vault (see `peek`);
     // anything else, errors included, takes the full open below.
@@ -25,9 +24,9 @@ pub fn run(s: &Session, query: &str, at: Option<u64>) -> Result<()> {
         }
         None => {
             let mut vault = s.open_with(key)?;
-            let id = account_id(&vault, query)?;
+            let id = s.account_id(&vault, query)?;
             let label = vault.doc().account(&id)?.label();
-            let view = accounts::take_code(&mut vault, &id, unix)?;
+            let view = accounts::take_code(&mut vault, &id, Some(unix))?;
             if view.counter.is_some() && at.is_some() {
                 note("note: --at is ignored for counter-based (HOTP) accounts");
             }

@@ -16,7 +16,6 @@ use sparekey_core::{
     secret::{ExposeSecret, SecretString},
 };
 
-use super::account_id;
 use crate::{
     args::ExportArgs,
     input,
@@ -80,7 +79,7 @@ pub fn run(s: &Session, args: ExportArgs) -> Result<()> {
         ));
     }
     let account = match &args.account {
-        Some(query) => Some(account_id(&vault, query)?),
+        Some(query) => Some(s.account_id(&vault, query)?),
         None => None,
     };
     let request = ExportRequest {

@@ -9,7 +9,6 @@ use sparekey_core::{
     time,
 };
 
-use super::account_id;
 use crate::{
     args::GuideCommand,
     output::{note, Out},
@@ -92,7 +91,7 @@ fn show(s: &Session, id: &str, account: Option<&str>, branch: Option<&str>) -> R
         ));
     };
     let vault = s.open()?;
-    let account = vault.doc().account(&account_id(&vault, query)?)?;
+    let account = vault.doc().account(&s.account_id(&vault, query)?)?;
     let view = guide_app::view(
         Some(vault.doc()),
         id,
@@ -269,7 +268,7 @@ fn check(
     // before the passphrase is asked.
     guides::manual_step(id, step)?;
     let mut vault = s.open()?;
-    let account_id = account_id(&vault, query)?;
+    let account_id = s.account_id(&vault, query)?;
     let label = vault.doc().account(&account_id)?.label();
     let ctx = s.guide_context()?;
     let step_ref = StepRef {

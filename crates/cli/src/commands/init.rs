@@ -8,12 +8,7 @@ use crate::{input, output::note, session::Session};
 
 pub fn run(s: &Session, work_factor: Option<u8>) -> Result<()> {
     // Refused before the passphrase is asked.
-    if s.paths.exists() {
-        return Err(sparekey_core::Error::VaultExists {
-            dir: s.paths.dir().to_owned(),
-        }
-        .into());
-    }
+    session::require_no_vault(&s.paths)?;
     if let Some(weak) = session::weak_work_factor(work_factor) {
         note(format!(
             "warning: work factor {} is weaker than age's default (about 2^{}); a stolen \

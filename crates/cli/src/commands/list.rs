@@ -3,8 +3,7 @@
 use anyhow::Result;
 use sparekey_core::app::accounts;
 
-use super::describe;
-use crate::session::Session;
+use crate::{output, session::Session};
 
 pub fn run(s: &Session) -> Result<()> {
     let vault = s.open()?;
@@ -40,8 +39,11 @@ pub fn run(s: &Session) -> Result<()> {
                 }
             ),
         };
-        s.out
-            .line(format!("{:<width$}  {:<34}  {codes}", a.label, describe(a)))?;
+        s.out.line(format!(
+            "{:<width$}  {:<34}  {codes}",
+            a.label,
+            output::describe(a)
+        ))?;
     }
     Ok(())
 }

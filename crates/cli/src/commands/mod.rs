@@ -1,6 +1,7 @@
 //! One file per command: each gathers its input, calls `sparekey_core::app`
 //! and prints the answer. No rule lives here; what two front ends would
-//! both need is in core.
+//! both need is in core. Commands use `session`, `input` and `output`, never
+//! this dispatcher or each other.
 
 mod add;
 mod backups;
@@ -21,10 +22,9 @@ mod restore;
 mod rm;
 
 use anyhow::Result;
-use sparekey_core::{account::AccountSummary, vault::Vault};
 
 use crate::{
-    args::{Cli, Command},
+    args::{BackupsCommand, Cli, Command},
     session::Session,
 };
 
@@ -64,26 +64,10 @@ pub fn run(cli: Cli) -> Result<()> {
         } => recovery_request::run(&session, service, username, reason),
         Command::Import(args) => import::run(&session, args),
         Command::Export(args) => export::run(&session, args),
-        Command::Restore(args) => restore::run(&session, args),
+        Command::Restore(args) => match args.backup.clone() {
+            Some(backup) => restore::run(&session, args, &backup),
+            None => backups::run(&session, BackupsCommand::Restore { file: None }),
+        },
         Command::Completions { .. } | Command::Man { .. } => unreachable!("handled above"),
-    }
-}
-
-/// The id of the one account `query` means (see
-/// `sparekey_core::account::find`).
-fn account_id(vault: &Vault, query: &str) -> Result<String> {
-    Ok(vault.doc().find(query)?.id.clone())
-}
-
-/// An account's 2FA in a few words: "TOTP, 6 digits, every 30 s, SHA1".
-fn describe(s: &AccountSummary) -> String {
-    match (s.otp_type, s.digits, s.period, s.counter) {
-        ("hotp", Some(d), _, Some(c)) => format!("HOTP, {d} digits, counter {c}"),
-        ("steam", ..) => "Steam Guard".to_owned(),
-        ("totp", Some(d), Some(p), _) => format!(
-            "TOTP, {d} digits, every {p} s, {}",
-            s.algorithm.as_deref().unwrap_or("SHA1")
-        ),
-        _ => "no 2FA secret".to_owned(),
     }
 }

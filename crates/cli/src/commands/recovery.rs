@@ -11,7 +11,6 @@ use sparekey_core::{
     time,
 };
 
-use super::account_id;
 use crate::{args::RecoveryCommand, input, output::note, session::Session};
 
 pub fn run(s: &Session, cmd: RecoveryCommand) -> Result<()> {
@@ -25,7 +24,7 @@ pub fn run(s: &Session, cmd: RecoveryCommand) -> Result<()> {
         RecoveryCommand::Use { query } => use_next(s, &query),
         RecoveryCommand::Unuse { query, number } => {
             let mut vault = s.open()?;
-            let id = account_id(&vault, &query)?;
+            let id = s.account_id(&vault, &query)?;
             let view = recovery::unuse(&mut vault, &id, number)?;
             if s.out.json {
                 return s.out.json(&view);
@@ -52,7 +51,7 @@ fn add(s: &Session, query: &str, file: Option<PathBuf>, replace: bool) -> Result
         recovery::parse(CodesSource::File(&file))?
     };
     let mut vault = s.open()?;
-    let id = account_id(&vault, query)?;
+    let id = s.account_id(&vault, query)?;
     let view = recovery::save(&mut vault, &id, parsed, replace)?;
     if let Some(n) = &view.note {
         note(format!("note: {n}"));
@@ -74,7 +73,7 @@ fn add(s: &Session, query: &str, file: Option<PathBuf>, replace: bool) -> Result
 
 fn list(s: &Session, query: &str, reveal: bool) -> Result<()> {
     let vault = s.open()?;
-    let id = account_id(&vault, query)?;
+    let id = s.account_id(&vault, query)?;
     let reveal = if reveal {
         Reveal::Codes
     } else {
@@ -109,7 +108,7 @@ fn list(s: &Session, query: &str, reveal: bool) -> Result<()> {
 
 fn use_next(s: &Session, query: &str) -> Result<()> {
     let mut vault = s.open()?;
-    let id = account_id(&vault, query)?;
+    let id = s.account_id(&vault, query)?;
     let used = recovery::use_next(&mut vault, &id)?;
     let view = &used.view;
     if s.out.json {

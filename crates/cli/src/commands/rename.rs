@@ -3,7 +3,6 @@
 use anyhow::{bail, Result};
 use sparekey_core::app::accounts::{self, Edit};
 
-use super::account_id;
 use crate::session::Session;
 
 pub fn run(s: &Session, query: &str, issuer: Option<String>, name: Option<String>) -> Result<()> {
@@ -11,7 +10,7 @@ pub fn run(s: &Session, query: &str, issuer: Option<String>, name: Option<String
         bail!("give --issuer and/or --name: the new values");
     }
     let mut vault = s.open()?;
-    let id = account_id(&vault, query)?;
+    let id = s.account_id(&vault, query)?;
     let edit = Edit {
         issuer,
         name,

@@ -1,23 +1,20 @@
-//! `restore`: a new vault from an exported backup; without a file, the
-//! vault's own newest backup that opens (as `backups restore`).
+//! `restore BACKUP`: a new vault from an exported backup. (Without a file,
+//! the dispatcher runs `backups restore`.)
+
+use std::path::Path;
 
 use anyhow::Result;
 use serde_json::json;
-use sparekey_core::app::transfer;
+use sparekey_core::app::{session, transfer};
 
 use crate::{args::RestoreArgs, input, output, session::Session};
 
-pub fn run(s: &Session, args: RestoreArgs) -> Result<()> {
-    let Some(backup) = args.backup else {
-        return super::backups::restore(s, None);
-    };
-    if s.paths.exists() {
+pub fn run(s: &Session, args: RestoreArgs, backup: &Path) -> Result<()> {
+    let backup = backup.to_owned();
+    if let Err(exists) = session::require_no_vault(&s.paths) {
         return Err(anyhow::anyhow!(
-            "{} (to put back one of this vault's own earlier versions, run `sparekey-cli restore` \
-             without a file)",
-            sparekey_core::Error::VaultExists {
-                dir: s.paths.dir().to_owned(),
-            }
+            "{exists} (to put back one of this vault's own earlier versions, run `sparekey-cli \
+             restore` without a file)"
         ));
     }
     let bytes = input::whole_file(&backup, "backup")?;

@@ -4,12 +4,11 @@ use anyhow::{bail, Result};
 use serde_json::json;
 use sparekey_core::app::accounts;
 
-use super::account_id;
 use crate::{input, session::Session};
 
 pub fn run(s: &Session, query: &str, yes: bool) -> Result<()> {
     let mut vault = s.open()?;
-    let id = account_id(&vault, query)?;
+    let id = s.account_id(&vault, query)?;
     let doomed = accounts::removal_of(&vault, &id)?;
     if !yes {
         let question = format!(

@@ -225,11 +225,11 @@ pub fn remove(vault: &mut Vault, id: &str) -> Result<Removed> {
     Ok(removed)
 }
 
-/// A code to use: the TOTP/Steam code at `unix_time`, or the next HOTP code
-/// (taken: the counter advances and is saved, so no code is handed out
-/// twice; `unix_time` does not matter to it).
-pub fn take_code(vault: &mut Vault, id: &str, unix_time: u64) -> Result<CodeView> {
-    vault.take_code(id, unix_time)
+/// A code to use: the TOTP/Steam code now (or at `at`, Unix seconds), or
+/// the next HOTP code (taken: the counter advances and is saved, so no code
+/// is handed out twice; `at` does not matter to it).
+pub fn take_code(vault: &mut Vault, id: &str, at: Option<u64>) -> Result<CodeView> {
+    vault.take_code(id, at.unwrap_or_else(|| time::unsigned(time::now())))
 }
 
 /// One page of the account list (see [`list::page`]): only the rows shown,
@@ -263,7 +263,7 @@ pub fn overview(vault: &Vault, search: &str, sort: ListSort, limit: usize) -> Re
     let page = list::page(&vault.doc().accounts, search, sort, limit);
     Ok(Overview {
         list: AccountList {
-            codes: account::live_codes(page.shown.iter().copied(), time::now_unix())?,
+            codes: account::live_codes(page.shown.iter().copied(), time::unsigned(time::now()))?,
             accounts: page.shown.into_iter().map(Account::summary).collect(),
             matching: page.matching,
             total: page.total,
@@ -317,7 +317,7 @@ pub struct Tick {
 pub fn tick(vault: &mut Vault, ids: &[String]) -> Result<Tick> {
     let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
     let changed = vault.refresh()?;
-    let now = time::now_unix();
+    let now = time::unsigned(time::now());
     let shown = vault
         .doc()
         .accounts

@@ -47,6 +47,18 @@ pub fn require_vault(paths: &VaultPaths) -> Result<()> {
     }
 }
 
+/// [`Error::VaultExists`] when `paths` holds a vault: nothing is ever
+/// created over one.
+pub fn require_no_vault(paths: &VaultPaths) -> Result<()> {
+    if paths.exists() {
+        Err(Error::VaultExists {
+            dir: paths.dir().to_owned(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
 /// Opens the vault with `opener`.
 pub fn open(paths: &VaultPaths, opener: &Opener) -> Result<Vault> {
     Vault::open(paths.dir(), key(paths, opener)?)
@@ -82,11 +94,7 @@ pub fn create(
     passphrase: &SecretString,
     work_factor: Option<u8>,
 ) -> Result<Vault> {
-    if paths.exists() {
-        return Err(Error::VaultExists {
-            dir: paths.dir().to_owned(),
-        });
-    }
+    require_no_vault(paths)?;
     check_new_passphrase(passphrase)?;
     Vault::create(paths.dir(), passphrase, work_factor)
 }

@@ -225,11 +225,7 @@ pub fn restore_exported(
     new_passphrase: &SecretString,
     work_factor: Option<u8>,
 ) -> Result<Vault> {
-    if paths.exists() {
-        return Err(Error::VaultExists {
-            dir: paths.dir().to_owned(),
-        });
-    }
+    super::session::require_no_vault(paths)?;
     check_new_passphrase(new_passphrase)?;
     backup::restore(
         bytes,
