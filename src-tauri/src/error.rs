@@ -104,7 +104,8 @@ fn advice(error: &sparekey_core::Error) -> Option<&'static str> {
             "If you regenerated them at the service, choose \u{201c}Replace all\u{2026}\u{201d}"
         }
         Error::KitExists { .. } => {
-            "Choose \u{201c}Replace kit\u{2026}\u{201d} in Settings to make a new one"
+            "To make a new one, choose \u{201c}Replace kit\u{2026}\u{201d} in Settings; the old one then \
+             stops working"
         }
         Error::NoKit => "Make one in Settings first",
         _ => return None,

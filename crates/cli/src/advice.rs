@@ -6,7 +6,17 @@ use sparekey_core::{error::Absent, Error};
 
 /// The error's message with its advice, as one line.
 pub fn explain(error: &anyhow::Error) -> String {
-    let message = format!("{error:#}");
+    // Each cause once: core's I/O errors already say their OS error.
+    let mut message = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            if !message.is_empty() {
+                message.push_str(": ");
+            }
+            message.push_str(&text);
+        }
+    }
     match error.chain().find_map(|e| e.downcast_ref::<Error>()) {
         Some(core) => match advice(core) {
             Some(advice) => format!("{message}; {advice}"),
@@ -43,7 +53,7 @@ pub fn advice(error: &Error) -> Option<String> {
             "to replace them, run `sparekey-cli recovery add ACCOUNT FILE --replace`".to_owned()
         }
         Error::KitExists { .. } => {
-            "to make a new one and stop the old one from working, run `sparekey-cli kit replace \
+            "to make a new one (the old one then stops working), run `sparekey-cli kit replace \
              --out FILE`"
                 .to_owned()
         }
@@ -73,6 +83,17 @@ mod tests {
         assert!(line.starts_with("no vault in /nowhere"), "{line}");
         assert!(line.contains("sparekey-cli init"), "{line}");
         assert!(!line.contains('\n'), "one line: {line}");
+    }
+
+    #[test]
+    fn an_os_error_is_said_once() {
+        let error = anyhow::Error::from(Error::io(
+            "create",
+            "/k/kit.txt",
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        ));
+        let line = explain(&error);
+        assert_eq!(line.matches("not found").count(), 1, "{line}");
     }
 
     #[test]

@@ -44,23 +44,35 @@ pub fn first_line(path: &Path, what: &str) -> Result<SecretString> {
 
 /// Reads all of `path` ("-" = standard input) as text, capped at 1 MiB.
 pub fn whole_text(path: &Path, what: &str) -> Result<Zeroizing<String>> {
-    let mut text = Zeroizing::new(String::new());
-    let read = if path == Path::new("-") {
-        io::stdin()
-            .lock()
-            .take(MAX_TEXT_BYTES + 1)
-            .read_to_string(&mut text)
-    } else {
-        fs::File::open(path).and_then(|f| f.take(MAX_TEXT_BYTES + 1).read_to_string(&mut text))
-    };
-    read.with_context(|| format!("could not read the {what} from {}", display_source(path)))?;
-    if text.len() as u64 > MAX_TEXT_BYTES {
+    let bytes = read_capped(path, MAX_TEXT_BYTES)
+        .with_context(|| format!("could not read the {what} from {}", display_source(path)))?;
+    if bytes.len() as u64 > MAX_TEXT_BYTES {
         bail!(
             "the {what} from {} is larger than 1 MiB; that is not a list of codes",
             display_source(path)
         );
     }
-    Ok(text)
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => Ok(Zeroizing::new(text.to_owned())),
+        Err(_) => bail!(
+            "the {what} from {} is not text (UTF-8)",
+            display_source(path)
+        ),
+    }
+}
+
+/// All of `path` ("-" = standard input), at most `max` + 1 bytes (one more
+/// than allowed, so the caller can tell "too large"), wiped on drop.
+fn read_capped(path: &Path, max: u64) -> io::Result<Zeroizing<Vec<u8>>> {
+    let mut bytes = Zeroizing::new(Vec::new());
+    if path == Path::new("-") {
+        io::stdin().lock().take(max + 1).read_to_end(&mut bytes)?;
+    } else {
+        fs::File::open(path)?
+            .take(max + 1)
+            .read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
 }
 
 fn display_source(path: &Path) -> String {
@@ -147,16 +159,8 @@ const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Reads all of `path` ("-" = standard input) as bytes, wiped on drop,
 /// capped at 64 MiB.
 pub fn whole_file(path: &Path, what: &str) -> Result<Zeroizing<Vec<u8>>> {
-    let mut bytes = Zeroizing::new(Vec::new());
-    let read = if path == Path::new("-") {
-        io::stdin()
-            .lock()
-            .take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
-    } else {
-        fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-    };
-    read.with_context(|| format!("could not read the {what} {}", path.display()))?;
+    let bytes = read_capped(path, MAX_FILE_BYTES)
+        .with_context(|| format!("could not read the {what} {}", path.display()))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         bail!("the {what} {} is too large", path.display());
     }

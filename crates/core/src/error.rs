@@ -261,8 +261,7 @@ impl fmt::Display for Error {
             ),
             Error::KitExists { created_at } => write!(
                 f,
-                "this vault already has an emergency kit (made {}); making a new one stops the \
-                 old one from working, so it is done only as a replacement",
+                "this vault already has an emergency kit (made {})",
                 crate::time::format_utc(*created_at)
             ),
             Error::NoKit => write!(f, "this vault has no emergency kit yet"),
