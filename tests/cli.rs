@@ -1652,3 +1652,46 @@ fn a_kit_that_cannot_be_written_changes_nothing() {
         "a first kit can still be made: {status}"
     );
 }
+
+/// Reads never write: with a sync tool's conflict copy beside the vault and
+/// another process holding the write lock, `list` and `code` still answer
+/// (they used to merge and save first, and waited on the lock). The next
+/// change merges the copy and says so.
+#[test]
+fn reading_with_a_conflict_copy_and_a_held_lock_works() {
+    let env = Env::init();
+    env.ok(&[
+        "add",
+        "--uri",
+        "otpauth://totp/PyPI:alice?secret=JBSWY3DPEHPK3PXP&issuer=PyPI",
+    ]);
+    let copy = env
+        .vault()
+        .join("vault.sync-conflict-20261203-101500-ABCDEFG.age");
+    fs::copy(env.vault().join("vault.age"), &copy).unwrap();
+    let before = fs::read(env.vault().join("vault.age")).unwrap();
+    // This test process holds the writers' lock, as another Sparekey would.
+    let holder = fs::OpenOptions::new()
+        .write(true)
+        .open(env.vault().join("vault.lock"))
+        .unwrap();
+    holder.lock().unwrap();
+    let out = env.run(&["list"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(check_ok(&["list"], out).contains("PyPI:alice"));
+    assert!(stderr.contains("conflict copy"), "{stderr}");
+    assert!(check_ok(&["code"], env.run(&["code", "pypi"])).trim().len() == 6);
+    assert_eq!(
+        fs::read(env.vault().join("vault.age")).unwrap(),
+        before,
+        "a read wrote"
+    );
+    assert!(copy.exists());
+    drop(holder);
+
+    let out = env.run(&["rename", "pypi", "--name", "alice2"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    check_ok(&["rename"], out);
+    assert!(stderr.contains("merged vault.sync-conflict-"), "{stderr}");
+    assert!(!copy.exists(), "the merged copy moved to backups/");
+}

@@ -86,7 +86,7 @@ impl Session {
     }
 
     /// Opens the vault.
-    pub fn open(&self) -> Result<Vault> {
+    pub fn open(&self) -> Result<OpenVault> {
         self.open_with(self.key()?)
     }
 
@@ -97,13 +97,74 @@ impl Session {
     }
 
     /// Opens the vault with a key already made.
-    pub fn open_with(&self, key: VaultKey) -> Result<Vault> {
+    pub fn open_with(&self, key: VaultKey) -> Result<OpenVault> {
         let kit = key.is_kit();
         let vault = Vault::open(self.paths.dir(), key)?;
         if kit {
             opened_with_kit_note();
         }
-        Ok(vault)
+        let pending = vault.pending_conflict_copies();
+        if !pending.is_empty() {
+            note(format!(
+                "note: a sync tool left {} beside the vault ({}); the next change merges {}",
+                if pending.len() == 1 {
+                    "a conflict copy".to_owned()
+                } else {
+                    format!("{} conflict copies", pending.len())
+                },
+                pending.join(", "),
+                if pending.len() == 1 { "it" } else { "them" }
+            ));
+        }
+        Ok(OpenVault(vault))
+    }
+}
+
+/// An open vault that, when the command is done with it, says what its
+/// changes merged from a sync tool's conflict copies (and which copies it
+/// could not read, or whose keys it left out).
+pub struct OpenVault(Vault);
+
+impl std::ops::Deref for OpenVault {
+    type Target = Vault;
+    fn deref(&self) -> &Vault {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for OpenVault {
+    fn deref_mut(&mut self) -> &mut Vault {
+        &mut self.0
+    }
+}
+
+impl Drop for OpenVault {
+    fn drop(&mut self) {
+        let Some(report) = self.0.take_merge_report() else {
+            return;
+        };
+        if !report.merged_files.is_empty() {
+            note(format!(
+                "note: merged {} from a sync tool: {} added, {} removed, {} combined (the copies are \
+                 kept in backups/)",
+                report.merged_files.join(", "),
+                report.added.len(),
+                report.removed.len(),
+                report.combined.len()
+            ));
+        }
+        for file in &report.keys_ignored {
+            note(format!(
+                "warning: {file} names other keys (recipients or emergency kit) than this vault; \
+                 its keys were left out. If you did not change a key on another machine, someone \
+                 may have planted it"
+            ));
+        }
+        for unreadable in &report.unreadable {
+            note(format!(
+                "warning: a conflict copy could not be read and was left as it is: {unreadable}"
+            ));
+        }
     }
 }
 

@@ -155,6 +155,8 @@ pub struct Vault {
     opened_with_kit: bool,
     doc: Document,
     stamp: Option<Stamp>,
+    /// What the last change merged from conflict copies, until taken.
+    merge_report: Option<sync::MergeReport>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -190,6 +192,7 @@ impl Vault {
             opened_with_kit: false,
             doc,
             stamp: None,
+            merge_report: None,
         };
         // The document first: a crash between the two writes leaves a
         // vault.age without identity.age, which `unlock` reports as such.
@@ -296,6 +299,7 @@ impl Vault {
             opened_with_kit: false,
             doc,
             stamp: None,
+            merge_report: None,
         };
         let doc = std::mem::take(&mut vault.doc);
         let written = vault.write_document(&doc);
@@ -319,6 +323,7 @@ impl Vault {
             opened_with_kit: false,
             doc: Document::default(),
             stamp: None,
+            merge_report: None,
         };
         vault.refresh()?;
         let key = vault.identity.to_public().to_string();
@@ -365,26 +370,39 @@ impl Vault {
     /// Re-reads `vault.age` if it changed on disk since it was last read or
     /// saved (another process, a sync tool). Returns whether it did.
     ///
-    /// Conflict copies a sync tool left beside `vault.age` are merged in
-    /// (see [`sync`]), so a refresh may write.
+    /// A read never writes: conflict copies a sync tool left beside
+    /// `vault.age` are merged by the next change ([`Vault::update`]), so
+    /// opening, listing and showing codes work on a read-only folder, a full
+    /// disk or while another process holds the lock.
     pub fn refresh(&mut self) -> Result<bool> {
-        self.refresh_with(false)
+        self.reload_if_changed()
     }
 
-    /// [`Vault::refresh`] for callers that already hold the lock.
+    /// Conflict copies waiting beside `vault.age` for the next change to
+    /// merge them (file names).
+    pub fn pending_conflict_copies(&self) -> Vec<String> {
+        sync::conflict_copies(self.paths.dir())
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect()
+    }
+
+    /// What the last change merged from conflict copies, if it merged any
+    /// or found one it could not read; taken once, to show the person.
+    pub fn take_merge_report(&mut self) -> Option<sync::MergeReport> {
+        self.merge_report.take()
+    }
+
+    /// Before a change, under the lock: re-read if needed, then merge any
+    /// conflict copies.
     fn refresh_locked(&mut self) -> Result<bool> {
-        self.refresh_with(true)
-    }
-
-    fn refresh_with(&mut self, lock_held: bool) -> Result<bool> {
         let mut changed = self.reload_if_changed()?;
         if !sync::conflict_copies(self.paths.dir()).is_empty() {
-            let report = if lock_held {
-                self.merge_locked()?
-            } else {
-                self.merge_conflict_copies()?
-            };
+            let report = self.merge_locked()?;
             changed |= !report.merged_files.is_empty();
+            if !report.is_empty() {
+                self.merge_report = Some(report);
+            }
         }
         Ok(changed)
     }
@@ -417,6 +435,9 @@ impl Vault {
                 .unwrap_or_default();
             match read_document(&copy, &self.identity) {
                 Ok(theirs) => {
+                    if sync::keys_differ(&self.doc, &theirs) {
+                        report.keys_ignored.push(name.clone());
+                    }
                     sync::merge(&mut self.doc, &theirs, &mut report);
                     report.merged_files.push(name);
                     merged.push(copy);

@@ -12,8 +12,14 @@
 //! - an account on both sides takes the newer edit's issuer, name, note and
 //!   tags; an HOTP counter takes the larger value, so no code is ever used
 //!   twice; recovery codes keep the newer set and the union of `used` marks;
-//! - guide checks, tombstones and recipients are unions; the newer backup
-//!   time and emergency kit win.
+//! - guide checks and tombstones are unions; the newer backup time wins.
+//!
+//! Key material is never merged. Who the vault is encrypted to (its own key,
+//! the emergency kit, extra recipients) changes only through this replica's
+//! own key operations: age does not authenticate senders, so anyone who
+//! knows the vault's public key can write a "conflict copy", and a merged
+//! recipient would read every later save. A copy whose keys differ is merged
+//! for its accounts and named in [`MergeReport::keys_ignored`].
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +41,11 @@ pub struct MergeReport {
     pub removed: Vec<String>,
     /// Accounts changed on both sides and combined.
     pub combined: Vec<String>,
+    /// Conflict copies whose keys (own recipient, emergency kit, extra
+    /// recipients) differ from this vault's: those were left out. Either the
+    /// other machine changed a key while apart (redo it here), or someone
+    /// planted the copy.
+    pub keys_ignored: Vec<String>,
 }
 
 impl MergeReport {
@@ -140,16 +151,20 @@ pub fn merge(ours: &mut Document, theirs: &Document, report: &mut MergeReport) {
         }
     }
     ours.last_backup_export_at = ours.last_backup_export_at.max(theirs.last_backup_export_at);
-    match (&ours.emergency_kit, &theirs.emergency_kit) {
-        (None, Some(t)) => ours.emergency_kit = Some(t.clone()),
-        (Some(o), Some(t)) if t.created_at > o.created_at => ours.emergency_kit = Some(t.clone()),
-        _ => {}
-    }
-    for r in &theirs.extra_recipients {
-        if !ours.extra_recipients.contains(r) {
-            ours.extra_recipients.push(r.clone());
-        }
-    }
+}
+
+/// True when `theirs` names other keys than `ours`: another own recipient,
+/// another emergency kit, or other extra recipients. Such keys are never
+/// merged (see the module docs).
+pub fn keys_differ(ours: &Document, theirs: &Document) -> bool {
+    let kit = |d: &Document| d.emergency_kit.as_ref().map(|k| k.recipient.clone());
+    let mut our_extra = ours.extra_recipients.clone();
+    let mut their_extra = theirs.extra_recipients.clone();
+    our_extra.sort();
+    their_extra.sort();
+    ours.own_recipient != theirs.own_recipient
+        || kit(ours) != kit(theirs)
+        || our_extra != their_extra
 }
 
 /// Combines one account changed on both sides; true if anything of theirs

@@ -22,6 +22,13 @@ fn open(dir: &Path) -> Vault {
     Vault::unlock(dir, &pass()).unwrap()
 }
 
+/// Opens and merges what a sync tool left, as the next change would.
+fn open_merged(dir: &Path) -> Vault {
+    let mut vault = open(dir);
+    vault.merge_conflict_copies().unwrap();
+    vault
+}
+
 fn account(issuer: &str, name: &str, hotp_counter: Option<u64>) -> Account {
     let secret: [u8; 20] = rand::random();
     let secret = data_encoding::BASE32_NOPAD.encode(&secret);
@@ -168,7 +175,7 @@ fn a_merges_b_then_b_takes_the_result() {
         &r.a,
         "vault.sync-conflict-20261123-230301-BBBBBBB.age",
     );
-    let mut va = open(&r.a); // unlock merges the conflict copy
+    let mut va = open_merged(&r.a); // the next change merges the conflict copy
     check_nothing_lost(&va);
     assert!(!va.refresh().unwrap(), "nothing left to merge");
     deliver_replace(&r.a, &r.b);
@@ -196,13 +203,14 @@ fn b_merges_a_then_a_takes_the_result_and_both_orders_agree() {
             &r.a,
             "vault.sync-conflict-20261123-230301-BBBBBBB.age",
         );
-        content(&open(&r.a))
+        content(&open_merged(&r.a))
     };
     let r = diverged();
     // Dropbox's naming this time, and an already-open session that notices.
     let mut vb = open(&r.b);
     deliver_conflict(&r.a, &r.b, "vault (Alice's conflicted copy 2026-11-23).age");
-    assert!(vb.refresh().unwrap());
+    let report = vb.merge_conflict_copies().unwrap();
+    assert_eq!(report.merged_files.len(), 1, "{report:?}");
     check_nothing_lost(&vb);
     deliver_replace(&r.b, &r.a);
     let va = open(&r.a);
@@ -249,7 +257,7 @@ fn an_edit_after_a_deletion_on_the_other_side_keeps_the_account() {
         &r.a,
         "vault.sync-conflict-20261123-230302-BBBBBBB.age",
     );
-    let va = open(&r.a);
+    let va = open_merged(&r.a);
     assert_eq!(va.doc().find("Old:thing").unwrap().note, "still needed");
 }
 
@@ -262,4 +270,82 @@ fn an_unreadable_conflict_copy_is_left_alone_and_reported() {
     let report = va.merge_conflict_copies().unwrap();
     assert_eq!(report.unreadable.len(), 1, "{report:?}");
     assert!(junk.exists());
+}
+
+/// Opening, listing and reading codes never write: with a readable conflict
+/// copy present, the vault opens on a folder nobody may write to (here: the
+/// files are compared byte for byte), and the copy waits for the next change.
+#[test]
+fn reading_with_a_conflict_copy_present_writes_nothing() {
+    let r = diverged();
+    deliver_conflict(
+        &r.b,
+        &r.a,
+        "vault.sync-conflict-20261123-230304-BBBBBBB.age",
+    );
+    let before = fs::read(r.a.join("vault.age")).unwrap();
+    let mut va = open(&r.a);
+    assert!(!va.refresh().unwrap());
+    assert_eq!(
+        fs::read(r.a.join("vault.age")).unwrap(),
+        before,
+        "opening wrote"
+    );
+    assert_eq!(va.pending_conflict_copies().len(), 1);
+    // The next change merges it, and says what it merged.
+    va.update(|_| Ok(())).unwrap();
+    let report = va.take_merge_report().expect("a merge report");
+    assert_eq!(report.merged_files.len(), 1, "{report:?}");
+    assert!(va.pending_conflict_copies().is_empty());
+    check_nothing_lost(&va);
+}
+
+/// age does not authenticate senders: anyone who knows the vault's public
+/// key can write a "conflict copy". Its recipients and emergency kit are
+/// never merged, so every later save stays readable by this vault's keys
+/// alone, and the copy is named in the report.
+#[test]
+fn a_planted_conflict_copy_adds_no_recipient_and_swaps_no_kit() {
+    let r = diverged();
+    let mut va = open(&r.a);
+    let ours = va.doc().clone();
+    // The attacker's document: A's own accounts, plus their key as an extra
+    // recipient and their key as the "emergency kit".
+    let attacker = age::x25519::Identity::generate();
+    let attacker_recipient = attacker.to_public().to_string();
+    let mut planted = ours.clone();
+    planted.extra_recipients.push(attacker_recipient.clone());
+    planted.emergency_kit = Some(sparekey_core::vault::EmergencyKit {
+        recipient: attacker_recipient.clone(),
+        created_at: i64::MAX / 2,
+        verified_at: None,
+    });
+    let own: age::x25519::Recipient = ours.own_recipient.parse().unwrap();
+    let json = planted.to_json();
+    let bytes = sparekey_core::vault::crypto::encrypt_to(&json, &[own]).unwrap();
+    fs::write(
+        r.a.join("vault.sync-conflict-20261123-230305-EVILEVL.age"),
+        bytes,
+    )
+    .unwrap();
+
+    va.update(|_| Ok(())).unwrap();
+    let report = va.take_merge_report().expect("a merge report");
+    assert_eq!(report.keys_ignored.len(), 1, "{report:?}");
+    assert!(!va.doc().extra_recipients.contains(&attacker_recipient));
+    assert_eq!(
+        va.doc().emergency_kit.as_ref().map(|k| k.recipient.clone()),
+        ours.emergency_kit.as_ref().map(|k| k.recipient.clone())
+    );
+    // The attacker's key opens nothing the vault saves from now on.
+    let saved = fs::read(r.a.join("vault.age")).unwrap();
+    assert!(
+        sparekey_core::vault::crypto::decrypt_with_identity(
+            &saved,
+            &attacker,
+            &r.a.join("vault.age")
+        )
+        .is_err(),
+        "the planted key reads the vault"
+    );
 }
