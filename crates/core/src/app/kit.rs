@@ -2,18 +2,16 @@
 //! passphrase is lost. Make it, check a printed one, read one from a photo of
 //! its QR code, and write the kit file.
 
-use std::{
-    io::Write,
-    path::{Path, PathBuf},
-};
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::{
-    fs, qr,
+    fs::{self, Existing},
+    qr,
     secret::{ExposeSecret, SecretString},
     time,
-    vault::{Vault, VaultPaths},
+    vault::{KitKey, Vault, VaultPaths},
     Error, Result,
 };
 
@@ -93,17 +91,20 @@ impl NewKit {
 /// re-encrypted so the old kit opens nothing.
 pub fn create(vault: &mut Vault, change: KitChange) -> Result<NewKit> {
     check_change(vault, change)?;
-    let now = time::now();
-    let made = vault.create_kit(now)?;
-    let paths = vault.paths().clone();
+    let made = vault.create_kit(time::now())?;
+    new_kit(vault.paths(), &made)
+}
+
+/// The kit as front ends show, print or save it.
+fn new_kit(paths: &VaultPaths, made: &KitKey) -> Result<NewKit> {
     let body = made.text().expose_secret();
     let key = key_line(body)
         .ok_or_else(|| Error::invalid("emergency kit", "the new kit holds no key line"))?;
     Ok(NewKit {
-        text: SecretString::from(file_text(&paths, body)),
+        text: SecretString::from(file_text(paths, body)),
         key: SecretString::from(key.to_owned()),
         recipient: made.recipient().to_owned(),
-        created_at: now,
+        created_at: made.created_at(),
         dir: paths.dir().to_owned(),
         vault_file: paths.vault(),
     })
@@ -135,37 +136,28 @@ fn file_text(paths: &VaultPaths, identity: &str) -> String {
 }
 
 /// Makes a kit and writes it to `file`, a new file readable by its owner
-/// alone. The file is created before the kit is made, so a file that
-/// exists or a folder that does not refuse the whole operation and the
-/// vault keeps the kit it had.
+/// alone. The order keeps the owner able to get in whatever fails: the new
+/// key is made, written and fsynced to `file` first, and only then does
+/// the vault depend on it. A file that exists, a folder that does not, a
+/// full disk: the vault keeps the kit it had. If the vault then cannot be
+/// saved, the file is removed and the old kit still works.
 pub fn create_file(vault: &mut Vault, change: KitChange, file: &Path) -> Result<NewKit> {
     check_change(vault, change)?;
-    let mut out = fs::open_new(file).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            Error::FileExists {
-                path: file.to_owned(),
-            }
-        } else {
-            Error::io("create", file, e)
-        }
-    })?;
-    let kit = match create(vault, change) {
-        Ok(kit) => kit,
-        Err(e) => {
+    let made = Vault::prepare_kit(time::now());
+    let kit = new_kit(vault.paths(), &made)?;
+    fs::write_private(file, kit.text.expose_secret().as_bytes(), Existing::Refuse)?;
+    if let Err(e) = vault.commit_kit(&made) {
+        if vault
+            .doc()
+            .emergency_kit
+            .as_ref()
+            .map(|k| k.recipient.as_str())
+            != Some(made.recipient())
+        {
             let _ = std::fs::remove_file(file);
-            return Err(e);
         }
-    };
-    out.write_all(kit.text.expose_secret().as_bytes())
-        .and_then(|()| out.sync_all())
-        .map_err(|e| {
-            let _ = std::fs::remove_file(file);
-            Error::io(
-                "write the new emergency kit (it was made but not saved)",
-                file,
-                e,
-            )
-        })?;
+        return Err(e);
+    }
     Ok(kit)
 }
 
@@ -205,6 +197,50 @@ pub fn verify(vault: &mut Vault, text: &SecretString) -> Result<KitStatus> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `kit replace --out DIR/MISSING/kit.txt` (or a full disk): the new kit
+    /// cannot be written, so the vault must keep the kit the owner has.
+    #[test]
+    fn a_replacement_that_cannot_be_written_keeps_the_old_kit_working() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = VaultPaths::new(dir.path().join("vault"));
+        let pass = SecretString::from("correct horse battery".to_owned());
+        let mut vault = crate::app::session::create(&paths, &pass, Some(10)).unwrap();
+        let old_file = dir.path().join("kit.txt");
+        let old = create_file(&mut vault, KitChange::New, &old_file).unwrap();
+
+        let missing = dir.path().join("missing").join("kit2.txt");
+        let error = create_file(&mut vault, KitChange::Replace, &missing)
+            .err()
+            .unwrap();
+        assert_eq!(error.kind(), "io", "{error}");
+        assert_eq!(
+            vault
+                .doc()
+                .emergency_kit
+                .as_ref()
+                .map(|k| k.recipient.clone()),
+            Some(old.recipient.clone()),
+            "the vault still depends on the old kit"
+        );
+        // The old kit still opens the vault from disk, as a locked-out owner
+        // would use it.
+        let text = SecretString::from(std::fs::read_to_string(&old_file).unwrap());
+        let reopened = crate::app::session::open(&paths, &crate::app::session::Opener::Kit(text));
+        assert!(reopened.is_ok(), "{:?}", reopened.err());
+
+        // A replacement that can be written takes over, and the old one
+        // stops opening the vault.
+        let new_file = dir.path().join("kit2.txt");
+        let new = create_file(&mut vault, KitChange::Replace, &new_file).unwrap();
+        assert_ne!(new.recipient, old.recipient);
+        let text = SecretString::from(std::fs::read_to_string(&old_file).unwrap());
+        assert!(
+            crate::app::session::open(&paths, &crate::app::session::Opener::Kit(text)).is_err()
+        );
+        let text = SecretString::from(std::fs::read_to_string(&new_file).unwrap());
+        assert!(crate::app::session::open(&paths, &crate::app::session::Opener::Kit(text)).is_ok());
+    }
 
     #[test]
     fn finds_the_key_line_among_comments() {

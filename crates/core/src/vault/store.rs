@@ -567,12 +567,36 @@ impl Vault {
     }
 
     /// Makes a new emergency kit, replacing any earlier one, and returns its
-    /// key (to print; it is not stored). The vault and every backup in
-    /// `backups/` are re-encrypted so that a replaced kit opens nothing.
+    /// key (to print; it is not stored): [`Vault::prepare_kit`] then
+    /// [`Vault::commit_kit`]. Where the kit is written to a file, write it
+    /// between the two, so the vault never depends on a kit nobody has.
     pub fn create_kit(&mut self, now: i64) -> Result<KitKey> {
-        let _lock = WriteLock::acquire(&self.paths)?;
+        let kit = Self::prepare_kit(now);
+        self.commit_kit(&kit)?;
+        Ok(kit)
+    }
+
+    /// A new emergency kit's key, not yet in force: nothing is written and
+    /// the vault's current kit still works.
+    pub fn prepare_kit(now: i64) -> KitKey {
         let key = crypto::generate_identity();
         let recipient = key.to_public().to_string();
+        let text = crypto::identity_file_text(&key, now);
+        KitKey {
+            text: SecretString::from(String::from(text.as_str())),
+            recipient,
+            created_at: now,
+            identity: key,
+        }
+    }
+
+    /// Puts a prepared kit in force: the vault is encrypted to it (and no
+    /// longer to a kit it replaces), then every backup in `backups/` is
+    /// re-encrypted so that a replaced kit opens nothing. If the vault
+    /// cannot be saved, the old kit still works; if a backup cannot be
+    /// re-encrypted, the new kit works and the error says so.
+    pub fn commit_kit(&mut self, kit: &KitKey) -> Result<()> {
+        let _lock = WriteLock::acquire(&self.paths)?;
         let opener = self.identity.to_public().to_string();
         self.update_locked(|doc| {
             if doc.own_recipient.is_empty() {
@@ -582,23 +606,28 @@ impl Vault {
                 ));
             }
             doc.emergency_kit = Some(EmergencyKit {
-                recipient: recipient.clone(),
-                created_at: now,
+                recipient: kit.recipient.clone(),
+                created_at: kit.created_at,
                 verified_at: None,
             });
             Ok(())
         })?;
         // Backups are read with the key that opened this session (the vault's
         // own, or the old kit) and re-encrypted for the new set.
-        self.reencrypt_backups()?;
-        let text = crypto::identity_file_text(&key, now);
-        if self.opened_with_kit && opener != recipient {
-            // The old kit no longer opens anything; the session goes on with the new one.
-            self.identity = key;
+        let reencrypted = self.reencrypt_backups();
+        if self.opened_with_kit && opener != kit.recipient {
+            // The old kit no longer opens the vault; the session goes on with the new one.
+            self.identity = kit.identity.clone();
         }
-        Ok(KitKey {
-            text: SecretString::from(String::from(text.as_str())),
-            recipient,
+        reencrypted.map_err(|e| {
+            Error::invalid(
+                "emergency kit",
+                format!(
+                    "the new kit is in force and opens the vault, but re-encrypting the backups \
+                     stopped ({e}); some backups may still open with the old kit: replace the kit \
+                     again once the problem is fixed"
+                ),
+            )
         })
     }
 
@@ -803,6 +832,8 @@ impl VaultKey {
 pub struct KitKey {
     text: SecretString,
     recipient: String,
+    created_at: i64,
+    identity: x25519::Identity,
 }
 
 impl KitKey {
@@ -814,6 +845,10 @@ impl KitKey {
     /// The kit's public recipient (`age1...`).
     pub fn recipient(&self) -> &str {
         &self.recipient
+    }
+    /// When it was made (Unix seconds).
+    pub fn created_at(&self) -> i64 {
+        self.created_at
     }
 }
 
