@@ -625,3 +625,54 @@ fn ui_views_import_only_lib_and_api() {
         wrong.join("\n")
     );
 }
+
+/// The page may open links in the system browser only on the hosts the
+/// guides link to: a compromised page cannot send the person to a phishing
+/// site through the opener. Every guide link and the recovery form are
+/// inside the scope, and every host in the scope is one a guide uses.
+#[test]
+fn the_opener_reaches_only_the_hosts_the_guides_link_to() {
+    let cap: Value = serde_json::from_str(
+        &fs::read_to_string(workspace_root().join("src-tauri/capabilities/default.json")).unwrap(),
+    )
+    .unwrap();
+    let scopes: Vec<String> = cap["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["identifier"] == "opener:allow-open-url")
+        .flat_map(|p| p["allow"].as_array().unwrap().clone())
+        .map(|s| s["url"].as_str().unwrap().to_owned())
+        .collect();
+    let host = |url: &str| -> String {
+        url.strip_prefix("https://")
+            .unwrap_or_else(|| panic!("{url} is not https"))
+            .split(['/', '#', '?'])
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    for scope in &scopes {
+        let prefix = scope
+            .strip_suffix("/*")
+            .unwrap_or_else(|| panic!("scope {scope} is not https://HOST/*"));
+        assert!(!prefix.contains('*'), "a wildcard host in {scope}");
+    }
+    let mut links: Vec<String> = vec![sparekey_core::guides::request::PYPI_FORM_URL.to_owned()];
+    for guide in sparekey_core::guides::all().unwrap() {
+        links.extend(
+            guide
+                .all_steps()
+                .flat_map(|s| s.links.iter().map(|l| l.url.clone())),
+        );
+    }
+    let allowed: BTreeSet<String> = scopes.iter().map(|s| host(s)).collect();
+    let used: BTreeSet<String> = links.iter().map(|l| host(l)).collect();
+    for link in &links {
+        assert!(
+            allowed.contains(&host(link)),
+            "{link} is outside the opener's scope"
+        );
+    }
+    assert_eq!(allowed, used, "the scope allows hosts no guide links to");
+}
