@@ -23,6 +23,28 @@ pub fn open_new(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
+/// Opens `path` for reading if it is a regular file (a symlink to one is
+/// fine). A FIFO, a device or a folder is refused with
+/// [`Error::Corrupt`] instead of being opened: opening a FIFO blocks until
+/// someone writes to it, so a planted one would hang the app.
+pub fn open_regular(path: &Path) -> Result<File> {
+    let not_regular = || Error::Corrupt {
+        file: path.to_owned(),
+        detail: "it is not a regular file (a FIFO, device or folder), so it was not opened".into(),
+    };
+    let meta = fs::metadata(path).map_err(|e| Error::io("open", path, e))?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+    // Checked again on what was opened, in case the name was swapped.
+    match file.metadata() {
+        Ok(m) if m.is_file() => Ok(file),
+        Ok(_) => Err(not_regular()),
+        Err(e) => Err(Error::io("open", path, e)),
+    }
+}
+
 /// Creates the folder `dir` (and its parents) readable by the owner alone.
 pub fn create_dir_private(dir: &Path) -> Result<()> {
     let mut builder = fs::DirBuilder::new();
@@ -111,6 +133,17 @@ mod tests {
             1,
             "no temp file left"
         );
+    }
+
+    #[test]
+    fn a_folder_is_not_opened_as_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = open_regular(dir.path()).unwrap_err();
+        assert_eq!(error.kind(), "corrupt", "{error}");
+        assert!(error.to_string().contains("not a regular file"), "{error}");
+        let file = dir.path().join("f");
+        fs::write(&file, b"x").unwrap();
+        assert!(open_regular(&file).is_ok());
     }
 
     #[test]

@@ -914,7 +914,7 @@ pub(crate) fn read_plaintext(
     path: &Path,
     identity: &x25519::Identity,
 ) -> Result<Zeroizing<Vec<u8>>> {
-    let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+    let file = crate::fs::open_regular(path)?;
     let size = file.metadata().map_or(0, |m| m.len());
     if size > MAX_VAULT_BYTES {
         return Err(too_large(path, MAX_VAULT_BYTES));
@@ -991,7 +991,7 @@ fn check_present(paths: &VaultPaths) -> Result<()> {
 }
 
 fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>> {
-    let file = File::open(path).map_err(|e| Error::io("open", path, e))?;
+    let file = crate::fs::open_regular(path)?;
     // Sized from the file, so a large vault is read without regrowing.
     let size = file.metadata().map_or(0, |m| m.len().min(cap));
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);

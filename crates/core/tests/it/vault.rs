@@ -754,3 +754,63 @@ fn taking_a_totp_code_writes_nothing_and_an_hotp_code_saves_its_counter() {
         "the counter is saved"
     );
 }
+
+/// Makes a FIFO at `path` with coreutils' mkfifo.
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo from coreutils");
+    assert!(status.success());
+}
+
+/// Special files planted in the vault folder get an answer, not a hang:
+/// opening a FIFO blocks until someone writes to it, so a FIFO named
+/// `vault.age`, a FIFO among the backups and a FIFO conflict copy are each
+/// refused as "not a regular file" (or left alone) instead of opened.
+#[test]
+fn fifos_in_the_vault_folder_are_refused_not_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = new_vault(dir.path());
+    add(&mut vault, "PyPI", "alice");
+    add(&mut vault, "PyPI", "bob");
+    drop(vault);
+
+    // Among the backups and as a conflict copy: the vault still opens, and
+    // a change still saves.
+    mkfifo(
+        &dir.path()
+            .join("backups")
+            .join("vault-99999999T999999Z.age"),
+    );
+    mkfifo(
+        &dir.path()
+            .join("vault.sync-conflict-20261203-101500-FIFOFIF.age"),
+    );
+    let mut vault = Vault::unlock(dir.path(), &pass("correct horse")).unwrap();
+    add(&mut vault, "GitHub", "alice");
+    let report = vault
+        .take_merge_report()
+        .expect("the FIFO copy is reported");
+    assert_eq!(report.unreadable.len(), 1, "{report:?}");
+    assert!(
+        report.unreadable[0].contains("not a regular file"),
+        "{report:?}"
+    );
+    let infos = Vault::inspect_backups(dir.path(), &pass("correct horse")).unwrap();
+    assert!(
+        infos.iter().any(|b| b
+            .accounts
+            .as_ref()
+            .is_err_and(|e| e.contains("not a regular file"))),
+        "{infos:?}"
+    );
+    drop(vault);
+
+    // As vault.age itself: a clear error naming the file.
+    fs::remove_file(dir.path().join("vault.age")).unwrap();
+    mkfifo(&dir.path().join("vault.age"));
+    let error = Vault::unlock(dir.path(), &pass("correct horse")).unwrap_err();
+    assert!(matches!(error, Error::Corrupt { .. }), "{error}");
+    assert!(error.to_string().contains("not a regular file"), "{error}");
+}
