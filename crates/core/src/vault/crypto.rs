@@ -125,6 +125,7 @@ pub fn decrypt_with_passphrase(
     passphrase: &SecretString,
     file: &Path,
 ) -> Result<Zeroizing<Vec<u8>>> {
+    check_header(&bytes[..bytes.len().min(2 * MAX_HEADER_BYTES + 1024)], file)?;
     let decryptor = Decryptor::new_buffered(ArmoredReader::new(bytes))
         .map_err(|e| map_decrypt_error(e, file))?;
     if !decryptor.is_scrypt() {
@@ -170,6 +171,9 @@ pub fn decrypt_stream_with_identity<R: std::io::BufRead>(
     file: &Path,
 ) -> Result<Zeroizing<Vec<u8>>> {
     // An error here comes back on the next read, in age's hands.
+    if let Ok(start) = input.fill_buf() {
+        check_header(start, file)?;
+    }
     let binary = input.fill_buf().is_ok_and(is_binary_age);
     let bytes = input;
     if binary {
@@ -190,6 +194,69 @@ pub fn decrypt_stream_with_identity<R: std::io::BufRead>(
             file,
         )
     }
+}
+
+/// Longest age header Sparekey reads. Its own files have headers of a few
+/// hundred bytes (a scrypt stanza, or one X25519 stanza per recipient).
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// Most recipient stanzas Sparekey reads in one header.
+pub const MAX_STANZAS: usize = 64;
+
+/// Refuses an age header that is longer or has more stanzas than Sparekey
+/// ever writes, before the age crate parses it: the crate re-parses the
+/// header after every line it reads, so a planted file with a long header
+/// took minutes to hours while holding the vault's lock, and the file size
+/// cap did not bound that time. `start` is the beginning of the file
+/// (binary or armored); a file too short to judge is left to age.
+pub fn check_header(start: &[u8], file: &Path) -> Result<()> {
+    let decoded;
+    let header: &[u8] = if start.starts_with(BINARY_AGE_MAGIC) {
+        start
+    } else if let Some(body) = start.strip_prefix(ARMOR_BEGIN) {
+        decoded = dearmor_start(body);
+        &decoded
+    } else {
+        return Ok(());
+    };
+    let too_long = || Error::Corrupt {
+        file: file.to_owned(),
+        detail: format!(
+            "its age header is longer than any Sparekey writes ({} bytes or {MAX_STANZAS} \
+             recipients at most), so it was not read",
+            MAX_HEADER_BYTES
+        ),
+    };
+    let end = header.windows(4).position(|w| w == b"\n---");
+    let header = match end {
+        Some(end) => &header[..end],
+        None if header.len() >= MAX_HEADER_BYTES => return Err(too_long()),
+        None => header,
+    };
+    let stanzas = header.windows(4).filter(|w| w == b"\n-> ").count();
+    if header.len() > MAX_HEADER_BYTES || stanzas > MAX_STANZAS {
+        return Err(too_long());
+    }
+    Ok(())
+}
+
+/// The first line of an armored age file.
+const ARMOR_BEGIN: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
+
+/// The start of an armored file's content, decoded: enough base64 for
+/// [`MAX_HEADER_BYTES`] and a little more. Empty where it does not decode
+/// (age then says what is wrong).
+fn dearmor_start(body: &[u8]) -> Vec<u8> {
+    let wanted = (MAX_HEADER_BYTES + 64).div_ceil(3) * 4;
+    let mut chars: Vec<u8> = body
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .take_while(|&b| b != b'-')
+        .take(wanted)
+        .collect();
+    chars.truncate(chars.len() / 4 * 4);
+    data_encoding::BASE64.decode(&chars).unwrap_or_default()
 }
 
 /// The first line of a binary age file. (An armored one begins with
@@ -279,6 +346,61 @@ mod tests {
 
     fn pass(s: &str) -> SecretString {
         SecretString::from(s.to_owned())
+    }
+
+    /// A hostile age file: a real file's first line, then `stanzas` X25519
+    /// stanzas to nobody, then a MAC line and some body.
+    fn long_header(stanzas: usize) -> Vec<u8> {
+        let mut out = b"age-encryption.org/v1\n".to_vec();
+        for _ in 0..stanzas {
+            out.extend_from_slice(
+                b"-> X25519 TEiF0ypqr+bpvcqXNyCVJpL7OuwPdVwPL7KQEbFDOCc\n\
+                  EmECAEcKN+n/Vs9SbWiV+Hu0r+E8R77DdWYyd83nw7U\n",
+            );
+        }
+        out.extend_from_slice(b"--- AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n");
+        out.extend_from_slice(&[0u8; 64]);
+        out
+    }
+
+    #[test]
+    fn headers_sparekey_writes_pass_the_check() {
+        let recipients: Vec<_> = (0..3).map(|_| generate_identity().to_public()).collect();
+        let ct = encrypt_to(b"{}", &recipients).unwrap();
+        check_header(&ct, Path::new("v.age")).unwrap();
+        let armored = encrypt_with_passphrase(b"{}", &pass("p"), Some(10), true);
+        check_header(&armored, Path::new("b.age")).unwrap();
+        check_header(b"not age at all", Path::new("x")).unwrap();
+    }
+
+    /// Answered before the age crate parses: too many stanzas, or a header
+    /// that never ends, binary or armored, read whole or streamed.
+    #[test]
+    fn a_long_age_header_is_refused_before_age_parses_it() {
+        let f = Path::new("vault.sync-conflict-x.age");
+        let key = generate_identity();
+        for hostile in [long_header(MAX_STANZAS + 1), long_header(20_000)] {
+            let error = check_header(&hostile, f).unwrap_err();
+            assert!(error.to_string().contains("header is longer"), "{error}");
+            let error = decrypt_with_identity(&hostile, &key, f).unwrap_err();
+            assert!(error.to_string().contains("header is longer"), "{error}");
+            let error = decrypt_with_passphrase(&hostile, &pass("p"), f).unwrap_err();
+            assert!(error.to_string().contains("header is longer"), "{error}");
+        }
+        let mut never_ends = b"age-encryption.org/v1\n".to_vec();
+        never_ends.extend(std::iter::repeat_n(b"-> x\n".as_slice(), 10_000).flatten());
+        assert!(check_header(&never_ends, f).is_err());
+        // Armored: the same header behind base64.
+        let hostile = long_header(20_000);
+        let mut armored = ARMOR_BEGIN.to_vec();
+        armored.push(b'\n');
+        for line in data_encoding::BASE64.encode(&hostile).as_bytes().chunks(64) {
+            armored.extend_from_slice(line);
+            armored.push(b'\n');
+        }
+        armored.extend_from_slice(b"-----END AGE ENCRYPTED FILE-----\n");
+        let error = decrypt_with_identity(&armored, &key, f).unwrap_err();
+        assert!(error.to_string().contains("header is longer"), "{error}");
     }
 
     #[test]
