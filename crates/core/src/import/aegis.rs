@@ -34,6 +34,11 @@ pub const FORMAT: Format = Format {
 
 /// Largest scrypt N accepted from a file (2^20).
 pub const MAX_SCRYPT_N: u64 = 1 << 20;
+
+/// Most password slots an export may have. Aegis writes one (other slots
+/// are fingerprint keys); each costs a full scrypt run, so a hostile file
+/// with hundreds of maximal slots would run for many minutes.
+pub const MAX_PASSWORD_SLOTS: usize = 4;
 /// Largest scrypt r accepted from a file.
 pub const MAX_SCRYPT_R: u64 = 32;
 /// Largest scrypt p accepted from a file.
@@ -181,6 +186,13 @@ fn decrypt(
             "this Aegis export can only be opened with a fingerprint or raw key, not a password: \
              export it again from Aegis with a password",
         ));
+    }
+    if password_slots.len() > MAX_PASSWORD_SLOTS {
+        return Err(damaged(&format!(
+            "its header has {} password slots; Aegis writes one, and Sparekey tries at most \
+             {MAX_PASSWORD_SLOTS}",
+            password_slots.len()
+        )));
     }
     let mut master: Option<Zeroizing<Vec<u8>>> = None;
     for slot in password_slots {
@@ -336,5 +348,24 @@ mod tests {
         let err = check_cost(1 << 20, 32, 1).unwrap_err().to_string();
         assert!(err.contains("above Sparekey's limit"), "{err}");
         assert!(check_cost(1 << 20, 4, 16).is_err());
+    }
+
+    /// Hundreds of maximal password slots are refused before any scrypt
+    /// runs (each would cost seconds).
+    #[test]
+    fn too_many_password_slots_are_refused_before_any_scrypt() {
+        let slot = serde_json::json!({
+            "type": 1, "uuid": "x", "key": "00".repeat(32),
+            "key_params": {"nonce": "00".repeat(12), "tag": "00".repeat(16)},
+            "n": MAX_SCRYPT_N, "r": 8, "p": 1, "salt": "00".repeat(32),
+        });
+        let header = serde_json::json!({"slots": vec![slot; 300]});
+        let error = decrypt(&header, "", &SecretString::from("pw".to_owned()))
+            .err()
+            .unwrap()
+            .to_string();
+        // Without the cap the first slot's scrypt would run and its key
+        // would fail to unwrap: a "wrong password" error, not this one.
+        assert!(error.contains("300 password slots"), "{error}");
     }
 }
