@@ -12,6 +12,9 @@
 //! - `hostile_header`: a planted conflict copy whose age header holds
 //!   20,000 stanzas (about 2 MB), refused by `crypto::check_header` before
 //!   the age crate parses it (which took minutes).
+//! - `hostile_qr_finder_tiles`: a 672-pixel PNG tiled with 400 QR finder
+//!   patterns, refused by counting them before the decoder groups them
+//!   (40 s in a debug build before).
 //!
 //! Budgets at 10,000 accounts: unlock overhead ≤ 30 ms, save ≤ 30 ms,
 //! all codes ≤ 10 ms; a hostile file is answered within 2 s. Run: `cargo
@@ -154,5 +157,27 @@ fn hostile(c: &mut Criterion) {
     });
 }
 
-criterion_group!(vault, benches, hostile);
+fn hostile_qr(c: &mut Criterion) {
+    // 400 QR finder patterns of 3-pixel modules on white, as a PNG.
+    let (m, n) = (3u32, 20u32);
+    let cell = 11 * m;
+    let side = n * cell + 4 * m;
+    let tiles = image::GrayImage::from_fn(side, side, |x, y| {
+        let (cx, cy) = ((x.saturating_sub(4 * m)) % cell, (y.saturating_sub(4 * m)) % cell);
+        let inside = x >= 4 * m && y >= 4 * m && cx < 7 * m && cy < 7 * m;
+        let (mx, my) = (cx / m, cy / m);
+        let ring = mx == 0 || mx == 6 || my == 0 || my == 6;
+        let stone = (2..=4).contains(&mx) && (2..=4).contains(&my);
+        image::Luma([if inside && (ring || stone) { 0 } else { 255 }])
+    });
+    let mut png = Vec::new();
+    tiles
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("png");
+    c.bench_function("hostile_qr_finder_tiles", |b| {
+        b.iter(|| assert!(sparekey_core::qr::decode_image(black_box(&png)).is_err()))
+    });
+}
+
+criterion_group!(vault, benches, hostile, hostile_qr);
 criterion_main!(vault);

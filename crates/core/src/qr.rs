@@ -73,6 +73,11 @@ const MAX_UPSCALED_PIXELS: u64 = 16_000_000;
 const REDUCED_SIDE: u32 = 800;
 /// Images with a longer side than this also get the reduced passes.
 const REDUCE_FROM_SIDE: u32 = 1000;
+/// Most QR finder patterns (the three squares in a code's corners) an image
+/// may hold: three per code, so sixteen codes. The decoder tries groups of
+/// patterns against each other, which grows with the cube of their number:
+/// a small PNG tiled with finder patterns kept it busy for minutes.
+const MAX_FINDER_PATTERNS: f64 = 48.0;
 /// Field name used in every error of this module.
 const FIELD: &str = "image";
 
@@ -95,6 +100,17 @@ const UNREADABLE: &str = "a QR code was found but could not be read \
 /// See the [module documentation](self) for how the image is searched.
 pub fn decode_image(bytes: &[u8]) -> Result<Vec<SecretString>> {
     let gray = load_gray(bytes)?;
+    let patterns = finder_patterns(&gray);
+    if patterns > MAX_FINDER_PATTERNS {
+        return Err(Error::invalid(
+            FIELD,
+            format!(
+                "holds about {patterns:.0} QR finder patterns, more than {} codes' worth; crop it \
+                 to the code you want",
+                MAX_FINDER_PATTERNS as u32 / 3
+            ),
+        ));
+    }
     let (w, h) = gray.dimensions();
     let pixels = u64::from(w) * u64::from(h);
     let longest = w.max(h);
@@ -151,6 +167,105 @@ pub fn decode_image(bytes: &[u8]) -> Result<Vec<SecretString>> {
         FIELD,
         if saw_code { UNREADABLE } else { NO_CODE },
     ))
+}
+
+/// About how many QR finder patterns `gray` holds, in one pass over its
+/// pixels: each row is cut into runs of dark and light,
+/// and a dark-light-dark-light-dark run of widths 1:1:3:1:1 whose middle
+/// column shows the same 1:1:3:1:1 is a row through the middle of a
+/// pattern. A pattern of module size `u` shows on about `3u` rows, so each
+/// hit counts `1 / 3u`.
+fn finder_patterns(gray: &GrayImage) -> f64 {
+    let (w, h) = gray.dimensions();
+    let (w, h) = (w as usize, h as usize);
+    let raw = gray.as_raw();
+    if w == 0 || h == 0 {
+        return 0.0;
+    }
+    // Dark means below the middle of the 1st and 99th percentile, so the
+    // noise of a mostly white (or JPEG) page is not dark.
+    let mut histogram = [0usize; 256];
+    for &p in raw {
+        histogram[usize::from(p)] += 1;
+    }
+    let percentile = |q: usize| {
+        let mut seen = 0;
+        (0..256u16)
+            .find(|&v| {
+                seen += histogram[usize::from(v)];
+                seen * 100 >= raw.len() * q
+            })
+            .unwrap_or(255)
+    };
+    let threshold = (percentile(1) + percentile(99)) / 2;
+    let dark = |x: usize, y: usize| u16::from(raw[y * w + x]) < threshold;
+    let mut estimate = 0.0;
+    let mut runs: Vec<(bool, usize, usize)> = Vec::with_capacity(256);
+    for y in 0..h {
+        runs.clear();
+        for x in 0..w {
+            let d = dark(x, y);
+            match runs.last_mut() {
+                Some((rd, _, n)) if *rd == d => *n += 1,
+                _ => runs.push((d, x, 1)),
+            }
+        }
+        for win in runs.windows(5) {
+            if !win[0].0 {
+                continue;
+            }
+            let widths: [usize; 5] = std::array::from_fn(|i| win[i].2);
+            let Some(unit) = ratio_1_1_3_1_1(widths) else {
+                continue;
+            };
+            let centre = win[2].1 + win[2].2 / 2;
+            if column_fits(&dark, centre, y, h) {
+                estimate += 1.0 / (3.0 * unit);
+            }
+        }
+    }
+    estimate
+}
+
+/// The module size when five run widths are 1:1:3:1:1 (within half a module
+/// for the thin runs, one module for the middle one).
+fn ratio_1_1_3_1_1(widths: [usize; 5]) -> Option<f64> {
+    let w = widths.map(|n| n as f64);
+    let unit = w.iter().sum::<f64>() / 7.0;
+    let fits = |width: f64, modules: f64| {
+        (width - modules * unit).abs() <= unit * if modules > 1.0 { 1.0 } else { 0.5 }
+    };
+    (unit >= 1.0
+        && fits(w[0], 1.0)
+        && fits(w[1], 1.0)
+        && fits(w[2], 3.0)
+        && fits(w[3], 1.0)
+        && fits(w[4], 1.0))
+    .then_some(unit)
+}
+
+/// True when the column `x` through row `y` (a dark pixel in the middle of
+/// a finder pattern) also reads dark-light-dark-light-dark as 1:1:3:1:1.
+fn column_fits(dark: &impl Fn(usize, usize) -> bool, x: usize, y: usize, h: usize) -> bool {
+    if !dark(x, y) {
+        return false;
+    }
+    // Run lengths walking up and down from (x, y): the middle run, then the
+    // light and the dark ring on each side.
+    let walk = |step: isize| -> [usize; 3] {
+        let mut lengths = [0usize; 3];
+        let mut yy = y as isize;
+        for (i, want_dark) in [true, false, true].into_iter().enumerate() {
+            while yy >= 0 && (yy as usize) < h && dark(x, yy as usize) == want_dark {
+                lengths[i] += 1;
+                yy += step;
+            }
+        }
+        lengths
+    };
+    let up = walk(-1);
+    let down = walk(1);
+    ratio_1_1_3_1_1([up[2], up[1], up[0] + down[0] - 1, down[1], down[2]]).is_some()
 }
 
 /// An SVG document of `text` as a QR code (dark modules on white, a quiet
@@ -813,6 +928,39 @@ mod tests {
         let page = canvas(800, 600, &[(&code, 400, 300)]);
         let found = decode_image(&png_bytes(&page)).unwrap();
         assert_eq!(texts(&found), [SHORT]);
+    }
+
+    /// `n`×`n` QR finder patterns (7×7 modules of `m` pixels) on white.
+    fn finder_tiles(n: u32, m: u32) -> GrayImage {
+        let cell = 11 * m;
+        let side = n * cell + 4 * m;
+        GrayImage::from_fn(side, side, |x, y| {
+            let (cx, cy) = (
+                (x.saturating_sub(4 * m)) % cell,
+                (y.saturating_sub(4 * m)) % cell,
+            );
+            let inside = x >= 4 * m && y >= 4 * m && cx < 7 * m && cy < 7 * m;
+            let (mx, my) = (cx / m, cy / m);
+            let ring = mx == 0 || mx == 6 || my == 0 || my == 6;
+            let stone = (2..=4).contains(&mx) && (2..=4).contains(&my);
+            image::Luma([if inside && (ring || stone) { 0 } else { 255 }])
+        })
+    }
+
+    /// A small PNG tiled with finder patterns is answered at once: the
+    /// decoder's work grows with the cube of their number (400 took 40 s in
+    /// a debug build, and more take minutes).
+    #[test]
+    fn an_image_tiled_with_finder_patterns_is_refused_before_decoding() {
+        let tiles = finder_tiles(20, 3);
+        let estimate = finder_patterns(&tiles);
+        assert!((380.0..=420.0).contains(&estimate), "{estimate}");
+        let error = decode_image(&png_bytes(&tiles)).unwrap_err().to_string();
+        assert!(error.contains("finder patterns"), "{error}");
+        // One real code is three patterns, as it should be.
+        let code = gray_of(SHORT, 4);
+        let one = finder_patterns(&canvas(900, 700, &[(&code, 100, 100)]));
+        assert!((2.0..=4.5).contains(&one), "{one}");
     }
 
     #[test]
