@@ -163,7 +163,10 @@ fn hostile_qr(c: &mut Criterion) {
     let cell = 11 * m;
     let side = n * cell + 4 * m;
     let tiles = image::GrayImage::from_fn(side, side, |x, y| {
-        let (cx, cy) = ((x.saturating_sub(4 * m)) % cell, (y.saturating_sub(4 * m)) % cell);
+        let (cx, cy) = (
+            (x.saturating_sub(4 * m)) % cell,
+            (y.saturating_sub(4 * m)) % cell,
+        );
         let inside = x >= 4 * m && y >= 4 * m && cx < 7 * m && cy < 7 * m;
         let (mx, my) = (cx / m, cy / m);
         let ring = mx == 0 || mx == 6 || my == 0 || my == 6;

@@ -65,7 +65,9 @@ pub fn read_backup(bytes: &[u8], passphrase: &SecretString, file: &Path) -> Resu
 
 /// Makes a new vault in `dir` from a backup: decrypts it with
 /// `backup_passphrase`, then creates the vault protected by
-/// `new_passphrase`. Refuses a folder that already holds a vault
+/// `new_passphrase`, with keys of its own: the exported vault's key,
+/// emergency kit and extra recipients are not carried over. Refuses a
+/// folder that already holds a vault
 /// ([`Error::VaultExists`]); nothing is created if the backup cannot be read.
 pub fn restore(
     bytes: &[u8],
@@ -80,9 +82,12 @@ pub fn restore(
             dir: dir.to_owned(),
         });
     }
-    let doc = read_backup(bytes, backup_passphrase, file)?;
+    let mut doc = read_backup(bytes, backup_passphrase, file)?;
     let mut vault = Vault::create(dir, new_passphrase, work_factor)?;
+    // The new vault's keys are its own: the exported vault's key, kit and
+    // extra recipients stay behind (make a new kit for the new vault).
     vault.update(move |d| {
+        doc.keep_keys_of(d);
         *d = doc;
         Ok(())
     })?;

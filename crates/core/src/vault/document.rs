@@ -368,6 +368,16 @@ impl Document {
         Ok(slot)
     }
 
+    /// Takes this document's key material (own recipient, emergency kit,
+    /// extra recipients) from `keys`: what a restore does, so that putting
+    /// an old version back never revives a replaced kit, never drops the
+    /// current one, and never makes an old machine's key a recipient again.
+    pub fn keep_keys_of(&mut self, keys: &Document) {
+        self.own_recipient.clone_from(&keys.own_recipient);
+        self.emergency_kit.clone_from(&keys.emergency_kit);
+        self.extra_recipients.clone_from(&keys.extra_recipients);
+    }
+
     /// Replaces the settings after checking their limits.
     pub fn set_settings(&mut self, settings: Settings) -> Result<()> {
         settings.validate()?;

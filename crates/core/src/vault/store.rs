@@ -281,8 +281,24 @@ impl Vault {
                 })?,
         };
         let current = paths.vault();
+        // The keys stay the current ones: those of `vault.age`, or where it
+        // is damaged, of the newest backup that opens (the last state saved
+        // before the damage). The own recipient is the passphrase's key.
+        let current_doc = read_document(&current, &identity).ok();
+        let mut keys = match &current_doc {
+            Some(doc) => doc.clone(),
+            None => paths
+                .list_backups()?
+                .into_iter()
+                .find_map(|p| read_document(&p, &identity).ok())
+                .unwrap_or_else(|| doc.clone()),
+        };
+        keys.own_recipient = identity.to_public().to_string();
+        let mut doc = doc;
+        doc.keep_keys_of(&keys);
+        drop(keys);
         if current.exists() {
-            if read_document(&current, &identity).is_ok() {
+            if current_doc.is_some() {
                 backup_current(&paths)?;
             } else {
                 let aside = paths

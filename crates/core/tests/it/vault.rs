@@ -814,3 +814,85 @@ fn fifos_in_the_vault_folder_are_refused_not_opened() {
     assert!(matches!(error, Error::Corrupt { .. }), "{error}");
     assert!(error.to_string().contains("not a regular file"), "{error}");
 }
+
+/// Restoring keeps the current keys: after `kit replace`, putting back a
+/// version saved under the old kit neither revives the old kit nor kills
+/// the new one (the version's document still names the old kit).
+#[test]
+fn a_restore_after_a_kit_replace_keeps_the_current_kit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = new_vault(dir.path());
+    let old_kit = vault.create_kit(1).unwrap();
+    add(&mut vault, "PyPI", "alice");
+    add(&mut vault, "PyPI", "bob");
+    let new_kit = vault.create_kit(2).unwrap();
+    drop(vault);
+    // The version with alice only, saved while the old kit was in force.
+    let infos = Vault::inspect_backups(dir.path(), &pass("correct horse")).unwrap();
+    let alice_only = infos
+        .iter()
+        .find(|b| b.accounts == Ok(1))
+        .expect("a backup with one account")
+        .path
+        .clone();
+    let (restored, _) =
+        Vault::restore_backup(dir.path(), &pass("correct horse"), Some(&alice_only)).unwrap();
+    assert_eq!(labels(&restored), ["PyPI:alice"]);
+    assert_eq!(
+        restored
+            .doc()
+            .emergency_kit
+            .as_ref()
+            .map(|k| k.recipient.as_str()),
+        Some(new_kit.recipient())
+    );
+    drop(restored);
+    assert!(
+        Vault::unlock_with_kit(dir.path(), new_kit.text()).is_ok(),
+        "the current kit opens it"
+    );
+    assert!(
+        Vault::unlock_with_kit(dir.path(), old_kit.text()).is_err(),
+        "the replaced kit opens nothing"
+    );
+    assert!(Vault::unlock(dir.path(), &pass("correct horse")).is_ok());
+}
+
+/// A vault made from an exported backup has keys of its own: the old
+/// vault's key is no recipient and its kit opens nothing of the new vault.
+#[test]
+fn a_vault_restored_from_an_export_has_only_its_own_keys() {
+    let old_dir = tempfile::tempdir().unwrap();
+    let mut old = new_vault(old_dir.path());
+    let old_kit = old.create_kit(1).unwrap();
+    add(&mut old, "PyPI", "alice");
+    let exported = sparekey_core::export::backup::backup_vault(
+        &old,
+        &pass("backup words here"),
+        Some(10),
+        false,
+        2,
+    )
+    .unwrap();
+    let old_recipient = old.recipient();
+    drop(old);
+
+    let new_dir = tempfile::tempdir().unwrap();
+    let target = new_dir.path().join("vault");
+    let restored = sparekey_core::export::backup::restore(
+        &exported,
+        &pass("backup words here"),
+        Path::new("backup.age"),
+        &target,
+        &pass("new passphrase"),
+        Some(10),
+    )
+    .unwrap();
+    assert_eq!(labels(&restored), ["PyPI:alice"]);
+    assert_eq!(restored.doc().own_recipient, restored.recipient());
+    assert_ne!(restored.doc().own_recipient, old_recipient);
+    assert!(restored.doc().emergency_kit.is_none());
+    assert!(restored.doc().extra_recipients.is_empty());
+    drop(restored);
+    assert!(Vault::unlock_with_kit(&target, old_kit.text()).is_err());
+}
