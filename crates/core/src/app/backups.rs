@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     secret::SecretString,
-    vault::{store::check_backup_folder, Document, Vault, VaultPaths},
+    vault::{Document, Vault, VaultPaths},
     Error, Result,
 };
 
@@ -130,17 +130,17 @@ pub struct AutoBackupChange {
 }
 
 /// Turns automatic backups on, off (an empty folder) or changes how many
-/// are kept. The change itself writes the first backup.
+/// are kept. A folder that holds another vault's backups is refused; a
+/// newly chosen folder gets its first backup at once.
 pub fn set_auto(vault: &mut Vault, change: &AutoBackupChange) -> Result<AutoBackupStatus> {
     let folder = match &change.folder {
         None => None,
         Some(f) if f.as_os_str().is_empty() => Some(String::new()),
-        Some(f) => Some(
-            check_backup_folder(f, vault.paths())?
-                .to_string_lossy()
-                .into_owned(),
-        ),
+        Some(f) => Some(vault.check_backup_folder(f)?.to_string_lossy().into_owned()),
     };
+    let switched = folder
+        .as_ref()
+        .is_some_and(|f| !f.is_empty() && *f != vault.doc().settings.backup_folder);
     if folder.is_some() || change.keep.is_some() {
         vault.update(|doc| {
             let mut settings = doc.settings.clone();
@@ -152,6 +152,10 @@ pub fn set_auto(vault: &mut Vault, change: &AutoBackupChange) -> Result<AutoBack
             }
             doc.set_settings(settings)
         })?;
+    }
+    if switched {
+        // A new folder holds a backup at once, not a day later.
+        vault.backup_now()?;
     }
     Ok(auto_status(vault.doc()))
 }

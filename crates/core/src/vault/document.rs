@@ -158,6 +158,12 @@ pub struct Document {
     /// Why the last automatic backup failed, if it did (cleared on success).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_backup_error: Option<String>,
+    /// This vault's identity among others (random, made once): an
+    /// automatic-backup folder is claimed with it, so two vaults never
+    /// write over each other's backups. Vaults made before it get one at
+    /// their next save.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub vault_id: String,
     /// When an encrypted backup of the vault was last exported (Unix
     /// seconds); `None` if never. Set by [`Document::record_backup_export`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -190,6 +196,7 @@ impl Default for Document {
             emergency_kit: None,
             deleted: Vec::new(),
             extra_recipients: Vec::new(),
+            vault_id: String::new(),
             settings: Settings::default(),
             guide_checks: Vec::new(),
             last_backup_export_at: None,
@@ -376,6 +383,7 @@ impl Document {
         self.own_recipient.clone_from(&keys.own_recipient);
         self.emergency_kit.clone_from(&keys.emergency_kit);
         self.extra_recipients.clone_from(&keys.extra_recipients);
+        self.vault_id.clone_from(&keys.vault_id);
     }
 
     /// Replaces the settings after checking their limits.

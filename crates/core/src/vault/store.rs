@@ -184,6 +184,7 @@ impl Vault {
         let identity = crypto::generate_identity();
         let doc = Document {
             own_recipient: identity.to_public().to_string(),
+            vault_id: crate::account::new_id(),
             ..Document::default()
         };
         let mut vault = Vault {
@@ -545,7 +546,10 @@ impl Vault {
             return self.reset_passphrase(new_passphrase, work_factor);
         }
         let _lock = WriteLock::acquire(&self.paths)?;
-        self.write_identity(new_passphrase, work_factor)
+        self.write_identity(new_passphrase, work_factor)?;
+        // The backup folder's copy of identity.age still opens with the old
+        // passphrase until it is written again.
+        self.backup_now_locked()
     }
 
     /// Sets a new passphrase with a fresh vault key: what to do after opening
@@ -579,7 +583,8 @@ impl Vault {
             doc.extra_recipients.retain(|r| *r != new_recipient);
             doc.own_recipient = new_recipient.clone();
             Ok(())
-        })
+        })?;
+        self.backup_now_locked()
     }
 
     /// Makes a new emergency kit, replacing any earlier one, and returns its
@@ -630,7 +635,9 @@ impl Vault {
         })?;
         // Backups are read with the key that opened this session (the vault's
         // own, or the old kit) and re-encrypted for the new set.
-        let reencrypted = self.reencrypt_backups();
+        let reencrypted = self
+            .reencrypt_backups()
+            .and_then(|()| self.backup_now_locked());
         if self.opened_with_kit && opener != kit.recipient {
             // The old kit no longer opens the vault; the session goes on with the new one.
             self.identity = kit.identity.clone();
@@ -753,6 +760,9 @@ impl Vault {
     /// that fails never fails the save: its reason is kept in the document
     /// for the health view.
     fn save(&mut self, doc: &mut Document) -> Result<()> {
+        if doc.vault_id.is_empty() {
+            doc.vault_id = crate::account::new_id();
+        }
         let now = time::now();
         let folder = doc.settings.backup_folder.clone();
         let due = !folder.is_empty()
@@ -764,7 +774,11 @@ impl Vault {
             doc.last_auto_backup_at = Some(now);
             let ciphertext = crypto::encrypt_to(&doc.to_json(), &self.recipients(doc)?)?;
             let keep = usize::try_from(doc.settings.backup_keep).unwrap_or(usize::MAX);
-            match write_auto_backup(Path::new(&folder), &ciphertext, &self.paths, keep) {
+            let claim = Claim {
+                vault_id: &doc.vault_id,
+                identity: &self.identity,
+            };
+            match write_auto_backup(Path::new(&folder), &ciphertext, &self.paths, keep, &claim) {
                 Ok(()) => return self.commit_ciphertext(&ciphertext),
                 Err(e) => {
                     doc.last_auto_backup_at = before.0;
@@ -773,6 +787,38 @@ impl Vault {
             }
         }
         self.write_document(doc)
+    }
+
+    /// Writes the automatic backup now, whatever its schedule says: after a
+    /// key change (so the backup folder never keeps a key the owner just
+    /// replaced) and after choosing another folder (so it holds a backup at
+    /// once). Does nothing when automatic backups are off; a failure is
+    /// kept in the document for the health view, as for any backup.
+    pub fn backup_now(&mut self) -> Result<()> {
+        let _lock = WriteLock::acquire(&self.paths)?;
+        self.backup_now_locked()
+    }
+
+    fn backup_now_locked(&mut self) -> Result<()> {
+        if self.doc.settings.backup_folder.is_empty() {
+            return Ok(());
+        }
+        self.update_locked(|doc| {
+            doc.last_auto_backup_at = None;
+            Ok(())
+        })
+    }
+
+    /// Checks that `folder` may hold this vault's automatic backups (see
+    /// [`check_backup_folder`]) and is not claimed by another vault.
+    pub fn check_backup_folder(&self, folder: &Path) -> Result<PathBuf> {
+        let absolute = check_backup_folder(folder, &self.paths)?;
+        let claim = Claim {
+            vault_id: &self.doc.vault_id,
+            identity: &self.identity,
+        };
+        claim.check(&absolute)?;
+        Ok(absolute)
     }
 
     fn commit_ciphertext(&mut self, ciphertext: &[u8]) -> Result<()> {
@@ -1123,6 +1169,7 @@ fn write_auto_backup(
     ciphertext: &[u8],
     vault: &VaultPaths,
     keep: usize,
+    claim: &Claim<'_>,
 ) -> Result<()> {
     if !folder.is_dir() {
         return Err(Error::io(
@@ -1131,6 +1178,8 @@ fn write_auto_backup(
             std::io::Error::new(std::io::ErrorKind::NotFound, "it is missing or not mounted"),
         ));
     }
+    claim.check(folder)?;
+    claim.mark(folder)?;
     let target = VaultPaths::new(folder);
     let identity =
         fs::read(vault.identity()).map_err(|e| Error::io("read", vault.identity(), e))?;
@@ -1148,6 +1197,68 @@ fn write_auto_backup(
     commit_temp(&temp, &target.vault(), folder)?;
     prune_backups(&target, keep);
     Ok(())
+}
+
+/// The file in an automatic-backup folder that names the vault whose
+/// backups it holds.
+pub const BACKUP_CLAIM_FILE: &str = "sparekey-backup-of";
+
+/// A vault's claim on an automatic-backup folder: its id, and its key (to
+/// recognize its own backups written before folders were claimed).
+struct Claim<'a> {
+    vault_id: &'a str,
+    identity: &'a x25519::Identity,
+}
+
+impl Claim<'_> {
+    /// Refuses a folder that holds another vault: claimed by another id, or
+    /// unclaimed with a `vault.age` this vault's key does not open. Nothing
+    /// in such a folder is ever written over.
+    fn check(&self, folder: &Path) -> Result<()> {
+        let other = || {
+            Error::invalid(
+                "backup_folder",
+                format!(
+                    "{} already holds another vault's backups; nothing was written there. Choose \
+                     an empty folder, or a folder of its own for this vault",
+                    folder.display()
+                ),
+            )
+        };
+        let marker = folder.join(BACKUP_CLAIM_FILE);
+        match fs::read_to_string(&marker) {
+            Ok(owner) => {
+                return if owner.trim() == self.vault_id {
+                    Ok(())
+                } else {
+                    Err(other())
+                };
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io("read", &marker, e)),
+        }
+        let target = VaultPaths::new(folder);
+        if target.vault().exists() {
+            read_document(&target.vault(), self.identity).map_err(|_| other())?;
+        } else if target.identity().exists() {
+            return Err(other());
+        }
+        Ok(())
+    }
+
+    /// Writes the claim (once) after [`Claim::check`] passed.
+    fn mark(&self, folder: &Path) -> Result<()> {
+        let marker = folder.join(BACKUP_CLAIM_FILE);
+        if marker.exists() {
+            return Ok(());
+        }
+        let temp = write_temp(
+            folder,
+            BACKUP_CLAIM_FILE,
+            format!("{}\n", self.vault_id).as_bytes(),
+        )?;
+        commit_temp(&temp, &marker, folder)
+    }
 }
 
 /// Temp files left by a writer that was killed mid-save. Only called while

@@ -896,3 +896,93 @@ fn a_vault_restored_from_an_export_has_only_its_own_keys() {
     drop(restored);
     assert!(Vault::unlock_with_kit(&target, old_kit.text()).is_err());
 }
+
+/// An automatic-backup folder is claimed by the vault that writes there.
+mod backup_folder_claims {
+    use super::*;
+    use sparekey_core::app::backups::{self, AutoBackupChange};
+
+    fn turn_on(v: &mut Vault, folder: &Path) -> sparekey_core::Result<()> {
+        let change = AutoBackupChange {
+            folder: Some(folder.to_owned()),
+            keep: Some(3),
+        };
+        backups::set_auto(v, &change).map(|_| ())
+    }
+
+    /// Two vaults (two machines) pointed at one folder: the second is
+    /// refused and the first one's key copy and history are untouched.
+    #[test]
+    fn a_folder_holding_another_vaults_backups_is_refused_and_untouched() {
+        let usb = tempfile::tempdir().unwrap();
+        let a = tempfile::tempdir().unwrap();
+        let mut va = new_vault(a.path());
+        add(&mut va, "PyPI", "alice");
+        turn_on(&mut va, usb.path()).unwrap();
+        let before = snapshot(usb.path());
+        assert!(usb.path().join("sparekey-backup-of").is_file());
+
+        let b = tempfile::tempdir().unwrap();
+        let mut vb = new_vault(b.path());
+        add(&mut vb, "GitHub", "bob");
+        let error = turn_on(&mut vb, usb.path()).unwrap_err().to_string();
+        assert!(error.contains("another vault"), "{error}");
+        assert_eq!(
+            snapshot(usb.path()),
+            before,
+            "the other vault's folder changed"
+        );
+
+        // Even set behind the check's back (a synced settings file, an old
+        // build), the save keeps away from it and says why.
+        let folder = usb.path().to_str().unwrap().to_owned();
+        vb.update(|doc| {
+            let mut s = doc.settings.clone();
+            s.backup_folder = folder;
+            doc.set_settings(s)
+        })
+        .unwrap();
+        assert_eq!(snapshot(usb.path()), before);
+        assert!(vb
+            .doc()
+            .auto_backup_error
+            .as_deref()
+            .is_some_and(|e| e.contains("another vault")));
+        // The first vault's backup still opens with its own passphrase.
+        let copy = Vault::unlock(usb.path(), &pass("correct horse")).unwrap();
+        assert_eq!(labels(&copy), ["PyPI:alice"]);
+    }
+
+    /// After `passwd`, the backup folder's copy of identity.age opens with
+    /// the new passphrase at once, and no longer with the old one.
+    #[test]
+    fn a_passphrase_change_reaches_the_backup_folder_at_once() {
+        let usb = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut v = new_vault(dir.path());
+        add(&mut v, "PyPI", "alice");
+        turn_on(&mut v, usb.path()).unwrap();
+        v.change_passphrase(&pass("a brand new passphrase"), Some(10))
+            .unwrap();
+        assert!(matches!(
+            Vault::unlock(usb.path(), &pass("correct horse")),
+            Err(Error::WrongPassphrase)
+        ));
+        let copy = Vault::unlock(usb.path(), &pass("a brand new passphrase")).unwrap();
+        assert_eq!(labels(&copy), ["PyPI:alice"]);
+    }
+
+    /// Switching to another folder writes its first backup at once, though
+    /// the last one (elsewhere) is not a day old.
+    #[test]
+    fn a_new_folder_gets_its_first_backup_at_once() {
+        let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let dir = tempfile::tempdir().unwrap();
+        let mut v = new_vault(dir.path());
+        add(&mut v, "PyPI", "alice");
+        turn_on(&mut v, one.path()).unwrap();
+        turn_on(&mut v, two.path()).unwrap();
+        let copy = Vault::unlock(two.path(), &pass("correct horse")).unwrap();
+        assert_eq!(labels(&copy), ["PyPI:alice"]);
+    }
+}
