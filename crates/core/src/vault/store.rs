@@ -107,17 +107,30 @@ impl VaultPaths {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(Error::io("list the backups in", dir, e)),
         };
-        let mut out: Vec<PathBuf> = entries
+        let mut out: Vec<(u64, String, PathBuf)> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with("vault-") && n.ends_with(".age"))
+            .filter_map(|p| {
+                let name = p.file_name()?.to_str()?.to_owned();
+                let seq = backup_sequence(&name)?;
+                Some((seq, name, p))
             })
             .collect();
+        // Newest first: by sequence number, which only grows, so a clock
+        // that goes back cannot make a new backup look old (and be pruned).
         out.sort();
         out.reverse();
-        Ok(out)
+        Ok(out.into_iter().map(|(_, _, p)| p).collect())
+    }
+}
+
+/// The sequence number of a backup's file name: `vault-s<N>-….age`; names
+/// from before sequence numbers (`vault-<time>….age`) count as 0 and sort
+/// by name among themselves. `None` for any other file.
+fn backup_sequence(name: &str) -> Option<u64> {
+    let rest = name.strip_prefix("vault-")?.strip_suffix(".age")?;
+    match rest.strip_prefix('s') {
+        Some(seq) => seq.split('-').next()?.parse().ok(),
+        None => Some(0),
     }
 }
 
@@ -1110,8 +1123,14 @@ fn backup_current(paths: &VaultPaths) -> Result<()> {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
+    let next = paths
+        .list_backups()?
+        .first()
+        .and_then(|p| p.file_name()?.to_str().and_then(backup_sequence))
+        .unwrap_or(0)
+        + 1;
     let name = format!(
-        "vault-{}-{nanos:09}-{:04x}.age",
+        "vault-s{next:010}-{}-{nanos:09}-{:04x}.age",
         time::format_compact(time::now()),
         rand::random::<u16>()
     );

@@ -986,3 +986,35 @@ mod backup_folder_claims {
         assert_eq!(labels(&copy), ["PyPI:alice"]);
     }
 }
+
+/// Backups are ordered by a sequence number, not by the time in their name:
+/// with a clock that went back (here: twenty versions named far in the
+/// future), each new backup is still the newest and pruning removes the
+/// oldest, never the one just made.
+#[test]
+fn a_clock_that_goes_back_does_not_prune_new_backups() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = new_vault(dir.path());
+    add(&mut v, "PyPI", "alice");
+    let backups = dir.path().join("backups");
+    let existing = walk(&backups);
+    let sample = fs::read(&existing[0]).unwrap();
+    for i in 0..BACKUPS_KEPT {
+        fs::write(
+            backups.join(format!("vault-99991231T2359{i:02}Z.age")),
+            &sample,
+        )
+        .unwrap();
+    }
+    add(&mut v, "PyPI", "bob");
+    add(&mut v, "PyPI", "carol");
+    let newest = Vault::inspect_backups(dir.path(), &pass("correct horse")).unwrap();
+    assert_eq!(newest.len(), BACKUPS_KEPT);
+    // Newest first: the version with alice and bob, then alice alone.
+    assert_eq!(newest[0].accounts, Ok(2), "{newest:?}");
+    assert_eq!(newest[1].accounts, Ok(1), "{newest:?}");
+    assert!(
+        !backups.join("vault-99991231T235900Z.age").exists(),
+        "the oldest went first"
+    );
+}
