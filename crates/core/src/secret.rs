@@ -43,6 +43,44 @@ impl fmt::Debug for SecretBytes {
     }
 }
 
+/// Serializes `value` as compact JSON into a buffer that is wiped on drop,
+/// and that wipes each smaller buffer it outgrows: a plain `Vec` would free
+/// those copies of the secrets unzeroized as it doubles.
+pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> zeroize::Zeroizing<Vec<u8>> {
+    let mut out = WipingWriter(Vec::with_capacity(4096));
+    // Serializing plain data into memory cannot fail.
+    let _ = serde_json::to_writer(&mut out, value);
+    zeroize::Zeroizing::new(std::mem::take(&mut out.0))
+}
+
+/// A `Vec` writer that grows by copying into a new buffer and wiping the
+/// old one.
+struct WipingWriter(Vec<u8>);
+
+impl std::io::Write for WipingWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let needed = self.0.len() + bytes.len();
+        if needed > self.0.capacity() {
+            let mut bigger = Vec::with_capacity(needed.max(self.0.capacity() * 2));
+            bigger.extend_from_slice(&self.0);
+            self.0.zeroize();
+            self.0 = bigger;
+        }
+        self.0.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for WipingWriter {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
 /// Fewest characters a new vault passphrase may have.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
@@ -68,6 +106,13 @@ pub fn check_new_passphrase(passphrase: &SecretString) -> crate::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_written_through_the_wiping_buffer_reads_back() {
+        let big: Vec<String> = (0..2000).map(|i| format!("secret-{i:05}")).collect();
+        let json = to_json(&big);
+        assert_eq!(serde_json::from_slice::<Vec<String>>(&json).unwrap(), big);
+    }
 
     #[test]
     fn debug_never_shows_the_bytes() {

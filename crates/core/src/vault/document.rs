@@ -284,10 +284,9 @@ impl Document {
 
     /// Serializes to JSON in a buffer that is wiped when dropped.
     pub fn to_json(&self) -> Zeroizing<Vec<u8>> {
-        // Serializing plain data structures into a Vec cannot fail.
         // Compact: at 10,000 accounts pretty-printing costs a third more time
         // and bytes; `age -d ... | jq` shows it indented.
-        Zeroizing::new(serde_json::to_vec(self).unwrap_or_default())
+        crate::secret::to_json(self)
     }
 
     /// The document just parsed, once [`Document::check`] passes, with its

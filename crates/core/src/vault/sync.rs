@@ -170,7 +170,7 @@ pub fn keys_differ(ours: &Document, theirs: &Document) -> bool {
 /// Combines one account changed on both sides; true if anything of theirs
 /// was taken.
 fn merge_account(ours: &mut Account, theirs: &Account) -> bool {
-    let before = serde_json::to_value(&*ours).ok();
+    let before = crate::secret::to_json(&*ours);
     if theirs.updated_at > ours.updated_at {
         ours.issuer.clone_from(&theirs.issuer);
         ours.name.clone_from(&theirs.name);
@@ -205,7 +205,7 @@ fn merge_account(ours: &mut Account, theirs: &Account) -> bool {
         ours.recovery.merge_used_from(&theirs.recovery);
     }
     ours.updated_at = ours.updated_at.max(theirs.updated_at);
-    before != serde_json::to_value(&*ours).ok()
+    *before != *crate::secret::to_json(&*ours)
 }
 
 #[cfg(test)]
