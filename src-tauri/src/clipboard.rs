@@ -43,6 +43,31 @@ impl<R: Runtime> Clipboard for SystemClipboard<R> {
 /// Puts `text` on the clipboard (marked so clipboard managers skip it) and,
 /// unless `clear_after_seconds` is 0, clears it after that many seconds if it
 /// still holds `text`.
+/// The last code or recovery code this app put on the clipboard, until it
+/// is cleared: what [`clear_ours`] takes off at lock and exit.
+static LAST_COPIED: std::sync::Mutex<Option<Zeroizing<String>>> = std::sync::Mutex::new(None);
+
+fn last_copied() -> std::sync::MutexGuard<'static, Option<Zeroizing<String>>> {
+    LAST_COPIED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Clears the clipboard if it still holds what this app copied last: on
+/// lock (by hand, idle or suspend) and at exit, a code does not outlive the
+/// vault being open. Whatever the user copied since is left alone.
+pub fn clear_ours<R: Runtime>(app: &AppHandle<R>) {
+    clear_last(&SystemClipboard(app.clone()));
+}
+
+/// [`clear_ours`] on any clipboard.
+fn clear_last(clipboard: &dyn Clipboard) -> bool {
+    match last_copied().take() {
+        Some(copied) => clear_if_unchanged(clipboard, &copied),
+        None => false,
+    }
+}
+
 pub fn copy_secret<R: Runtime>(
     app: &AppHandle<R>,
     text: Zeroizing<String>,
@@ -51,6 +76,7 @@ pub fn copy_secret<R: Runtime>(
     app.clipboard()
         .write_secret(text.as_str())
         .map_err(|error| AppError::new("clipboard", format!("Could not copy: {error}")))?;
+    *last_copied() = Some(text.clone());
     if clear_after_seconds > 0 {
         let clipboard = SystemClipboard(app.clone());
         let delay = Duration::from_secs(u64::from(clear_after_seconds));
@@ -78,6 +104,21 @@ mod tests {
             *self.0.borrow_mut() = None;
             true
         }
+    }
+
+    /// Lock and exit take the last copied code off the clipboard, once, and
+    /// leave what the user copied since.
+    #[test]
+    fn lock_clears_the_last_copied_code_only() {
+        *last_copied() = Some(Zeroizing::new("654321".to_owned()));
+        let clipboard = FakeClipboard(RefCell::new(Some("654321".to_owned())));
+        assert!(clear_last(&clipboard));
+        assert_eq!(*clipboard.0.borrow(), None);
+        *last_copied() = Some(Zeroizing::new("111111".to_owned()));
+        let clipboard = FakeClipboard(RefCell::new(Some("the user's text".to_owned())));
+        assert!(!clear_last(&clipboard));
+        assert_eq!(clipboard.0.borrow().as_deref(), Some("the user's text"));
+        assert!(last_copied().is_none(), "forgotten after a lock");
     }
 
     #[test]

@@ -148,9 +148,12 @@ pub fn run() {
         .build(tauri::generate_context!());
 
     match app {
-        Ok(app) => app.run(move |_handle, event| {
-            if let (tauri::RunEvent::Exit, Some(socket)) = (&event, &socket) {
-                single_instance::release(socket);
+        Ok(app) => app.run(move |handle, event| {
+            if let tauri::RunEvent::Exit = event {
+                clipboard::clear_ours(handle);
+                if let Some(socket) = &socket {
+                    single_instance::release(socket);
+                }
             }
         }),
         Err(error) => panic!("Sparekey could not start: {error}"),
@@ -171,7 +174,9 @@ fn vault_paths() -> sparekey_core::vault::store::VaultPaths {
 fn start_auto_lock<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
     std::thread::spawn(move || loop {
         std::thread::sleep(Duration::from_secs(1));
-        app.state::<state::AppState>().lock_if_idle();
+        if app.state::<state::AppState>().lock_if_idle() {
+            clipboard::clear_ours(&app);
+        }
     });
 }
 

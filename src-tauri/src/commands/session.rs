@@ -11,7 +11,7 @@ use sparekey_core::{
     secret::SecretString,
     vault::Vault,
 };
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use crate::{error::AppError, ipc::blocking, state::AppState};
 
@@ -131,10 +131,12 @@ pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<Ov
     out
 }
 
-/// Locks: drops the decrypted vault from memory.
+/// Locks: drops the decrypted vault from memory and takes a code this app
+/// copied off the clipboard.
 #[tauri::command]
-pub fn lock(state: State<'_, AppState>) {
+pub fn lock<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
     state.lock();
+    crate::clipboard::clear_ours(&app);
 }
 
 /// Records user activity (keys, clicks) for the auto-lock timer.
