@@ -9,7 +9,7 @@
 // (tests/security.rs checks this, and that no imports form a cycle).
 
 import * as api from "./api.js";
-import { byId } from "./lib/dom.js";
+import { byId, fill } from "./lib/dom.js";
 import { toast } from "./lib/toast.js";
 import { errorMessage } from "./lib/errors.js";
 import { plural } from "./lib/format.js";
@@ -69,7 +69,7 @@ class App {
       throw new Error(`The vault is locked: the ${name} screen waits for an unlock.`);
     }
     const view = /** @type {HTMLElement} */ (byId("view"));
-    view.replaceChildren();
+    fill(view);
     view.dataset.screen = name;
     this.opening++;
     markTime(`screen:${name}`);

@@ -8,7 +8,7 @@
  *
  * @param {string} tag
  * @param {Record<string, any>} [props]
- * @param {...(Node | string | null | undefined | false)} children
+ * @param {...Child} children
  * @returns {HTMLElement}
  */
 export function h(tag, props = {}, ...children) {
@@ -38,28 +38,75 @@ export function h(tag, props = {}, ...children) {
 }
 
 /**
- * @param {HTMLElement} parent
- * @param {Array<Node | string | null | undefined | false>} children
+ * A child as the helpers below take it: an element, a string (made a text
+ * node), or nothing (null, undefined or false: left out, where the DOM's own
+ * append and replaceChildren would show the words "null" or "false").
+ *
+ * @typedef {Node | string | null | undefined | false} Child
  */
-function append(parent, children) {
+
+/**
+ * @param {Array<Child>} children
+ * @returns {Array<Node>} the children to insert, without the nothings
+ */
+function nodes(children) {
+  const out = [];
   for (const child of children) {
     if (child === null || child === undefined || child === false) {
       continue;
     }
-    parent.append(typeof child === "string" ? document.createTextNode(child) : child);
+    out.push(typeof child === "string" ? document.createTextNode(child) : child);
   }
+  return out;
 }
 
 /**
- * Replaces the children of `parent`, leaving out null and false (which the
- * DOM's own replaceChildren would show as text).
+ * @param {HTMLElement} parent
+ * @param {Array<Child>} children
+ */
+function append(parent, children) {
+  parent.append(...nodes(children));
+}
+
+/**
+ * Replaces the children of `parent`. Views call this (and `add`, `swap`,
+ * `addAfter`) instead of the DOM's methods, which tests/security.rs checks.
  *
  * @param {HTMLElement} parent
- * @param {...(Node | string | null | undefined | false)} children
+ * @param {...Child} children
  */
 export function fill(parent, ...children) {
-  parent.replaceChildren();
+  parent.replaceChildren(...nodes(children));
+}
+
+/**
+ * Appends children to `parent`, leaving out the nothings.
+ *
+ * @param {HTMLElement} parent
+ * @param {...Child} children
+ */
+export function add(parent, ...children) {
   append(parent, children);
+}
+
+/**
+ * Puts `replacement` where `old` is.
+ *
+ * @param {Element} old
+ * @param {Child} replacement
+ */
+export function swap(old, replacement) {
+  old.replaceWith(...nodes([replacement]));
+}
+
+/**
+ * Inserts `node` right after `anchor`.
+ *
+ * @param {Element} anchor
+ * @param {Child} node
+ */
+export function addAfter(anchor, node) {
+  anchor.after(...nodes([node]));
 }
 
 /** @param {string} id @returns {HTMLElement | null} */

@@ -6,7 +6,7 @@
 // as it comes.
 
 import * as api from "../api.js";
-import { h } from "./dom.js";
+import { h, fill } from "./dom.js";
 import { toast } from "./toast.js";
 import { toastError } from "./errors.js";
 import { formatDate } from "./format.js";
@@ -151,7 +151,7 @@ function checkControls(guide, step, accountId, changed) {
 function actionButton(app, guide, step, accountId, slot) {
   const needAccount = (/** @type {() => void} */ go) => () => {
     if (!app.unlocked) {
-      slot.replaceChildren(h("p", { class: "hint", text: "Unlock Sparekey to use what it saved for this account." }));
+      fill(slot, h("p", { class: "hint", text: "Unlock Sparekey to use what it saved for this account." }));
       return;
     }
     if (!accountId) {
@@ -170,11 +170,11 @@ function actionButton(app, guide, step, accountId, slot) {
     case "show_code":
       return button("Show the code", needAccount(() => app.showAccount(accountId)));
     case "add_totp":
-      return button("Add TOTP", () => (app.unlocked ? app.showAdd() : slot.replaceChildren(h("p", { class: "hint", text: "Unlock Sparekey to add the secret." }))));
+      return button("Add TOTP", () => (app.unlocked ? app.showAdd() : fill(slot, h("p", { class: "hint", text: "Unlock Sparekey to add the secret." }))));
     case "export_backup":
       return button("Export a backup", async () => {
         if (!app.unlocked) {
-          slot.replaceChildren(h("p", { class: "hint", text: "Unlock Sparekey to export a backup." }));
+          fill(slot, h("p", { class: "hint", text: "Unlock Sparekey to export a backup." }));
           return;
         }
         if (typeof app.showExport === "function") {
@@ -182,13 +182,13 @@ function actionButton(app, guide, step, accountId, slot) {
           return;
         }
         const cli = step.cli || "sparekey-cli export --format backup --out FILE";
-        slot.replaceChildren(h("p", { class: "hint", text: "Export it from a terminal:" }), h("code", { class: "cli", id: `cli-${step.id}`, text: cli }));
+        fill(slot, h("p", { class: "hint", text: "Export it from a terminal:" }), h("code", { class: "cli", id: `cli-${step.id}`, text: cli }));
       });
     case "check_clock":
       return button("Check the clock", async () => {
         try {
           const clock = await api.clockStatus();
-          slot.replaceChildren(h("p", { class: clock.state === "unsynchronized" ? "warning" : "hint", id: "clock-result", role: "status", text: clock.message }));
+          fill(slot, h("p", { class: clock.state === "unsynchronized" ? "warning" : "hint", id: "clock-result", role: "status", text: clock.message }));
         } catch (error) {
           toastError(error);
         }
@@ -196,7 +196,7 @@ function actionButton(app, guide, step, accountId, slot) {
     case "draft_recovery_request":
       return button("Draft the request", () => app.showLockout({ service: guide.service, branch: "nothing-works", draft: true }));
     case "open_next_guide":
-      return guide.next ? button("Open the next guide", () => (app.unlocked ? app.showGuide(guide.next, accountId) : slot.replaceChildren(h("p", { class: "hint", text: "Unlock Sparekey, then open Guides to make the account lockout-proof." })))) : null;
+      return guide.next ? button("Open the next guide", () => (app.unlocked ? app.showGuide(guide.next, accountId) : fill(slot, h("p", { class: "hint", text: "Unlock Sparekey, then open Guides to make the account lockout-proof." })))) : null;
     default:
       return step.cli ? h("code", { class: "cli", text: step.cli }) : null;
   }

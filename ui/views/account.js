@@ -3,7 +3,7 @@
 // its recovery codes, and how far its lockout-proof guide is.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { h, field, setFieldError, clearErrors, add, fill } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { errorMessage, errorNote, showFieldError, toastError } from "../lib/errors.js";
 import { formatDate, groupSecret } from "../lib/format.js";
@@ -116,7 +116,7 @@ export async function showAccount(app, id) {
     disabled: !hasOtp,
     onclick: async () => {
       if (qrSlot.childElementCount) {
-        qrSlot.replaceChildren();
+        fill(qrSlot);
         showQr.textContent = "Show QR code";
         return;
       }
@@ -127,7 +127,7 @@ export async function showAccount(app, id) {
           alt: `QR code for ${title}: scan it with your phone's authenticator app`,
           src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`,
         });
-        qrSlot.replaceChildren(img, h("p", { class: "hint", text: "Anyone who sees this code can make your 2FA codes. Hide it when done." }));
+        fill(qrSlot, img, h("p", { class: "hint", text: "Anyone who sees this code can make your 2FA codes. Hide it when done." }));
         showQr.textContent = "Hide QR code";
       } catch (error) {
         toastError(error);
@@ -142,13 +142,13 @@ export async function showAccount(app, id) {
     disabled: !hasOtp,
     onclick: async () => {
       if (secretSlot.childElementCount) {
-        secretSlot.replaceChildren();
+        fill(secretSlot);
         reveal.textContent = "Reveal secret";
         return;
       }
       try {
         const secret = await api.revealSecret(id);
-        secretSlot.replaceChildren(h("code", { id: "secret-value", class: "secret", text: groupSecret(secret) }));
+        fill(secretSlot, h("code", { id: "secret-value", class: "secret", text: groupSecret(secret) }));
         reveal.textContent = "Hide secret";
       } catch (error) {
         toastError(error);
@@ -203,7 +203,7 @@ export async function showAccount(app, id) {
   );
 
   const recoveryCard = h("section", { class: "card", id: "recovery", "aria-labelledby": "recovery-title" });
-  view.append(
+  add(view,
     h(
       "div",
       { class: "page-head" },
@@ -244,14 +244,14 @@ function accountGuideCard(app, accountId) {
     .accountGuide(accountId)
     .then((guide) => {
       const next = guide.steps.find((/** @type {any} */ s) => s.id === guide.next_step);
-      card.append(
+      add(card,
         h("p", { class: "guide-name", text: guide.title }),
         progressBar(guide),
         next ? h("p", { class: "hint", id: "account-guide-next", text: `Next: ${next.title}` }) : null,
         h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", id: "account-guide-open", text: guide.progress.complete ? "Review the guide" : "Continue the guide", onclick: () => app.showGuide(guide.id, accountId) })),
       );
     })
-    .catch((error) => card.append(errorNote(error)));
+    .catch((error) => add(card, errorNote(error)));
   return card;
 }
 
@@ -271,7 +271,7 @@ async function renderRecovery(app, id, card, data, options = {}) {
     try {
       recovery = await api.recoveryList(id, reveal);
     } catch (error) {
-      card.replaceChildren(errorNote(error));
+      fill(card, errorNote(error));
       return;
     }
   }
@@ -318,11 +318,11 @@ async function renderRecovery(app, id, card, data, options = {}) {
   };
 
   if (recovery.total === 0) {
-    card.replaceChildren(heading, h("p", { class: "hint", text: "Recovery codes get you in when your phone is lost. Save the set the service gave you when you turned on 2FA." }), saveForm(false));
+    fill(card, heading, h("p", { class: "hint", text: "Recovery codes get you in when your phone is lost. Save the set the service gave you when you turned on 2FA." }), saveForm(false));
     return;
   }
   if (options.replacing) {
-    card.replaceChildren(heading, h("p", { class: "hint", text: "After generating a new set at the service, the old codes stop working. Paste the new set here." }), saveForm(true));
+    fill(card, heading, h("p", { class: "hint", text: "After generating a new set at the service, the old codes stop working. Paste the new set here." }), saveForm(true));
     return;
   }
   const count = h("p", { class: "recovery-count", id: "recovery-count" }, h("strong", { text: String(recovery.unused) }), ` of ${recovery.total} unused`);
@@ -391,5 +391,5 @@ async function renderRecovery(app, id, card, data, options = {}) {
     onclick: () => rerender(null, { reveal: !reveal }),
   });
   const replace = h("button", { type: "button", id: "recovery-replace", class: "ghost", text: "Replace all…", onclick: () => rerender(recovery, { replacing: true }) });
-  card.replaceChildren(...[heading, count, low, h("div", { class: "actions" }, useNext, undo), list, h("div", { class: "actions subtle" }, revealButton, replace)].filter(Boolean));
+  fill(card, heading, count, low, h("div", { class: "actions" }, useNext, undo), list, h("div", { class: "actions subtle" }, revealButton, replace));
 }

@@ -8,7 +8,7 @@
 // rows and touches only texts that changed.
 
 import * as api from "../api.js";
-import { h } from "../lib/dom.js";
+import { h, add, fill } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { toastError } from "../lib/errors.js";
 import { updateCode } from "../lib/codes.js";
@@ -186,7 +186,7 @@ export class AccountsView {
     this.listElement = h("ul", { id: "accounts", class: "accounts", "aria-label": "Accounts" });
     this.listElement.addEventListener("keydown", (event) => this.onKey(event));
     this.footer = h("div", { class: "list-footer" });
-    view.append(bar, this.listElement, this.footer);
+    add(view, bar, this.listElement, this.footer);
     app.visibleIds = () => [...this.rows.keys()];
     app.onTick = (result) => this.onTick(result);
     app.onBack = null;
@@ -257,7 +257,7 @@ export class AccountsView {
       }
       items.push(this.row(account, previous));
     }
-    list.replaceChildren(...items);
+    fill(list, ...items);
     // A new page comes with its codes: shown now, not at the next tick;
     // once only, since they age (a later render of the same page waits for
     // the tick).
@@ -265,12 +265,12 @@ export class AccountsView {
       this.onTick({ codes: page.codes });
       page.codes = [];
     }
-    footer.replaceChildren();
+    fill(footer);
     this.loadAhead?.disconnect();
     this.loadAhead = null;
     const hidden = page.matching - shown.length;
     if (page.total === 0) {
-      footer.append(
+      add(footer,
         h(
           "div",
           { class: "empty card", id: "empty-state" },
@@ -281,7 +281,7 @@ export class AccountsView {
         ),
       );
     } else if (page.matching === 0) {
-      footer.append(h("p", { class: "empty-search", id: "no-match", text: `No account matches "${this.query}".` }));
+      add(footer, h("p", { class: "empty-search", id: "no-match", text: `No account matches "${this.query}".` }));
     } else if (hidden > 0) {
       const more = h("button", {
         type: "button",
@@ -290,10 +290,10 @@ export class AccountsView {
         text: `Show ${Math.min(PAGE, hidden)} more (${hidden} not shown)`,
         onclick: () => this.showMore(shown.length),
       });
-      footer.append(more);
+      add(footer, more);
       this.watchShowMore(more, shown.length);
     } else {
-      footer.append(h("p", { class: "hint keys", text: "Enter or click copies a code · ↑ ↓ move · → opens details · / searches · Ctrl+L locks" }));
+      add(footer, h("p", { class: "hint keys", text: "Enter or click copies a code · ↑ ↓ move · → opens details · / searches · Ctrl+L locks" }));
     }
     if (focusedId) {
       this.rows.get(focusedId)?.row.focus();
@@ -388,7 +388,7 @@ export class AccountsView {
     }
     const badges = h("div", { class: "badges" });
     if (account.recovery.total > 0) {
-      badges.append(
+      add(badges,
         h("span", {
           class: account.recovery.running_low ? "badge low" : "badge",
           title: "Unused recovery codes",

@@ -3,7 +3,7 @@
 // field core names.
 
 import * as api from "../api.js";
-import { h, field, clearErrors } from "../lib/dom.js";
+import { h, field, clearErrors, add } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { showFieldError } from "../lib/errors.js";
 
@@ -165,7 +165,7 @@ export function showAdd(app) {
     }
   });
 
-  view.append(
+  add(view,
     h(
       "div",
       { class: "page-head" },

@@ -4,7 +4,7 @@
 // file-system access and never sees the exported secrets.
 
 import * as api from "../api.js";
-import { h, field, fill, clearErrors } from "../lib/dom.js";
+import { h, field, fill, clearErrors, add } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { showFieldError } from "../lib/errors.js";
 import { plural } from "../lib/format.js";
@@ -173,7 +173,7 @@ export async function showExport(app) {
     }
   });
 
-  view.append(
+  add(view,
     h(
       "div",
       { class: "page-head" },

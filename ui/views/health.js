@@ -3,7 +3,7 @@
 // (number of critical and warning findings) up to date.
 
 import * as api from "../api.js";
-import { h, byId } from "../lib/dom.js";
+import { h, byId, add, fill } from "../lib/dom.js";
 import { formatDateTime, plural } from "../lib/format.js";
 
 const SEVERITY = {
@@ -55,7 +55,7 @@ export async function showHealth(app) {
   const summary = h("p", { id: "health-summary", class: "lead" });
   const clock = h("p", { id: "health-clock", class: "hint" });
   const refresh = h("button", { type: "button", id: "health-refresh", class: "secondary", text: "Check again" });
-  view.append(
+  add(view,
     h(
       "div",
       { class: "page-head" },
@@ -82,7 +82,7 @@ export async function showHealth(app) {
   function render(report) {
     const n = report.findings.length;
     summary.textContent = n === 0 ? "No lockout risks found. Nice." : `${plural(n, "thing")} to look at.`;
-    list.replaceChildren(...report.findings.map((/** @type {any} */ f) => finding(f)));
+    fill(list, ...report.findings.map((/** @type {any} */ f) => finding(f)));
     clock.textContent = `${clockText(report.clock)} Checked ${formatDateTime(report.checked_at)}.`;
     list.dataset.checkedAt = String(report.checked_at);
   }

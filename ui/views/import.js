@@ -5,7 +5,7 @@
 // Untrusted names from the export are set with textContent only.
 
 import * as api from "../api.js";
-import { h, field, fill, setFieldError, clearErrors } from "../lib/dom.js";
+import { h, field, fill, setFieldError, clearErrors, add } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { errorMessage, toastError } from "../lib/errors.js";
 import { plural } from "../lib/format.js";
@@ -38,7 +38,7 @@ export async function showImport(app) {
   const inputCard = h("section", { class: "card", id: "import-input", "aria-labelledby": "import-input-title" });
   const previewCard = h("section", { class: "card", id: "import-preview", hidden: true, "aria-live": "polite" });
 
-  view.append(
+  add(view,
     h(
       "div",
       { class: "page-head" },
@@ -75,11 +75,11 @@ export async function showImport(app) {
   async function begin() {
     given = [];
     encrypted = false;
-    sourcesList.replaceChildren();
+    fill(sourcesList);
     passwordForm.hidden = true;
     password.value = "";
     previewCard.hidden = true;
-    previewCard.replaceChildren();
+    fill(previewCard);
     await api.importBegin(current().id);
   }
 
@@ -104,7 +104,7 @@ export async function showImport(app) {
         const staged = await api.importAdd(input.bytes);
         encrypted = staged.encrypted;
         given.push(input.name);
-        sourcesList.append(h("li", { text: input.name }));
+        add(sourcesList, h("li", { text: input.name }));
       }
     } catch (error) {
       setFieldError(SOURCE, errorMessage(error));

@@ -5,7 +5,7 @@
 // pastes it.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { h, field, setFieldError, clearErrors, add } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { errorMessage } from "../lib/errors.js";
 import { formatDateTime } from "../lib/format.js";
@@ -22,7 +22,7 @@ export function showKitPage(app, kit) {
   const done = () => app.showSettings();
   app.onBack = done;
   const command = `age -d -i kit.txt ${kit.vault_file}`;
-  view.append(
+  add(view,
     h(
       "div",
       { class: "page-head no-print" },
@@ -122,7 +122,7 @@ export function showKitUnlock(app) {
       progress.hidden = true;
     }
   });
-  view.append(form);
+  add(view, form);
   text.focus();
 }
 
@@ -169,6 +169,6 @@ function showNewPassphrase(app) {
       setFieldError("reset-passphrase", errorMessage(error));
     }
   });
-  view.append(form);
+  add(view, form);
   pass.focus();
 }

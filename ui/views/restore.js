@@ -4,7 +4,7 @@
 // vault from an exported backup file.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { h, field, setFieldError, clearErrors, add, swap } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { errorMessage, errorNote, toastError } from "../lib/errors.js";
 import { formatDateTime, plural } from "../lib/format.js";
@@ -44,10 +44,10 @@ export function restoreOffer(app, passphrase, problem) {
     .backupsInspect(passphrase)
     .then((rows) => {
       if (!rows.length) {
-        list.replaceWith(h("p", { class: "warning", id: "backup-list", text: "There are no backups in this vault's backups folder." }));
+        swap(list, h("p", { class: "warning", id: "backup-list", text: "There are no backups in this vault's backups folder." }));
         return;
       }
-      list.append(
+      add(list,
         ...rows.map((/** @type {any} */ row) =>
           h(
             "li",
@@ -59,7 +59,7 @@ export function restoreOffer(app, passphrase, problem) {
         ),
       );
     })
-    .catch((error) => list.replaceWith(errorNote(error)));
+    .catch((error) => swap(list, errorNote(error)));
   return card;
 }
 
@@ -118,6 +118,6 @@ export function showRestoreFile(app, dir) {
       setFieldError(target, errorMessage(error));
     }
   });
-  view.append(form);
+  add(view, form);
   file.focus();
 }

@@ -3,7 +3,7 @@
 // replace; the printable kit is kit.js's screen) and automatic backups.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { h, field, setFieldError, clearErrors, add, fill } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { errorMessage, errorNote, showFieldError, toastError } from "../lib/errors.js";
 import { formatDate, formatDateTime } from "../lib/format.js";
@@ -90,7 +90,7 @@ export function showSettings(app) {
     }
   });
 
-  view.append(
+  add(view,
     h(
       "div",
       { class: "page-head" },
@@ -118,7 +118,7 @@ function kitCard(app) {
     try {
       status = await api.kitStatus();
     } catch (error) {
-      card.replaceChildren(errorNote(error));
+      fill(card, errorNote(error));
       return;
     }
     /** @param {boolean} replace the user confirmed replacing the current kit */
@@ -166,7 +166,7 @@ function kitCard(app) {
         setFieldError("kit-verify-text", errorMessage(error));
       }
     });
-    card.replaceChildren(
+    fill(card,
       h("h3", { id: "kit-title", text: "Emergency kit" }),
       h("p", { class: "hint", text: "A printed key that opens the vault if you forget the passphrase. Keep it somewhere safe, away from this computer." }),
       status.exists
@@ -209,7 +209,7 @@ function autoBackupCard() {
     const state = status.folder
       ? `On: last backup ${status.last_backup_at ? formatDateTime(status.last_backup_at) : "never"}.`
       : "Off: only the versions kept beside the vault exist.";
-    card.replaceChildren(
+    fill(card,
       h("h3", { text: "Automatic backups" }),
       h("p", { class: "hint", text: "After changes, at most once a day, an encrypted copy of the vault goes to a folder you choose: a USB stick or a synced folder. That folder is a vault itself: it opens with your passphrase or your emergency kit." }),
       h("p", { id: "backup-state", text: state }),
@@ -246,6 +246,6 @@ function autoBackupCard() {
     }
     save(folder, keep);
   });
-  api.autoBackupStatus().then(render, (error) => card.replaceChildren(errorNote(error)));
+  api.autoBackupStatus().then(render, (error) => fill(card, errorNote(error)));
   return card;
 }

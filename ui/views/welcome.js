@@ -4,7 +4,7 @@
 // (the kit, the restore screens and "I'm locked out" come through App).
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { h, field, setFieldError, clearErrors, add, addAfter } from "../lib/dom.js";
 import { errorMessage } from "../lib/errors.js";
 import { showStrength } from "../lib/passphrase.js";
 
@@ -80,7 +80,7 @@ export function showCreate(app, dir) {
       }
     }
   });
-  view.append(
+  add(view,
     form,
     h(
       "div",
@@ -136,14 +136,14 @@ export function showUnlock(app, reason) {
         const offer = await app.restoreOffer(value, error.message);
         if (offer) {
           document.getElementById("restore-offer")?.remove();
-          form.after(offer);
+          addAfter(form, offer);
         }
       } else {
         setFieldError("passphrase", errorMessage(error));
       }
     }
   });
-  view.append(
+  add(view,
     form,
     h(
       "div",
