@@ -18,7 +18,7 @@ use crate::{
 };
 
 /// The first characters of an age secret key, the kit's key line.
-pub const KEY_PREFIX: &str = "AGE-SECRET-KEY-1";
+pub const KEY_PREFIX: &str = crate::vault::store::KIT_KEY_PREFIX;
 
 /// The kit's state as a settings screen shows it.
 #[derive(Debug, Serialize)]
