@@ -157,9 +157,14 @@ pub(crate) fn recovery_note(doc: &Document, format: &str) -> Option<String> {
         .filter(|a| !a.recovery.is_empty())
         .count();
     (with_codes > 0).then(|| {
+        let accounts = if with_codes == 1 {
+            "1 account is".to_owned()
+        } else {
+            format!("{with_codes} accounts are")
+        };
         format!(
-            "{format} has no place for recovery codes: the codes of {with_codes} account(s) are \
-             not in it (use the encrypted backup, or a recovery sheet per account)"
+            "{format} has no place for recovery codes: the codes of {accounts} not in it (use \
+             the encrypted backup, or a recovery sheet per account)"
         )
     })
 }

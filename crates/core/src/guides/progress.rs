@@ -386,7 +386,10 @@ pub fn auto_status(
             } else if used == 0 {
                 "no code is marked used yet".to_owned()
             } else {
-                format!("{used} code(s) marked used")
+                format!(
+                    "{used} {} marked used",
+                    if used == 1 { "code is" } else { "codes are" }
+                )
             };
             StepStatus::new(done_if(used > 0), detail).at(first_used)
         }
