@@ -116,6 +116,8 @@ pub fn export_format(id: &str) -> Result<&'static ExportFormat> {
 pub struct Skipped {
     /// The account's `issuer:name`.
     pub label: String,
+    /// The account as a screen names it: `issuer (name)`.
+    pub display: String,
     /// Why it was left out.
     pub reason: String,
 }
@@ -146,6 +148,7 @@ impl std::fmt::Debug for Exported {
 pub(crate) fn no_secret(account: &Account) -> Skipped {
     Skipped {
         label: account.label(),
+        display: account.display_name(),
         reason: "has no 2FA secret (only recovery codes or notes)".into(),
     }
 }

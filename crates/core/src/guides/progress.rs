@@ -124,6 +124,8 @@ pub struct AccountRef {
     pub id: String,
     /// `issuer:name`.
     pub label: String,
+    /// `issuer (name)`, as a screen names the account.
+    pub display: String,
 }
 
 /// A guide evaluated against a vault, for one account or none.
@@ -216,6 +218,7 @@ pub fn evaluate(
         account: account.map(|a| AccountRef {
             id: a.id.clone(),
             label: a.label(),
+            display: a.display_name(),
         }),
         fits_account: account.is_none_or(|a| guide.applies_to(a)),
         progress: GuideProgress {
