@@ -33,7 +33,7 @@ export async function showAccount(app, id) {
 
   // Live code.
   const code = h("span", { class: "code big", id: "account-code" });
-  const next = h("span", { class: "next-code", hidden: true });
+  const next = h("span", { class: "next-code" });
   const bar = h("span", { class: "bar" });
   const seconds = h("span", { class: "seconds" });
   const parts = { row: view, code, next, bar, seconds, key: "", last: "", lastNext: "", lastLeft: -1 };
@@ -69,7 +69,8 @@ export async function showAccount(app, id) {
       }
       updateCode(parts, mine);
     };
-    codePanel = h("div", { class: "code-panel" }, h("div", { class: "code-line" }, code, h("span", { class: "countdown", "aria-hidden": "true" }, bar, seconds)), next, copy);
+    // The next code comes beside the countdown: nothing below it moves.
+    codePanel = h("div", { class: "code-panel" }, h("div", { class: "code-line" }, code, h("span", { class: "countdown", "aria-hidden": "true" }, bar, seconds), next), copy);
   } else if (account.otp_type === "hotp") {
     codePanel = h("div", { class: "code-panel" }, h("p", { class: "hint", text: `Counter-based: each code is used once. Next counter: ${account.counter}.` }), copy);
   } else {
