@@ -39,12 +39,45 @@ async function call(command, args) {
   if (!tauri || typeof tauri.invoke !== "function") {
     throw new AppError("no_backend", "Sparekey's window is not connected to the app.");
   }
+  let result;
   try {
-    return await tauri.invoke(command, args);
+    result = await tauri.invoke(command, args);
   } catch (raw) {
     throw toAppError(raw);
   }
+  if (CHANGES_VAULT.has(command)) {
+    window.dispatchEvent(new Event(VAULT_CHANGED));
+  }
+  return result;
 }
+
+/**
+ * The event the window hears after a command changed the vault, so that
+ * what counts (the header's health badge, an account's guide progress)
+ * never shows the state before the change.
+ */
+export const VAULT_CHANGED = "sparekey:vault-changed";
+
+/** The commands that change the vault's content when they succeed. */
+const CHANGES_VAULT = new Set([
+  "add_account",
+  "add_from_qr",
+  "update_account",
+  "delete_account",
+  "copy_code",
+  "recovery_save",
+  "recovery_use_next",
+  "recovery_unuse",
+  "save_settings",
+  "guide_check",
+  "guide_uncheck",
+  "set_auto_backup",
+  "kit_create",
+  "kit_verify",
+  "kit_set_passphrase",
+  "import_confirm",
+  "export_save",
+]);
 
 /**
  * @param {unknown} raw what invoke rejected with

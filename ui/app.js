@@ -70,6 +70,8 @@ class App {
     }
     const view = /** @type {HTMLElement} */ (byId("view"));
     fill(view);
+    // A new screen starts at its top, not where the last one was scrolled.
+    view.scrollTop = 0;
     view.dataset.screen = name;
     this.opening++;
     markTime(`screen:${name}`);
@@ -358,6 +360,13 @@ document.addEventListener("keydown", (event) => {
   }
 });
 document.addEventListener("pointerdown", () => app.activity());
+// After any change to the vault, the header's count of lockout risks is
+// counted again (creating or verifying the kit, saving codes, a guide step).
+window.addEventListener(api.VAULT_CHANGED, () => {
+  if (app.unlocked) {
+    app.refreshHealth();
+  }
+});
 
 byId("lock-button")?.addEventListener("click", () => app.lock());
 byId("settings-button")?.addEventListener("click", () => app.showSettings());

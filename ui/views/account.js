@@ -233,7 +233,9 @@ function describe(account) {
 }
 
 /**
- * The account page's card: the account's prevent guide and its progress.
+ * The account page's card: the account's prevent guide and its progress,
+ * counted again after every change to the vault (codes saved or used on
+ * this page move it), for as long as the card is on screen.
  *
  * @param {any} app
  * @param {string} accountId
@@ -241,18 +243,40 @@ function describe(account) {
  */
 function accountGuideCard(app, accountId) {
   const card = h("section", { class: "card", id: "account-guide", "aria-labelledby": "account-guide-title" }, h("h3", { id: "account-guide-title", text: "Lockout-proof" }));
-  api
-    .accountGuide(accountId)
-    .then((guide) => {
+  const body = h("div", { class: "account-guide-body" });
+  add(card, body);
+  /** Counts requests: an older answer arriving late is dropped. */
+  let asked = 0;
+  const load = async () => {
+    const ticket = ++asked;
+    try {
+      const guide = await api.accountGuide(accountId);
+      if (ticket !== asked) {
+        return;
+      }
       const next = guide.steps.find((/** @type {any} */ s) => s.id === guide.next_step);
-      add(card,
+      fill(
+        body,
         h("p", { class: "guide-name", text: guide.title }),
         progressBar(guide),
         next ? h("p", { class: "hint", id: "account-guide-next", text: `Next: ${next.title}` }) : null,
         h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", id: "account-guide-open", text: guide.progress.complete ? "Review the guide" : "Continue the guide", onclick: () => app.showGuide(guide.id, accountId) })),
       );
-    })
-    .catch((error) => add(card, errorNote(error)));
+    } catch (error) {
+      if (ticket === asked) {
+        fill(body, errorNote(error));
+      }
+    }
+  };
+  const changed = () => {
+    if (card.isConnected) {
+      load();
+    } else {
+      window.removeEventListener(api.VAULT_CHANGED, changed);
+    }
+  };
+  window.addEventListener(api.VAULT_CHANGED, changed);
+  load();
   return card;
 }
 

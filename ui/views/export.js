@@ -115,9 +115,6 @@ export async function showExport(app) {
       passphrase.value = "";
       again.value = "";
       showResult(format, done);
-      if (format.id === "backup") {
-        app.refreshHealth?.();
-      }
     } catch (error) {
       if (error instanceof api.AppError && error.kind === "needs_confirmation") {
         ask(format);

@@ -25,6 +25,27 @@ function clockText(clock) {
 }
 
 /**
+ * What the badge counts (critical findings and warnings) and what the Health
+ * screen says about them: one rule, so the two never disagree.
+ *
+ * @param {{critical: number, warning: number, notice: number}} counts
+ * @returns {{serious: number, summary: string}}
+ */
+export function riskCount(counts) {
+  const serious = counts.critical + counts.warning;
+  const extra = counts.notice ? plural(counts.notice, "thing") + " worth doing" : "";
+  let summary;
+  if (serious) {
+    summary = `${plural(serious, "lockout risk")} to look at${extra ? `, and ${extra}` : ""}.`;
+  } else if (extra) {
+    summary = `No lockout risks found; ${extra}.`;
+  } else {
+    summary = "No lockout risks found. Nice.";
+  }
+  return { serious, summary };
+}
+
+/**
  * Updates the header badge from a report (or fetches just the counts).
  *
  * @param {any} [report]
@@ -36,7 +57,7 @@ export async function refreshHealthBadge(report) {
   }
   try {
     const counts = report ? report.counts : await api.healthCounts();
-    const serious = counts.critical + counts.warning;
+    const { serious } = riskCount(counts);
     badge.textContent = serious ? String(serious) : "";
     badge.hidden = serious === 0;
     badge.dataset.tone = counts.critical ? "critical" : "warning";
@@ -80,8 +101,7 @@ export async function showHealth(app) {
 
   /** @param {any} report */
   function render(report) {
-    const n = report.findings.length;
-    summary.textContent = n === 0 ? "No lockout risks found. Nice." : `${plural(n, "thing")} to look at.`;
+    summary.textContent = riskCount(report.counts).summary;
     fill(list, ...report.findings.map((/** @type {any} */ f) => finding(f)));
     clock.textContent = `${clockText(report.clock)} Checked ${formatDateTime(report.checked_at)}.`;
     list.dataset.checkedAt = String(report.checked_at);

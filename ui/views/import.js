@@ -152,7 +152,6 @@ export async function showImport(app) {
       try {
         const applied = await api.importConfirm();
         await app.reload();
-        app.refreshHealth?.();
         renderApplied(applied);
       } catch (error) {
         confirm.disabled = false;
