@@ -240,8 +240,12 @@ class App {
     await this.open(() => import("./views/lockout.js"), (m) => m.showLockout(this, options));
   }
 
-  async showSettings() {
-    await this.open(() => import("./views/settings.js"), (m) => m.showSettings(this));
+  /** @param {{section?: string}} [options] section: the id of a card to bring into view, e.g. "kit-card" */
+  async showSettings(options = {}) {
+    const opened = await this.open(() => import("./views/settings.js"), (m) => m.showSettings(this));
+    if (opened && options.section) {
+      document.getElementById(options.section)?.scrollIntoView({ block: "start" });
+    }
   }
 
   async showImport() {

@@ -135,6 +135,41 @@ export function field(label, input, hint) {
 }
 
 /**
+ * A file input as a button (a label around the visually hidden input, which
+ * keeps its id), a hint and a slot for its error; with `showName`, the
+ * chosen file's name beside it (for a file used later, not at once).
+ * WebKitGTK's own file widget says "No file selected" and shows a file
+ * name as a tooltip that can outlive the screen.
+ *
+ * @param {string} text the button's text, e.g. "Choose an image…"
+ * @param {HTMLInputElement} input type="file", must have an id
+ * @param {string} [hint]
+ * @param {boolean} [showName]
+ * @returns {HTMLElement}
+ */
+export function fileField(text, input, hint, showName = false) {
+  const errorId = `${input.id}-error`;
+  const hintId = hint ? `${input.id}-hint` : null;
+  input.classList.add("sr-only");
+  input.setAttribute("aria-describedby", [hintId, errorId].filter(Boolean).join(" "));
+  const chosen = showName ? h("span", { class: "file-chosen", id: `${input.id}-chosen` }) : null;
+  input.addEventListener("change", () => {
+    if (chosen && input.files?.length) {
+      chosen.textContent = Array.from(input.files)
+        .map((f) => f.name)
+        .join(", ");
+    }
+  });
+  return h(
+    "div",
+    { class: "field file-field" },
+    h("div", { class: "file-row" }, h("label", { class: "file-button secondary" }, text, input), chosen),
+    hint ? h("p", { class: "hint", id: hintId, text: hint }) : null,
+    h("p", { class: "field-error", id: errorId, role: "alert" }),
+  );
+}
+
+/**
  * Shows `message` under the input with id `inputId` (empty clears it).
  *
  * @param {string} inputId
@@ -163,4 +198,19 @@ export function clearErrors(root) {
   for (const input of root.querySelectorAll("[aria-invalid]")) {
     input.removeAttribute("aria-invalid");
   }
+}
+
+/**
+ * Text from core that may mark commands or file names with backticks
+ * (`ssh git@gitlab.com …`), as nodes: the marked parts in `<code>`, the
+ * rest as text. Never shows a raw backtick.
+ *
+ * @param {string} text
+ * @returns {Node[]}
+ */
+export function prose(text) {
+  return String(text)
+    .split("`")
+    .map((part, i) => (i % 2 === 1 ? h("code", { class: "inline", text: part }) : document.createTextNode(part)))
+    .filter((node) => node.textContent !== "");
 }

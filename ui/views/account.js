@@ -6,7 +6,7 @@ import * as api from "../api.js";
 import { h, field, setFieldError, clearErrors, add, fill } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { errorMessage, errorNote, showFieldError, toastError } from "../lib/errors.js";
-import { formatDate, groupSecret } from "../lib/format.js";
+import { formatDate, groupSecret, plural, sentence } from "../lib/format.js";
 import { updateCode } from "../lib/codes.js";
 import { progressBar } from "../lib/steps.js";
 
@@ -171,7 +171,7 @@ export async function showAccount(app, id) {
     h(
       "dialog",
       { id: "confirm-delete", "aria-labelledby": "confirm-delete-title" },
-      h("h3", { id: "confirm-delete-title", text: `Delete ${account.label}?` }),
+      h("h3", { id: "confirm-delete-title", text: `Delete ${account.display}?` }),
       h("p", {
         text: `This removes the 2FA secret${account.recovery.total ? ` and ${account.recovery.total} recovery codes` : ""} from the vault. Make sure you can still sign in (another authenticator, or 2FA turned off at the service). Earlier versions stay in the vault's backups folder.`,
       }),
@@ -189,7 +189,7 @@ export async function showAccount(app, id) {
     }
     try {
       await api.deleteAccount(id);
-      toast(`Deleted ${account.label}.`);
+      toast(`Deleted ${account.display}.`);
       await app.reload();
       app.showList();
     } catch (error) {
@@ -321,7 +321,7 @@ async function renderRecovery(app, id, card, data, options = {}) {
       clearErrors(form);
       try {
         const saved = await api.recoverySave(id, /** @type {HTMLTextAreaElement} */ (textarea).value, replace);
-        toast(`Saved ${saved.total} recovery codes.${saved.note ? ` Note: ${saved.note}` : ""}`);
+        toast(`Saved ${plural(saved.total, "recovery code")}.${saved.note ? ` Note: ${sentence(saved.note)}` : ""}`);
         await app.reload();
         rerender(saved);
       } catch (error) {

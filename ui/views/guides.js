@@ -104,7 +104,7 @@ export async function showGuide(app, guideId, accountId, options = {}) {
   const written = new Set(fitting.map((/** @type {any} */ f) => f.id));
   const others = choices.filter((a) => !written.has(a.id));
   const select = /** @type {HTMLSelectElement} */ (h("select", { id: "guide-account" }));
-  const option = (/** @type {any} */ a) => h("option", { value: a.id, text: a.label, selected: a.id === chosen });
+  const option = (/** @type {any} */ a) => h("option", { value: a.id, text: a.display, selected: a.id === chosen });
   if (!chosen) {
     add(select, h("option", { value: "", text: "Choose an account…", selected: true }));
   }
@@ -126,7 +126,7 @@ export async function showGuide(app, guideId, accountId, options = {}) {
     }
     const title = byIdIn(view, "guide-title");
     if (title) title.textContent = guide.title;
-    const steps = h("ol", { class: "steps", id: "guide-steps" });
+    const steps = h("ol", { class: "steps", id: "guide-steps", dataset: { kind: guide.kind } });
     renderSteps(app, steps, guide, chosen, (next) => {
       guide = next;
       render();
@@ -137,7 +137,7 @@ export async function showGuide(app, guideId, accountId, options = {}) {
         { class: "card guide-head" },
         h("p", { class: "lead", text: guide.summary }),
         h("div", { class: "field" }, h("label", { for: "guide-account", text: "For account" }), select),
-        guide.account && !guide.fits_account ? h("p", { class: "hint", text: `This guide is written for ${guide.service_label} accounts; ${guide.account.label} may differ.` }) : null,
+        guide.account && !guide.fits_account ? h("p", { class: "hint", text: `This guide is written for ${guide.service_label} accounts; ${guide.account.display} may differ.` }) : null,
         progressBar(guide),
       ),
       steps,

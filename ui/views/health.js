@@ -3,8 +3,20 @@
 // (number of critical and warning findings) up to date.
 
 import * as api from "../api.js";
-import { h, byId, add, fill } from "../lib/dom.js";
+import { h, byId, add, fill, prose } from "../lib/dom.js";
 import { formatDateTime, plural } from "../lib/format.js";
+
+/**
+ * What fixes a finding about the whole vault: a button straight to it
+ * (a guide would ask which account, and the step only leads here).
+ *
+ * @type {Record<string, {text: string, go: (app: any) => void}>}
+ */
+const FIXES = {
+  no_emergency_kit: { text: "Make an emergency kit", go: (app) => app.showSettings({ section: "kit-card" }) },
+  no_recent_backup: { text: "Export a backup", go: (app) => app.showExport() },
+  auto_backup_stale: { text: "Check automatic backups", go: (app) => app.showSettings({ section: "auto-backup-form" }) },
+};
 
 const SEVERITY = {
   critical: "Critical",
@@ -110,7 +122,11 @@ export async function showHealth(app) {
   /** @param {any} f core's Finding */
   function finding(f) {
     const actions = [];
-    if (f.guide_id) {
+    // Findings about the whole vault lead to the screen that fixes them.
+    const fix = FIXES[f.kind];
+    if (fix) {
+      actions.push(h("button", { type: "button", class: "primary small", "data-fix": f.kind, text: fix.text, onclick: () => fix.go(app) }));
+    } else if (f.guide_id) {
       actions.push(
         h("button", {
           type: "button",
@@ -131,8 +147,8 @@ export async function showHealth(app) {
       h(
         "div",
         { class: "finding-body" },
-        f.account_label ? h("strong", { class: "finding-account", text: f.account_label }) : null,
-        h("p", { class: "finding-message", text: f.message }),
+        f.account_display ? h("strong", { class: "finding-account", text: f.account_display }) : null,
+        h("p", { class: "finding-message" }, ...prose(f.message)),
         actions.length ? h("div", { class: "actions" }, ...actions) : null,
       ),
     );

@@ -5,7 +5,8 @@
 // screen too: being locked out of PyPI must not need the vault.
 
 import * as api from "../api.js";
-import { h, field, clearErrors, add, fill, swap } from "../lib/dom.js";
+import { h, field, clearErrors, add, fill, swap, prose } from "../lib/dom.js";
+import { sentence } from "../lib/format.js";
 import { toast } from "../lib/toast.js";
 import { errorNote, showFieldError, toastError } from "../lib/errors.js";
 import { stepItem } from "../lib/steps.js";
@@ -109,7 +110,7 @@ async function showRecover(app, body, options) {
       "section",
       { class: "card" },
       h("p", { class: "lead", text: guide.summary }),
-      guide.account ? h("p", { class: "hint", text: `Using what Sparekey saved for ${guide.account.label}.` }) : null,
+      guide.account ? h("p", { class: "hint", text: `Using what Sparekey saved for ${guide.account.display}.` }) : null,
       h("h3", { id: "lockout-question", text: guide.question || "What happened?" }),
       h(
         "div",
@@ -158,7 +159,7 @@ function renderBranch(app, guide, branchId, accountId, slot, options) {
   fill(slot,
     h("h3", { class: "branch-title", text: branch.label }),
     clockOff && clockStep
-      ? h("div", { class: "warning", id: "clock-warning", role: "alert" }, h("strong", { text: "Your clock is not synchronized. " }), clockStep.status.detail || "Codes may be wrong.")
+      ? h("div", { class: "warning", id: "clock-warning", role: "alert" }, h("strong", { text: "Your clock is not synchronized. " }), ...prose(sentence(clockStep.status.detail || "Codes may be wrong.")))
       : null,
     list,
     request,
@@ -244,8 +245,8 @@ function requestCard(focus) {
  */
 function showDraft(slot, draft, user, why) {
   fill(slot,
-    h("h4", { text: `Your request: "${draft.title}"` }),
-    h("pre", { class: "draft", id: "request-body", tabindex: "0", text: draft.body }),
+    h("h4", { id: "request-body-title", text: `Your request: "${draft.title}"` }),
+    h("pre", { class: "draft", id: "request-body", tabindex: "0", "aria-labelledby": "request-body-title", text: draft.body }),
     h(
       "div",
       { class: "actions" },

@@ -74,7 +74,7 @@ export function showCreate(app, dir) {
     } catch (error) {
       setBusy(button, progress, false);
       if (error instanceof api.AppError && error.kind === "invalid_input") {
-        setFieldError("new-passphrase", error.message);
+        setFieldError("new-passphrase", errorMessage(error));
       } else {
         app.fail(error);
       }
@@ -128,7 +128,7 @@ export function showUnlock(app, reason) {
     } catch (error) {
       setBusy(button, progress, false);
       if (error instanceof api.AppError && error.kind === "wrong_passphrase") {
-        setFieldError("passphrase", error.message);
+        setFieldError("passphrase", errorMessage(error));
         /** @type {HTMLInputElement} */ (pass).select();
         pass.focus();
       } else if (error instanceof api.AppError && error.kind === "corrupt") {
