@@ -247,6 +247,15 @@ export const kitCreate = (replace) => call("kit_create", { replace });
 
 export const kitVerify = (text) => call("kit_verify", { text });
 
+/**
+ * Saves the kit just made (its text, from kitCreate) to a file picked in the
+ * native save dialog; only the vault's current kit is written.
+ *
+ * @param {string} text
+ * @returns {Promise<{saved: boolean, path: string | null}>}
+ */
+export const kitSave = (text) => call("kit_save", { text });
+
 export const unlockWithKit = (text) => call("unlock_with_kit", { text });
 
 /** @param {Uint8Array} bytes an image of the kit's QR code */
@@ -316,3 +325,5 @@ export const healthCounts = () => call("health_counts");
 export const autoBackupStatus = () => call("auto_backup_status");
 /** On (folder = full path of an existing folder) or off (folder = ""). */
 export const setAutoBackup = (folder, keep) => call("set_auto_backup", { folder, keep });
+/** @returns {Promise<string | null>} a folder picked in the native dialog, null if cancelled */
+export const chooseBackupFolder = () => call("choose_backup_folder");

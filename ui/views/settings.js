@@ -3,10 +3,10 @@
 // replace; the printable kit is kit.js's screen) and automatic backups.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors, add, fill } from "../lib/dom.js";
+import { h, byId, field, setFieldError, clearErrors, add, fill } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { errorMessage, errorNote, showFieldError, toastError } from "../lib/errors.js";
-import { formatDate, formatDateTime } from "../lib/format.js";
+import { formatDate, formatDateTime, sentence } from "../lib/format.js";
 import { showStrength } from "../lib/passphrase.js";
 
 /** @param {any} app */
@@ -206,6 +206,25 @@ function autoBackupCard() {
       h("input", { id: "backup-folder", type: "text", spellcheck: "false", autocomplete: "off", placeholder: "/media/usb/sparekey-backup", value: status.folder ?? "" })
     );
     const keep = h("input", { id: "backup-keep", type: "number", min: "1", max: "1000", value: String(status.keep), inputmode: "numeric" });
+    // The native folder dialog, opened by Rust; typing the path works too.
+    const choose = h("button", {
+      type: "button",
+      id: "backup-choose",
+      class: "secondary",
+      text: "Choose folder…",
+      onclick: async () => {
+        try {
+          const picked = await api.chooseBackupFolder();
+          if (picked) {
+            folder.value = picked;
+            setFieldError("backup-folder", "");
+            byId("save-auto-backup")?.focus();
+          }
+        } catch (error) {
+          showFieldError(error, {}, "backup-folder");
+        }
+      },
+    });
     const state = status.folder
       ? `On: last backup ${status.last_backup_at ? formatDateTime(status.last_backup_at) : "never"}.`
       : "Off: only the versions kept beside the vault exist.";
@@ -213,11 +232,12 @@ function autoBackupCard() {
       h("h3", { text: "Automatic backups" }),
       h("p", { class: "hint", text: "After changes, at most once a day, an encrypted copy of the vault goes to a folder you choose: a USB stick or a synced folder. That folder is a vault itself: it opens with your passphrase or your emergency kit." }),
       h("p", { id: "backup-state", text: state }),
-      status.error ? h("p", { class: "field-error", id: "backup-last-error", text: `The last backup failed: ${status.error}` }) : null,
-      h("div", { class: "grid2" }, field("Folder (full path of an existing folder)", folder), field("Earlier backups to keep", keep)),
+      status.error ? h("p", { class: "field-error", id: "backup-last-error", text: sentence(`The last backup failed: ${status.error}`) }) : null,
+      h("div", { class: "grid2" }, field("Folder", folder, "Choose it, or type its full path."), field("Earlier backups to keep", keep)),
       h(
         "div",
         { class: "actions" },
+        choose,
         h("button", { type: "submit", id: "save-auto-backup", class: "secondary", text: status.folder ? "Save" : "Turn on" }),
         status.folder ? h("button", { type: "button", id: "auto-backup-off", class: "ghost", text: "Turn off", onclick: () => save("", status.keep) }) : null,
       ),
@@ -237,7 +257,7 @@ function autoBackupCard() {
     const folder = /** @type {HTMLInputElement} */ (card.querySelector("#backup-folder")).value.trim();
     const keep = /** @type {HTMLInputElement} */ (card.querySelector("#backup-keep")).valueAsNumber;
     if (!folder) {
-      setFieldError("backup-folder", "Give the full path of an existing folder, e.g. /media/usb/sparekey-backup.");
+      setFieldError("backup-folder", "Choose a folder, or type the full path of an existing one (e.g. /media/usb/sparekey-backup).");
       return;
     }
     if (!Number.isInteger(keep) || keep < 1 || keep > 1000) {
