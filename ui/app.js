@@ -242,10 +242,7 @@ class App {
 
   /** @param {{section?: string}} [options] section: the id of a card to bring into view, e.g. "kit-card" */
   async showSettings(options = {}) {
-    const opened = await this.open(() => import("./views/settings.js"), (m) => m.showSettings(this));
-    if (opened && options.section) {
-      document.getElementById(options.section)?.scrollIntoView({ block: "start" });
-    }
+    await this.open(() => import("./views/settings.js"), (m) => m.showSettings(this, options));
   }
 
   async showImport() {

@@ -126,7 +126,7 @@ export async function showGuide(app, guideId, accountId, options = {}) {
     }
     const title = byIdIn(view, "guide-title");
     if (title) title.textContent = guide.title;
-    const steps = h("ol", { class: "steps", id: "guide-steps", dataset: { kind: guide.kind } });
+    const steps = h("ol", { class: "steps", id: "guide-steps" });
     renderSteps(app, steps, guide, chosen, (next) => {
       guide = next;
       render();

@@ -9,8 +9,12 @@ import { errorMessage, errorNote, showFieldError, toastError } from "../lib/erro
 import { formatDate, formatDateTime, sentence } from "../lib/format.js";
 import { showStrength } from "../lib/passphrase.js";
 
-/** @param {any} app */
-export function showSettings(app) {
+/**
+ * @param {any} app
+ * @param {{section?: string}} [options] section: the id of a card to bring
+ *   into view (and focus its first button) once the cards are drawn
+ */
+export function showSettings(app, options = {}) {
   const view = app.screen("settings");
   app.onBack = () => app.showList();
   const autoLock = h("input", { id: "setting-auto-lock", type: "number", min: "0", max: "1440", value: String(app.settings.auto_lock_minutes), inputmode: "numeric" });
@@ -90,6 +94,8 @@ export function showSettings(app) {
     }
   });
 
+  const kit = kitCard(app);
+  const backups = autoBackupCard();
   add(view,
     h(
       "div",
@@ -99,17 +105,28 @@ export function showSettings(app) {
     ),
     settingsForm,
     passForm,
-    kitCard(app),
-    autoBackupCard(),
+    kit.card,
+    backups.card,
   );
   autoLock.focus();
+  if (options.section) {
+    // The two cards below draw when Rust answers: only then is the page
+    // as long as it will be.
+    Promise.all([kit.ready, backups.ready]).then(() => {
+      const section = document.getElementById(options.section ?? "");
+      if (section && section.isConnected) {
+        section.scrollIntoView({ block: "start" });
+        section.querySelector("button")?.focus({ preventScroll: true });
+      }
+    });
+  }
 }
 
 /**
- * The emergency kit's card.
+ * The emergency kit's card, and when it is first drawn.
  *
  * @param {any} app
- * @returns {HTMLElement}
+ * @returns {{card: HTMLElement, ready: Promise<void>}}
  */
 function kitCard(app) {
   const card = h("section", { class: "card", id: "kit-card", "aria-labelledby": "kit-title" });
@@ -188,8 +205,7 @@ function kitCard(app) {
       dialog,
     );
   };
-  render();
-  return card;
+  return { card, ready: render() };
 }
 
 /**
@@ -197,7 +213,7 @@ function kitCard(app) {
  * Core writes them after changes, at most daily, and checks the folder;
  * this card only shows their state and turns them on or off.
  *
- * @returns {HTMLElement}
+ * @returns {{card: HTMLElement, ready: Promise<void>}} the card, and when it is first drawn
  */
 function autoBackupCard() {
   const card = h("form", { class: "card", id: "auto-backup-form", novalidate: true });
@@ -266,6 +282,6 @@ function autoBackupCard() {
     }
     save(folder, keep);
   });
-  api.autoBackupStatus().then(render, (error) => fill(card, errorNote(error)));
-  return card;
+  const ready = api.autoBackupStatus().then(render, (error) => fill(card, errorNote(error)));
+  return { card, ready };
 }
