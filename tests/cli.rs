@@ -1107,7 +1107,7 @@ fn google_qr_batch_imports_from_images() {
         "--dry-run",
         &import_fixture("google_batch_1.png"),
     ]);
-    assert!(stdout.contains("code(s) 2 of 2"), "{stdout}");
+    assert!(stdout.contains("but code 2 of 2 was not given"), "{stdout}");
 }
 
 #[test]

@@ -185,9 +185,15 @@ async fn prevent_guide_checks_manual_steps_and_follows_the_vault() {
         .await;
     session.click("#check-password").await;
     wait_attr(&session, "#step-password", "data-state", "done").await;
+    // Today as the app writes dates: in the locale, ISO under a C locale.
     let today = session
         .client()
-        .execute("return new Date().toLocaleDateString();", vec![])
+        .execute(
+            "const d = new Date();\
+             const iso = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;\
+             return /^(c|posix)([._@-]|$)/i.test(navigator.language) ? iso : d.toLocaleDateString();",
+            vec![],
+        )
         .await
         .expect("run the script");
     let meta = session.dom_text("#step-password .step-meta").await;
@@ -303,87 +309,4 @@ async fn a_damaged_vault_offers_the_newest_backup() {
         .any(|e| e.file_name().to_string_lossy().starts_with("damaged-"));
     assert!(kept, "the damaged file is kept aside");
     session.close().await;
-}
-
-/// Not a test: saves screenshots of the guide page, the health view, the
-/// locked-out draft and the kit page into `$SPAREKEY_SCREENSHOTS` (e.g. `docs/screenshots`). Run
-/// with `SPAREKEY_SCREENSHOTS=docs/screenshots scripts/gui-env.sh cargo
-/// nextest run -p sparekey-tests --test blackbox --run-ignored only gui_guides::screenshots`.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "takes screenshots; run on demand"]
-async fn screenshots() {
-    let Some(out) = std::env::var_os("SPAREKEY_SCREENSHOTS") else {
-        return;
-    };
-    let out = sparekey_tests::workspace_root().join(out);
-    let session = GuiSession::builder().with_vault().start().await;
-    session
-        .client()
-        .set_window_size(1000, 860)
-        .await
-        .expect("resize the window");
-    session.cli(&["add", "--uri", PYPI_URI]);
-    session.cli(&[
-        "add",
-        "--uri",
-        "otpauth://totp/GitHub:alice-dev?secret=GEZDGNBVGY3TQOJQ&issuer=GitHub",
-    ]);
-    session.cli_with_input(&["recovery", "add", "PyPI", "-"], PYPI_CODES);
-    session.cli(&["recovery", "use", "PyPI"]);
-    session.cli(&[
-        "guide",
-        "check",
-        "pypi-prevent",
-        "password",
-        "--account",
-        "PyPI",
-        "--note",
-        "in the password manager",
-    ]);
-    session.unlock().await;
-
-    wait_issuer(&session, "GitHub").await;
-    session
-        .client()
-        .execute(
-            "[...document.querySelectorAll('#accounts li.account')]\
-             .find((li) => li.querySelector('.issuer').textContent === 'PyPI')\
-             .querySelector('.details').click();",
-            vec![],
-        )
-        .await
-        .expect("open the PyPI account");
-    session.click("#account-guide-open").await;
-    wait_attr(&session, "#step-password", "data-state", "done").await;
-    save_screenshot(&session, &out, "guide.png").await;
-
-    session.click("#health-button").await;
-    session
-        .find("#view[data-screen=\"health\"] #health-findings li")
-        .await;
-    save_screenshot(&session, &out, "health.png").await;
-
-    session.click("#lockout-button").await;
-    session.click("#lockout-service-pypi").await;
-    session.click("#branch-nothing-works").await;
-    session.type_into("#request-username", "alice-dev").await;
-    session
-        .wait_text("#request-reason", |t| !t.is_empty())
-        .await;
-    session.click("#request-draft").await;
-    session.find("#request-body").await;
-    save_screenshot(&session, &out, "lockout.png").await;
-
-    session.click("#settings-button").await;
-    session.click("#kit-create").await;
-    session.find("#kit-qr").await;
-    save_screenshot(&session, &out, "kit.png").await;
-    session.close().await;
-}
-
-/// Saves the window's content as `dir/name` (PNG).
-async fn save_screenshot(session: &GuiSession, dir: &std::path::Path, name: &str) {
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    let png = session.client().screenshot().await.expect("screenshot");
-    std::fs::write(dir.join(name), png).expect("write the screenshot");
 }

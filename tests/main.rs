@@ -15,6 +15,7 @@
 mod cli;
 mod gui;
 mod gui_guides;
+mod gui_screens;
 mod gui_transfer;
 mod security;
 mod support;

@@ -676,3 +676,85 @@ fn the_opener_reaches_only_the_hosts_the_guides_link_to() {
     }
     assert_eq!(allowed, used, "the scope allows hosts no guide links to");
 }
+
+/// DOM methods that insert nodes and would insert a `null` or `false`
+/// argument as the text "null" or "false". `replaceChildren()` with no
+/// arguments (emptying) is fine.
+const INSERTING_METHODS: &[&str] = &[
+    "append",
+    "prepend",
+    "replaceChildren",
+    "replaceWith",
+    "after",
+    "before",
+    "appendChild",
+    "insertBefore",
+];
+
+/// The calls of [`INSERTING_METHODS`] with arguments in `source`, as
+/// `line: .method(`.
+fn inserting_calls(source: &str) -> Vec<String> {
+    let tokens = js_tokens(source);
+    let punct = |k: usize, p: char| matches!(tokens.get(k), Some((Token::Punct(x), _)) if *x == p);
+    let mut found = Vec::new();
+    for (k, (token, line)) in tokens.iter().enumerate() {
+        let Token::Word(word) = token else { continue };
+        if k > 0
+            && punct(k - 1, '.')
+            && punct(k + 1, '(')
+            && !punct(k + 2, ')')
+            && INSERTING_METHODS.contains(&word.as_str())
+        {
+            found.push(format!("{line}: .{word}("));
+        }
+    }
+    found
+}
+
+#[test]
+fn inserting_calls_reads_code_not_strings() {
+    let source = r#"
+parent.append(a, cond ? b : null);
+list.replaceChildren();
+// card.replaceChildren(x)
+const s = "slot.after(x)";
+fill(card, x);
+old.replaceWith(
+  h("p"),
+);
+"#;
+    assert_eq!(inserting_calls(source), ["2: .append(", "7: .replaceWith("]);
+}
+
+/// Children reach the page only through `ui/lib/dom.js` (`h()`, `fill`,
+/// `add`, `swap`, `addAfter`), which leave out null, undefined and false:
+/// the DOM's own `append(…, cond ? x : null)` shows the word "null" on
+/// screen, as it once did on five screens.
+#[test]
+fn ui_adds_children_only_through_dom_helpers() {
+    let ui = workspace_root().join("ui");
+    let mut files = Vec::new();
+    collect_files(&ui, &mut files);
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for file in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "js"))
+    {
+        if file.ends_with("lib/dom.js") {
+            continue;
+        }
+        checked += 1;
+        let source = fs::read_to_string(file).unwrap();
+        for call in inserting_calls(&source) {
+            wrong.push(format!("{}:{call}", file.display()));
+        }
+    }
+    assert!(checked > 10, "only {checked} UI modules found");
+    assert!(
+        wrong.is_empty(),
+        "insert children with fill/add/swap/addAfter from ui/lib/dom.js, which skip \
+         null and false:\n{}",
+        wrong.join("\n")
+    );
+}

@@ -39,12 +39,45 @@ async function call(command, args) {
   if (!tauri || typeof tauri.invoke !== "function") {
     throw new AppError("no_backend", "Sparekey's window is not connected to the app.");
   }
+  let result;
   try {
-    return await tauri.invoke(command, args);
+    result = await tauri.invoke(command, args);
   } catch (raw) {
     throw toAppError(raw);
   }
+  if (CHANGES_VAULT.has(command)) {
+    window.dispatchEvent(new Event(VAULT_CHANGED));
+  }
+  return result;
 }
+
+/**
+ * The event the window hears after a command changed the vault, so that
+ * what counts (the header's health badge, an account's guide progress)
+ * never shows the state before the change.
+ */
+export const VAULT_CHANGED = "sparekey:vault-changed";
+
+/** The commands that change the vault's content when they succeed. */
+const CHANGES_VAULT = new Set([
+  "add_account",
+  "add_from_qr",
+  "update_account",
+  "delete_account",
+  "copy_code",
+  "recovery_save",
+  "recovery_use_next",
+  "recovery_unuse",
+  "save_settings",
+  "guide_check",
+  "guide_uncheck",
+  "set_auto_backup",
+  "kit_create",
+  "kit_verify",
+  "kit_set_passphrase",
+  "import_confirm",
+  "export_save",
+]);
 
 /**
  * @param {unknown} raw what invoke rejected with
@@ -214,6 +247,15 @@ export const kitCreate = (replace) => call("kit_create", { replace });
 
 export const kitVerify = (text) => call("kit_verify", { text });
 
+/**
+ * Saves the kit just made (its text, from kitCreate) to a file picked in the
+ * native save dialog; only the vault's current kit is written.
+ *
+ * @param {string} text
+ * @returns {Promise<{saved: boolean, path: string | null}>}
+ */
+export const kitSave = (text) => call("kit_save", { text });
+
 export const unlockWithKit = (text) => call("unlock_with_kit", { text });
 
 /** @param {Uint8Array} bytes an image of the kit's QR code */
@@ -283,3 +325,5 @@ export const healthCounts = () => call("health_counts");
 export const autoBackupStatus = () => call("auto_backup_status");
 /** On (folder = full path of an existing folder) or off (folder = ""). */
 export const setAutoBackup = (folder, keep) => call("set_auto_backup", { folder, keep });
+/** @returns {Promise<string | null>} a folder picked in the native dialog, null if cancelled */
+export const chooseBackupFolder = () => call("choose_backup_folder");

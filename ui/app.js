@@ -9,7 +9,7 @@
 // (tests/security.rs checks this, and that no imports form a cycle).
 
 import * as api from "./api.js";
-import { byId } from "./lib/dom.js";
+import { byId, fill } from "./lib/dom.js";
 import { toast } from "./lib/toast.js";
 import { errorMessage } from "./lib/errors.js";
 import { plural } from "./lib/format.js";
@@ -69,7 +69,9 @@ class App {
       throw new Error(`The vault is locked: the ${name} screen waits for an unlock.`);
     }
     const view = /** @type {HTMLElement} */ (byId("view"));
-    view.replaceChildren();
+    fill(view);
+    // A new screen starts at its top, not where the last one was scrolled.
+    view.scrollTop = 0;
     view.dataset.screen = name;
     this.opening++;
     markTime(`screen:${name}`);
@@ -238,8 +240,9 @@ class App {
     await this.open(() => import("./views/lockout.js"), (m) => m.showLockout(this, options));
   }
 
-  async showSettings() {
-    await this.open(() => import("./views/settings.js"), (m) => m.showSettings(this));
+  /** @param {{section?: string}} [options] section: the id of a card to bring into view, e.g. "kit-card" */
+  async showSettings(options = {}) {
+    await this.open(() => import("./views/settings.js"), (m) => m.showSettings(this, options));
   }
 
   async showImport() {
@@ -358,6 +361,13 @@ document.addEventListener("keydown", (event) => {
   }
 });
 document.addEventListener("pointerdown", () => app.activity());
+// After any change to the vault, the header's count of lockout risks is
+// counted again (creating or verifying the kit, saving codes, a guide step).
+window.addEventListener(api.VAULT_CHANGED, () => {
+  if (app.unlocked) {
+    app.refreshHealth();
+  }
+});
 
 byId("lock-button")?.addEventListener("click", () => app.lock());
 byId("settings-button")?.addEventListener("click", () => app.showSettings());

@@ -21,11 +21,12 @@ pub struct AppError {
 }
 
 impl AppError {
-    /// An error of the given kind with a message for the user.
+    /// An error of the given kind with a message for the user, made a
+    /// sentence (a capital and a full stop) if it is not one.
     pub fn new(kind: &'static str, message: impl Into<String>) -> Self {
         Self {
             kind,
-            message: message.into(),
+            message: sentence(message.into()),
             field: None,
         }
     }
@@ -68,15 +69,12 @@ impl From<sparekey_core::Error> for AppError {
                     .to_owned()
             }
             other => {
-                let mut text = capitalize(&other.to_string());
+                let mut text = other.to_string();
                 if let Some(advice) = advice(other) {
                     text.push_str(". ");
                     text.push_str(advice);
                 }
-                if !text.ends_with(['.', '!', '?']) {
-                    text.push('.');
-                }
-                text
+                sentence(text)
             }
         };
         Self {
@@ -113,13 +111,18 @@ fn advice(error: &sparekey_core::Error) -> Option<&'static str> {
 }
 
 /// Core's messages are written to follow "error: "; the UI shows them as
-/// sentences.
-fn capitalize(text: &str) -> String {
+/// sentences: a capital first letter and a full stop at the end.
+fn sentence(text: String) -> String {
     let mut chars = text.chars();
-    match chars.next() {
+    let mut out: String = match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+        None => return text,
+    };
+    let end = out.trim_end_matches(['"', '\u{201d}', '\'', ')']);
+    if !end.ends_with(['.', '!', '?', '\u{2026}']) {
+        out.push('.');
     }
+    out
 }
 
 #[cfg(test)]
@@ -153,6 +156,16 @@ mod tests {
         .into();
         assert!(error.message.contains("Replace all"), "{error}");
         assert!(!error.message.contains("--replace"), "{error}");
+    }
+
+    #[test]
+    fn every_message_is_a_sentence() {
+        let error = AppError::new("clipboard", "could not copy: no display");
+        assert_eq!(error.message, "Could not copy: no display.");
+        let error = AppError::internal("the KDF stopped: a panic");
+        assert_eq!(error.message, "The KDF stopped: a panic.");
+        let error = AppError::new("x", "Choose \u{201c}Replace all\u{2026}\u{201d}");
+        assert!(error.message.ends_with('\u{201d}'), "{}", error.message);
     }
 
     #[test]

@@ -529,6 +529,79 @@ impl GuiSession {
         }
     }
 
+    /// Resizes the window to `width` × `height` and waits until the page
+    /// has that width and has laid itself out again.
+    pub async fn set_size(&self, width: u32, height: u32) {
+        self.client()
+            .set_window_size(width, height)
+            .await
+            .unwrap_or_else(|error| panic!("cannot resize the window: {error}"));
+        let deadline = Instant::now() + WAIT_TIMEOUT;
+        loop {
+            let seen = self
+                .client()
+                .execute("return [window.innerWidth, window.innerHeight];", vec![])
+                .await
+                .unwrap_or_else(|error| panic!("cannot read the window's size: {error}"));
+            if seen == json!([width, height]) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the window never became {width}×{height}: {seen}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.frames().await;
+    }
+
+    /// Waits for two animation frames: what the page just changed is laid
+    /// out and drawn.
+    pub async fn frames(&self) {
+        self.client()
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|error| panic!("the page drew no frame: {error}"));
+    }
+
+    /// The window's content as PNG. WebKitWebDriver waits for the page's
+    /// next drawing before it answers, and a page that is not changing
+    /// draws nothing: a repaint is asked for once the request is out.
+    pub async fn screenshot(&self) -> Vec<u8> {
+        self.client()
+            .execute(
+                "setTimeout(() => {\
+                   const footer = document.querySelector('.app-footer');\
+                   footer.style.outline = '1px solid transparent';\
+                   requestAnimationFrame(() => requestAnimationFrame(() => { footer.style.outline = ''; }));\
+                 }, 150);",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|error| panic!("cannot ask for a repaint: {error}"));
+        match tokio::time::timeout(WAIT_TIMEOUT, self.client().screenshot()).await {
+            Ok(Ok(png)) => png,
+            Ok(Err(error)) => panic!("cannot take a screenshot: {error}"),
+            Err(_) => panic!("no screenshot within {WAIT_TIMEOUT:?}"),
+        }
+    }
+
+    /// The accessible name WebKit computes for `element` (what a screen
+    /// reader says), through WebDriver's "Get Computed Label".
+    pub async fn computed_label(&self, element: &str) -> String {
+        let value = self
+            .client()
+            .issue_cmd(ComputedLabel(element.to_owned()))
+            .await
+            .unwrap_or_else(|error| panic!("cannot read the accessible name: {error}"));
+        let value = value.get("value").cloned().unwrap_or(value);
+        value.as_str().unwrap_or_default().to_owned()
+    }
+
     /// Unlocks the vault through the unlock screen with [`PASSPHRASE`] and
     /// waits for the account list.
     pub async fn unlock(&self) {
@@ -639,6 +712,39 @@ impl Drop for GuiSession {
         }
         self.stop_driver();
     }
+}
+
+/// WebDriver's "Get Computed Label" for an element id (as a script returns
+/// elements: `{"element-6066-…": id}`), which fantoccini does not wrap.
+#[derive(Debug)]
+struct ComputedLabel(String);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for ComputedLabel {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        let session = session_id.unwrap_or_default();
+        base_url.join(&format!(
+            "session/{session}/element/{}/computedlabel",
+            self.0
+        ))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::GET, None)
+    }
+}
+
+/// The id of an element a script returned (`{"element-6066-…": id}`).
+pub fn element_id(value: &serde_json::Value) -> String {
+    value
+        .as_object()
+        .and_then(|o| o.values().next())
+        .and_then(|v| v.as_str())
+        .unwrap_or_else(|| panic!("not an element: {value}"))
+        .to_owned()
 }
 
 /// `pid` and every process below it.

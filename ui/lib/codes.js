@@ -1,5 +1,6 @@
 // A live code on screen, in the list's rows and on an account's page: the
-// code, its countdown and, in the last seconds, the next code.
+// code, its countdown and, in the last seconds, the next code (in a line
+// kept empty until then, so nothing below it moves).
 
 import { groupCode } from "./format.js";
 
@@ -37,7 +38,6 @@ export function updateCode(parts, view) {
     if (parts.lastNext !== nextText) {
       parts.lastNext = nextText;
       parts.next.textContent = nextText;
-      parts.next.hidden = !showNext;
     }
   }
 }

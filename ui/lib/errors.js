@@ -6,16 +6,17 @@
 import { AppError } from "../api.js";
 import { h, setFieldError } from "./dom.js";
 import { toast } from "./toast.js";
+import { sentence } from "./format.js";
 
 /**
- * The text to show for anything thrown: an AppError's message is meant for
- * the user.
+ * The text to show for anything thrown, as a sentence: an AppError's
+ * message is meant for the user; Tauri's own refusals are bare phrases.
  *
  * @param {unknown} error
  * @returns {string}
  */
 export function errorMessage(error) {
-  return error instanceof Error ? error.message : String(error);
+  return sentence(error instanceof Error ? error.message : String(error));
 }
 
 /** Shows an error in a toast. @param {unknown} error */

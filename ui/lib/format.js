@@ -1,21 +1,71 @@
-// How dates, counts, codes and secrets read on screen.
+// How dates, counts, codes, secrets and messages read on screen.
 
 /**
- * A date without the time, in the user's locale; "" for none.
+ * The locale dates are written in, or null for ISO 8601 (2026-11-24): a C
+ * or POSIX locale (LANG=C.UTF-8) names no country, and WebKit would write
+ * US dates for it.
+ *
+ * @returns {string | null}
+ */
+function dateLocale() {
+  const language = navigator.language || "";
+  const resolved = new Intl.DateTimeFormat().resolvedOptions().locale;
+  if (/^(c|posix)([._@-]|$)/i.test(language) || /-u-.*va-posix/.test(resolved)) {
+    return null;
+  }
+  return resolved;
+}
+
+const two = (/** @type {number} */ n) => String(n).padStart(2, "0");
+
+/** @param {Date} d */
+const isoDate = (d) => `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+
+/**
+ * A date without the time, in the user's locale (ISO under a C locale);
+ * "" for none.
  *
  * @param {number | null | undefined} secs Unix seconds
  */
 export function formatDate(secs) {
-  return secs ? new Date(secs * 1000).toLocaleDateString() : "";
+  if (!secs) {
+    return "";
+  }
+  const date = new Date(secs * 1000);
+  const locale = dateLocale();
+  return locale ? date.toLocaleDateString(locale) : isoDate(date);
 }
 
 /**
- * A date and time in the user's locale; "" for none.
+ * A date and time in the user's locale (ISO under a C locale); "" for none.
  *
  * @param {number | null | undefined} secs Unix seconds
  */
 export function formatDateTime(secs) {
-  return secs ? new Date(secs * 1000).toLocaleString() : "";
+  if (!secs) {
+    return "";
+  }
+  const date = new Date(secs * 1000);
+  const locale = dateLocale();
+  if (locale) {
+    return date.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
+  }
+  return `${isoDate(date)} ${two(date.getHours())}:${two(date.getMinutes())}`;
+}
+
+/**
+ * `text` as a sentence: a capital first letter and a full stop at the end
+ * (core's details and reasons are written to follow a colon).
+ *
+ * @param {string} text
+ */
+export function sentence(text) {
+  const trimmed = String(text).trim();
+  if (!trimmed) {
+    return "";
+  }
+  const first = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?…]["”')]*$/.test(first) ? first : `${first}.`;
 }
 
 /**

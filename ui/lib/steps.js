@@ -1,15 +1,15 @@
 // A guide's steps as the Guides screen and "I'm locked out" show them:
 // each step's state (done, not done, stale, unknown, info), dates, notes,
 // links that open in the system browser, manual checks, and action buttons
-// that lead to what fixes the step; and a guide's progress bar. Every rule
-// (which steps count, what is done) is core's: this only shows a GuideView
-// as it comes.
+// that lead to what fixes the step (never a command line); and a guide's
+// progress bar. Every rule (which steps count, what is done) is core's:
+// this only shows a GuideView as it comes.
 
 import * as api from "../api.js";
-import { h } from "./dom.js";
+import { h, fill, prose } from "./dom.js";
 import { toast } from "./toast.js";
 import { toastError } from "./errors.js";
-import { formatDate } from "./format.js";
+import { formatDate, sentence } from "./format.js";
 
 const STATE_LABELS = {
   done: "Done",
@@ -28,13 +28,13 @@ export function progressBar(guide) {
   const { done, total, complete } = guide.progress;
   const percent = total ? Math.round((done / total) * 100) : 100;
   // Through the CSSOM: the CSP forbids style attributes.
-  const fill = h("span");
-  fill.style.width = `${percent}%`;
+  const filled = h("span");
+  filled.style.width = `${percent}%`;
   return h(
     "div",
     { class: "guide-progress", id: "guide-progress", dataset: { complete: String(complete) } },
     h("span", { class: "progress-text", text: complete ? `All ${total} steps done.` : `${done} of ${total} steps done` }),
-    h("span", { class: "progress-bar", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": String(total), "aria-valuenow": String(done) }, fill),
+    h("span", { class: "progress-bar", role: "progressbar", "aria-label": "Steps done", "aria-valuemin": "0", "aria-valuemax": String(total), "aria-valuenow": String(done) }, filled),
   );
 }
 
@@ -79,8 +79,8 @@ export function stepItem(app, guide, step, accountId, changed) {
       step.optional ? h("span", { class: "badge", text: "optional" }) : null,
       isNext ? h("span", { class: "badge next", text: "next" }) : null,
     ),
-    h("p", { class: "step-text", text: step.text }),
-    status.detail ? h("p", { class: "hint step-detail", text: status.detail }) : null,
+    h("p", { class: "step-text" }, ...prose(step.text)),
+    status.detail ? h("p", { class: "hint step-detail" }, ...prose(sentence(status.detail))) : null,
     meta.length ? h("p", { class: "step-meta" }, ...meta) : null,
     links.length ? h("div", { class: "step-links" }, ...links) : null,
     h("div", { class: "actions step-actions" }, actionButton(app, guide, step, accountId, slot), ...checkControls(guide, step, accountId, changed)),
@@ -151,7 +151,7 @@ function checkControls(guide, step, accountId, changed) {
 function actionButton(app, guide, step, accountId, slot) {
   const needAccount = (/** @type {() => void} */ go) => () => {
     if (!app.unlocked) {
-      slot.replaceChildren(h("p", { class: "hint", text: "Unlock Sparekey to use what it saved for this account." }));
+      fill(slot, h("p", { class: "hint", text: "Unlock Sparekey to use what it saved for this account." }));
       return;
     }
     if (!accountId) {
@@ -160,8 +160,12 @@ function actionButton(app, guide, step, accountId, slot) {
     }
     go();
   };
+  // A done step of a prevent guide keeps its way to the fix, but quietly.
+  // (In a recover guide, "done" means Sparekey holds what to use: showing
+  // the code is then the main thing to do.)
+  const done = step.status.state === "done" && guide.kind === "prevent";
   const button = (/** @type {string} */ text, /** @type {() => void} */ onclick) =>
-    h("button", { type: "button", class: "primary", id: `action-${step.id}`, dataset: { action: step.action }, text, onclick });
+    h("button", { type: "button", class: done ? "secondary small" : "primary", id: `action-${step.id}`, dataset: { action: step.action }, text, onclick });
   switch (step.action) {
     case "add_recovery_codes":
       return button("Add recovery codes", needAccount(() => app.showAccount(accountId, "recovery")));
@@ -170,25 +174,28 @@ function actionButton(app, guide, step, accountId, slot) {
     case "show_code":
       return button("Show the code", needAccount(() => app.showAccount(accountId)));
     case "add_totp":
-      return button("Add TOTP", () => (app.unlocked ? app.showAdd() : slot.replaceChildren(h("p", { class: "hint", text: "Unlock Sparekey to add the secret." }))));
+      return button("Add TOTP", () => (app.unlocked ? app.showAdd() : fill(slot, h("p", { class: "hint", text: "Unlock Sparekey to add the secret." }))));
     case "export_backup":
-      return button("Export a backup", async () => {
+      return button("Export a backup", () => {
         if (!app.unlocked) {
-          slot.replaceChildren(h("p", { class: "hint", text: "Unlock Sparekey to export a backup." }));
+          fill(slot, h("p", { class: "hint", text: "Unlock Sparekey to export a backup." }));
           return;
         }
-        if (typeof app.showExport === "function") {
-          app.showExport();
+        app.showExport();
+      });
+    case "create_kit":
+      return button(done ? "Open the kit's settings" : "Make the emergency kit", () => {
+        if (!app.unlocked) {
+          fill(slot, h("p", { class: "hint", text: "Unlock Sparekey to make the emergency kit." }));
           return;
         }
-        const cli = step.cli || "sparekey-cli export --format backup --out FILE";
-        slot.replaceChildren(h("p", { class: "hint", text: "Export it from a terminal:" }), h("code", { class: "cli", id: `cli-${step.id}`, text: cli }));
+        app.showSettings({ section: "kit-card" });
       });
     case "check_clock":
       return button("Check the clock", async () => {
         try {
           const clock = await api.clockStatus();
-          slot.replaceChildren(h("p", { class: clock.state === "unsynchronized" ? "warning" : "hint", id: "clock-result", role: "status", text: clock.message }));
+          fill(slot, h("p", { class: clock.state === "unsynchronized" ? "warning" : "hint", id: "clock-result", role: "status" }, ...prose(sentence(clock.message))));
         } catch (error) {
           toastError(error);
         }
@@ -196,8 +203,10 @@ function actionButton(app, guide, step, accountId, slot) {
     case "draft_recovery_request":
       return button("Draft the request", () => app.showLockout({ service: guide.service, branch: "nothing-works", draft: true }));
     case "open_next_guide":
-      return guide.next ? button("Open the next guide", () => (app.unlocked ? app.showGuide(guide.next, accountId) : slot.replaceChildren(h("p", { class: "hint", text: "Unlock Sparekey, then open Guides to make the account lockout-proof." })))) : null;
+      return guide.next ? button("Open the next guide", () => (app.unlocked ? app.showGuide(guide.next, accountId) : fill(slot, h("p", { class: "hint", text: "Unlock Sparekey, then open Guides to make the account lockout-proof." })))) : null;
     default:
-      return step.cli ? h("code", { class: "cli", text: step.cli }) : null;
+      // A step without an action in the app: its text says what to do.
+      // (Its `cli` field is the command-line front end's, never shown here.)
+      return null;
   }
 }

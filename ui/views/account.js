@@ -3,10 +3,10 @@
 // its recovery codes, and how far its lockout-proof guide is.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { h, field, setFieldError, clearErrors, add, fill } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { errorMessage, errorNote, showFieldError, toastError } from "../lib/errors.js";
-import { formatDate, groupSecret } from "../lib/format.js";
+import { formatDate, groupSecret, plural, sentence } from "../lib/format.js";
 import { updateCode } from "../lib/codes.js";
 import { progressBar } from "../lib/steps.js";
 
@@ -33,7 +33,7 @@ export async function showAccount(app, id) {
 
   // Live code.
   const code = h("span", { class: "code big", id: "account-code" });
-  const next = h("span", { class: "next-code", hidden: true });
+  const next = h("span", { class: "next-code" });
   const bar = h("span", { class: "bar" });
   const seconds = h("span", { class: "seconds" });
   const parts = { row: view, code, next, bar, seconds, key: "", last: "", lastNext: "", lastLeft: -1 };
@@ -69,7 +69,8 @@ export async function showAccount(app, id) {
       }
       updateCode(parts, mine);
     };
-    codePanel = h("div", { class: "code-panel" }, h("div", { class: "code-line" }, code, h("span", { class: "countdown", "aria-hidden": "true" }, bar, seconds)), next, copy);
+    // The next code comes beside the countdown: nothing below it moves.
+    codePanel = h("div", { class: "code-panel" }, h("div", { class: "code-line" }, code, h("span", { class: "countdown", "aria-hidden": "true" }, bar, seconds), next), copy);
   } else if (account.otp_type === "hotp") {
     codePanel = h("div", { class: "code-panel" }, h("p", { class: "hint", text: `Counter-based: each code is used once. Next counter: ${account.counter}.` }), copy);
   } else {
@@ -116,7 +117,7 @@ export async function showAccount(app, id) {
     disabled: !hasOtp,
     onclick: async () => {
       if (qrSlot.childElementCount) {
-        qrSlot.replaceChildren();
+        fill(qrSlot);
         showQr.textContent = "Show QR code";
         return;
       }
@@ -127,7 +128,7 @@ export async function showAccount(app, id) {
           alt: `QR code for ${title}: scan it with your phone's authenticator app`,
           src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`,
         });
-        qrSlot.replaceChildren(img, h("p", { class: "hint", text: "Anyone who sees this code can make your 2FA codes. Hide it when done." }));
+        fill(qrSlot, img, h("p", { class: "hint", text: "Anyone who sees this code can make your 2FA codes. Hide it when done." }));
         showQr.textContent = "Hide QR code";
       } catch (error) {
         toastError(error);
@@ -142,13 +143,13 @@ export async function showAccount(app, id) {
     disabled: !hasOtp,
     onclick: async () => {
       if (secretSlot.childElementCount) {
-        secretSlot.replaceChildren();
+        fill(secretSlot);
         reveal.textContent = "Reveal secret";
         return;
       }
       try {
         const secret = await api.revealSecret(id);
-        secretSlot.replaceChildren(h("code", { id: "secret-value", class: "secret", text: groupSecret(secret) }));
+        fill(secretSlot, h("code", { id: "secret-value", class: "secret", text: groupSecret(secret) }));
         reveal.textContent = "Hide secret";
       } catch (error) {
         toastError(error);
@@ -170,7 +171,7 @@ export async function showAccount(app, id) {
     h(
       "dialog",
       { id: "confirm-delete", "aria-labelledby": "confirm-delete-title" },
-      h("h3", { id: "confirm-delete-title", text: `Delete ${account.label}?` }),
+      h("h3", { id: "confirm-delete-title", text: `Delete ${account.display}?` }),
       h("p", {
         text: `This removes the 2FA secret${account.recovery.total ? ` and ${account.recovery.total} recovery codes` : ""} from the vault. Make sure you can still sign in (another authenticator, or 2FA turned off at the service). Earlier versions stay in the vault's backups folder.`,
       }),
@@ -188,7 +189,7 @@ export async function showAccount(app, id) {
     }
     try {
       await api.deleteAccount(id);
-      toast(`Deleted ${account.label}.`);
+      toast(`Deleted ${account.display}.`);
       await app.reload();
       app.showList();
     } catch (error) {
@@ -203,7 +204,7 @@ export async function showAccount(app, id) {
   );
 
   const recoveryCard = h("section", { class: "card", id: "recovery", "aria-labelledby": "recovery-title" });
-  view.append(
+  add(view,
     h(
       "div",
       { class: "page-head" },
@@ -232,7 +233,9 @@ function describe(account) {
 }
 
 /**
- * The account page's card: the account's prevent guide and its progress.
+ * The account page's card: the account's prevent guide and its progress,
+ * counted again after every change to the vault (codes saved or used on
+ * this page move it), for as long as the card is on screen.
  *
  * @param {any} app
  * @param {string} accountId
@@ -240,18 +243,40 @@ function describe(account) {
  */
 function accountGuideCard(app, accountId) {
   const card = h("section", { class: "card", id: "account-guide", "aria-labelledby": "account-guide-title" }, h("h3", { id: "account-guide-title", text: "Lockout-proof" }));
-  api
-    .accountGuide(accountId)
-    .then((guide) => {
+  const body = h("div", { class: "account-guide-body" });
+  add(card, body);
+  /** Counts requests: an older answer arriving late is dropped. */
+  let asked = 0;
+  const load = async () => {
+    const ticket = ++asked;
+    try {
+      const guide = await api.accountGuide(accountId);
+      if (ticket !== asked) {
+        return;
+      }
       const next = guide.steps.find((/** @type {any} */ s) => s.id === guide.next_step);
-      card.append(
+      fill(
+        body,
         h("p", { class: "guide-name", text: guide.title }),
         progressBar(guide),
         next ? h("p", { class: "hint", id: "account-guide-next", text: `Next: ${next.title}` }) : null,
         h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", id: "account-guide-open", text: guide.progress.complete ? "Review the guide" : "Continue the guide", onclick: () => app.showGuide(guide.id, accountId) })),
       );
-    })
-    .catch((error) => card.append(errorNote(error)));
+    } catch (error) {
+      if (ticket === asked) {
+        fill(body, errorNote(error));
+      }
+    }
+  };
+  const changed = () => {
+    if (card.isConnected) {
+      load();
+    } else {
+      window.removeEventListener(api.VAULT_CHANGED, changed);
+    }
+  };
+  window.addEventListener(api.VAULT_CHANGED, changed);
+  load();
   return card;
 }
 
@@ -271,7 +296,7 @@ async function renderRecovery(app, id, card, data, options = {}) {
     try {
       recovery = await api.recoveryList(id, reveal);
     } catch (error) {
-      card.replaceChildren(errorNote(error));
+      fill(card, errorNote(error));
       return;
     }
   }
@@ -296,7 +321,7 @@ async function renderRecovery(app, id, card, data, options = {}) {
       clearErrors(form);
       try {
         const saved = await api.recoverySave(id, /** @type {HTMLTextAreaElement} */ (textarea).value, replace);
-        toast(`Saved ${saved.total} recovery codes.${saved.note ? ` Note: ${saved.note}` : ""}`);
+        toast(`Saved ${plural(saved.total, "recovery code")}.${saved.note ? ` Note: ${sentence(saved.note)}` : ""}`);
         await app.reload();
         rerender(saved);
       } catch (error) {
@@ -318,11 +343,11 @@ async function renderRecovery(app, id, card, data, options = {}) {
   };
 
   if (recovery.total === 0) {
-    card.replaceChildren(heading, h("p", { class: "hint", text: "Recovery codes get you in when your phone is lost. Save the set the service gave you when you turned on 2FA." }), saveForm(false));
+    fill(card, heading, h("p", { class: "hint", text: "Recovery codes get you in when your phone is lost. Save the set the service gave you when you turned on 2FA." }), saveForm(false));
     return;
   }
   if (options.replacing) {
-    card.replaceChildren(heading, h("p", { class: "hint", text: "After generating a new set at the service, the old codes stop working. Paste the new set here." }), saveForm(true));
+    fill(card, heading, h("p", { class: "hint", text: "After generating a new set at the service, the old codes stop working. Paste the new set here." }), saveForm(true));
     return;
   }
   const count = h("p", { class: "recovery-count", id: "recovery-count" }, h("strong", { text: String(recovery.unused) }), ` of ${recovery.total} unused`);
@@ -391,5 +416,5 @@ async function renderRecovery(app, id, card, data, options = {}) {
     onclick: () => rerender(null, { reveal: !reveal }),
   });
   const replace = h("button", { type: "button", id: "recovery-replace", class: "ghost", text: "Replace all…", onclick: () => rerender(recovery, { replacing: true }) });
-  card.replaceChildren(...[heading, count, low, h("div", { class: "actions" }, useNext, undo), list, h("div", { class: "actions subtle" }, revealButton, replace)].filter(Boolean));
+  fill(card, heading, count, low, h("div", { class: "actions" }, useNext, undo), list, h("div", { class: "actions subtle" }, revealButton, replace));
 }

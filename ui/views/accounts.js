@@ -8,7 +8,7 @@
 // rows and touches only texts that changed.
 
 import * as api from "../api.js";
-import { h } from "../lib/dom.js";
+import { h, add, fill } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { toastError } from "../lib/errors.js";
 import { updateCode } from "../lib/codes.js";
@@ -186,7 +186,8 @@ export class AccountsView {
     this.listElement = h("ul", { id: "accounts", class: "accounts", "aria-label": "Accounts" });
     this.listElement.addEventListener("keydown", (event) => this.onKey(event));
     this.footer = h("div", { class: "list-footer" });
-    view.append(bar, this.listElement, this.footer);
+    const keys = h("p", { id: "row-keys", class: "sr-only", text: "Enter copies the code; the right arrow opens its details." });
+    add(view, bar, keys, this.listElement, this.footer);
     app.visibleIds = () => [...this.rows.keys()];
     app.onTick = (result) => this.onTick(result);
     app.onBack = null;
@@ -257,7 +258,7 @@ export class AccountsView {
       }
       items.push(this.row(account, previous));
     }
-    list.replaceChildren(...items);
+    fill(list, ...items);
     // A new page comes with its codes: shown now, not at the next tick;
     // once only, since they age (a later render of the same page waits for
     // the tick).
@@ -265,12 +266,12 @@ export class AccountsView {
       this.onTick({ codes: page.codes });
       page.codes = [];
     }
-    footer.replaceChildren();
+    fill(footer);
     this.loadAhead?.disconnect();
     this.loadAhead = null;
     const hidden = page.matching - shown.length;
     if (page.total === 0) {
-      footer.append(
+      add(footer,
         h(
           "div",
           { class: "empty card", id: "empty-state" },
@@ -281,7 +282,7 @@ export class AccountsView {
         ),
       );
     } else if (page.matching === 0) {
-      footer.append(h("p", { class: "empty-search", id: "no-match", text: `No account matches "${this.query}".` }));
+      add(footer, h("p", { class: "empty-search", id: "no-match", text: `No account matches "${this.query}".` }));
     } else if (hidden > 0) {
       const more = h("button", {
         type: "button",
@@ -290,10 +291,10 @@ export class AccountsView {
         text: `Show ${Math.min(PAGE, hidden)} more (${hidden} not shown)`,
         onclick: () => this.showMore(shown.length),
       });
-      footer.append(more);
+      add(footer, more);
       this.watchShowMore(more, shown.length);
     } else {
-      footer.append(h("p", { class: "hint keys", text: "Enter or click copies a code · ↑ ↓ move · → opens details · / searches · Ctrl+L locks" }));
+      add(footer, h("p", { class: "hint keys", text: "Enter or click copies a code · ↑ ↓ move · → opens details · / searches · Ctrl+L locks" }));
     }
     if (focusedId) {
       this.rows.get(focusedId)?.row.focus();
@@ -365,8 +366,11 @@ export class AccountsView {
       this.rows.set(account.id, shown);
       return shown.row;
     }
-    const code = h("span", { class: "code", text: "" });
-    const next = h("span", { class: "next-code", hidden: true });
+    // The row is named by what it shows (issuer, name, code), so a screen
+    // reader reads the code too; the keys are its description.
+    const rowId = `row-${account.id}`;
+    const code = h("span", { class: "code", id: `${rowId}-code`, text: "" });
+    const next = h("span", { class: "next-code" });
     const bar = h("span", { class: "bar" });
     const seconds = h("span", { class: "seconds" });
     const label = account.issuer ? `${account.issuer}, ${account.name}` : account.name;
@@ -374,10 +378,10 @@ export class AccountsView {
     if (account.otp_type === "hotp") {
       code.textContent = "Take code";
       code.classList.add("take");
-      codeArea = h("div", { class: "codebox" }, code, h("span", { class: "meta", text: `counter ${account.counter}` }));
+      codeArea = h("div", { class: "codebox" }, code, h("span", { class: "meta", id: `${rowId}-meta`, text: `counter ${account.counter}` }));
     } else if (account.otp_type === "none") {
       code.textContent = "—";
-      codeArea = h("div", { class: "codebox" }, code, h("span", { class: "meta", text: "no 2FA secret" }));
+      codeArea = h("div", { class: "codebox" }, code, h("span", { class: "meta", id: `${rowId}-meta`, text: "no 2FA secret" }));
     } else {
       codeArea = h(
         "div",
@@ -388,7 +392,7 @@ export class AccountsView {
     }
     const badges = h("div", { class: "badges" });
     if (account.recovery.total > 0) {
-      badges.append(
+      add(badges,
         h("span", {
           class: account.recovery.running_low ? "badge low" : "badge",
           title: "Unused recovery codes",
@@ -407,15 +411,20 @@ export class AccountsView {
         this.app.showAccount(account.id);
       },
     });
+    const issuer = account.issuer || account.name;
+    const name = account.issuer ? account.name : "";
+    const named = [`${rowId}-issuer`, name ? `${rowId}-name` : "", `${rowId}-code`, account.otp_type === "hotp" || account.otp_type === "none" ? `${rowId}-meta` : ""];
     const row = h(
       "li",
       {
         class: "account",
         tabindex: "0",
         dataset: { id: account.id, type: account.otp_type },
-        "aria-label": `${label}. Press Enter to copy the code.`,
+        "aria-labelledby": named.filter(Boolean).join(" "),
+        "aria-describedby": "row-keys",
       },
-      h("div", { class: "who" }, h("span", { class: "issuer", text: account.issuer || account.name }), h("span", { class: "name", text: account.issuer ? account.name : "" })),
+      // Cut with an ellipsis when narrow: the title holds the whole text.
+      h("div", { class: "who" }, h("span", { class: "issuer", id: `${rowId}-issuer`, title: issuer, text: issuer }), h("span", { class: "name", id: `${rowId}-name`, title: name || null, text: name })),
       badges,
       codeArea,
       details,

@@ -3,9 +3,10 @@
 // field core names.
 
 import * as api from "../api.js";
-import { h, field, clearErrors } from "../lib/dom.js";
+import { h, field, fileField, clearErrors, add } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { showFieldError } from "../lib/errors.js";
+import { sentence } from "../lib/format.js";
 
 /** Core field names → the input that shows the message, per form. */
 const MANUAL_FIELDS = {
@@ -40,7 +41,7 @@ function showError(error, fields, fallback) {
  */
 async function done(app, added) {
   const names = added.accounts.map((a) => (a.issuer ? `${a.issuer} (${a.name})` : a.name));
-  const notes = added.notes.length ? ` Note: ${added.notes.join(" ")}` : "";
+  const notes = added.notes.length ? ` Note: ${added.notes.map(sentence).join(" ")}` : "";
   toast(`Added ${names.join(", ")}.${notes}`);
   await app.reload();
   app.showList();
@@ -101,7 +102,7 @@ export function showAdd(app) {
     "div",
     { class: "card" },
     h("h3", { text: "Choose an image of the QR code" }),
-    field("Screenshot or photo (PNG or JPEG)", file, "The image is read on this computer and not kept."),
+    fileField("Choose an image…", file, "A screenshot or photo (PNG or JPEG). It is read on this computer and not kept."),
     qrBusy,
   );
 
@@ -165,7 +166,7 @@ export function showAdd(app) {
     }
   });
 
-  view.append(
+  add(view,
     h(
       "div",
       { class: "page-head" },

@@ -4,10 +4,10 @@
 // file-system access and never sees the exported secrets.
 
 import * as api from "../api.js";
-import { h, field, fill, clearErrors } from "../lib/dom.js";
+import { h, field, fill, clearErrors, add } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { showFieldError } from "../lib/errors.js";
-import { plural } from "../lib/format.js";
+import { plural, sentence } from "../lib/format.js";
 
 /** Core field names → the input that shows the message. */
 const FIELDS = {
@@ -37,7 +37,7 @@ export async function showExport(app) {
   );
   const kind = h("p", { class: "export-kind", id: "export-kind" });
   const account = /** @type {HTMLSelectElement} */ (
-    h("select", { id: "export-account" }, ...choices.map((a) => h("option", { value: a.id, text: a.label })))
+    h("select", { id: "export-account" }, ...choices.map((a) => h("option", { value: a.id, text: a.display })))
   );
   const accountField = field("Account", account);
   const passphrase = /** @type {HTMLInputElement} */ (h("input", { id: "export-passphrase", type: "password", autocomplete: "new-password" }));
@@ -115,9 +115,6 @@ export async function showExport(app) {
       passphrase.value = "";
       again.value = "";
       showResult(format, done);
-      if (format.id === "backup") {
-        app.refreshHealth?.();
-      }
     } catch (error) {
       if (error instanceof api.AppError && error.kind === "needs_confirmation") {
         ask(format);
@@ -154,10 +151,10 @@ export async function showExport(app) {
             "div",
             { class: "import-group dup", id: "export-skipped" },
             h("h4", { text: `Left out (${done.skipped.length})` }),
-            h("ul", { class: "import-rows" }, ...done.skipped.map((/** @type {any} */ s) => h("li", { class: "import-row" }, h("span", { class: "import-label", text: s.label }), h("span", { class: "import-why", text: s.reason })))),
+            h("ul", { class: "import-rows" }, ...done.skipped.map((/** @type {any} */ s) => h("li", { class: "import-row" }, h("span", { class: "import-label", text: s.display }), h("span", { class: "import-why", text: sentence(s.reason) })))),
           )
         : null,
-      ...done.notes.map((/** @type {string} */ note) => h("p", { class: "hint", text: note })),
+      ...done.notes.map((/** @type {string} */ note) => h("p", { class: "hint", text: sentence(note) })),
     );
     result.hidden = false;
     toast(`Saved ${done.path}`);
@@ -173,7 +170,7 @@ export async function showExport(app) {
     }
   });
 
-  view.append(
+  add(view,
     h(
       "div",
       { class: "page-head" },

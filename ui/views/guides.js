@@ -3,7 +3,7 @@
 // what is done) is core's; this view only shows GuideView as it comes.
 
 import * as api from "../api.js";
-import { h } from "../lib/dom.js";
+import { h, add, fill } from "../lib/dom.js";
 import { errorNote } from "../lib/errors.js";
 import { progressBar, stepItem } from "../lib/steps.js";
 
@@ -21,12 +21,12 @@ export async function showGuides(app) {
     h("button", { type: "button", class: "ghost back", id: "back", onclick: () => app.showList(), text: "← Accounts" }),
     h("h2", { text: "Guides" }),
   );
-  view.append(head);
+  add(view, head);
   let guides;
   try {
     guides = await api.guidesList();
   } catch (error) {
-    view.append(errorNote(error));
+    add(view, errorNote(error));
     return;
   }
   const card = (/** @type {any} */ g) =>
@@ -48,7 +48,7 @@ export async function showGuides(app) {
     );
   const prevent = guides.filter((/** @type {any} */ g) => g.kind === "prevent");
   const recover = guides.filter((/** @type {any} */ g) => g.kind === "recover");
-  view.append(
+  add(view,
     h(
       "section",
       { class: "card" },
@@ -78,7 +78,7 @@ export async function showGuide(app, guideId, accountId, options = {}) {
   const view = app.screen("guide");
   app.onBack = () => app.showGuides();
   const body = h("div", { class: "guide-body" });
-  view.append(
+  add(view,
     h(
       "div",
       { class: "page-head" },
@@ -93,7 +93,7 @@ export async function showGuide(app, guideId, accountId, options = {}) {
   try {
     [fitting, choices] = await Promise.all([api.guideAccounts(guideId), api.accountChoices()]);
   } catch (error) {
-    body.append(errorNote(error));
+    add(body, errorNote(error));
     return;
   }
   let chosen = accountId;
@@ -104,15 +104,15 @@ export async function showGuide(app, guideId, accountId, options = {}) {
   const written = new Set(fitting.map((/** @type {any} */ f) => f.id));
   const others = choices.filter((a) => !written.has(a.id));
   const select = /** @type {HTMLSelectElement} */ (h("select", { id: "guide-account" }));
-  const option = (/** @type {any} */ a) => h("option", { value: a.id, text: a.label, selected: a.id === chosen });
+  const option = (/** @type {any} */ a) => h("option", { value: a.id, text: a.display, selected: a.id === chosen });
   if (!chosen) {
-    select.append(h("option", { value: "", text: "Choose an account…", selected: true }));
+    add(select, h("option", { value: "", text: "Choose an account…", selected: true }));
   }
   if (fitting.length) {
-    select.append(h("optgroup", { label: "Written for" }, ...fitting.map(option)));
+    add(select, h("optgroup", { label: "Written for" }, ...fitting.map(option)));
   }
   if (others.length) {
-    select.append(h("optgroup", { label: "Other accounts" }, ...others.map(option)));
+    add(select, h("optgroup", { label: "Other accounts" }, ...others.map(option)));
   }
   select.addEventListener("change", () => app.showGuide(guideId, select.value || null));
 
@@ -121,7 +121,7 @@ export async function showGuide(app, guideId, accountId, options = {}) {
     try {
       guide = await api.guideView(guideId, chosen);
     } catch (error) {
-      body.replaceChildren(errorNote(error));
+      fill(body, errorNote(error));
       return;
     }
     const title = byIdIn(view, "guide-title");
@@ -131,13 +131,13 @@ export async function showGuide(app, guideId, accountId, options = {}) {
       guide = next;
       render();
     });
-    body.replaceChildren(
+    fill(body,
       h(
         "section",
         { class: "card guide-head" },
         h("p", { class: "lead", text: guide.summary }),
         h("div", { class: "field" }, h("label", { for: "guide-account", text: "For account" }), select),
-        guide.account && !guide.fits_account ? h("p", { class: "hint", text: `This guide is written for ${guide.service_label} accounts; ${guide.account.label} may differ.` }) : null,
+        guide.account && !guide.fits_account ? h("p", { class: "hint", text: `This guide is written for ${guide.service_label} accounts; ${guide.account.display} may differ.` }) : null,
         progressBar(guide),
       ),
       steps,
@@ -173,6 +173,6 @@ function byIdIn(root, id) {
  * @param {(next: any) => void} changed called with the re-evaluated guide
  */
 function renderSteps(app, list, guide, accountId, changed) {
-  list.replaceChildren(...guide.steps.map((/** @type {any} */ step) => stepItem(app, guide, step, accountId, changed)));
+  fill(list, ...guide.steps.map((/** @type {any} */ step) => stepItem(app, guide, step, accountId, changed)));
 }
 

@@ -3,8 +3,20 @@
 // (number of critical and warning findings) up to date.
 
 import * as api from "../api.js";
-import { h, byId } from "../lib/dom.js";
+import { h, byId, add, fill, prose } from "../lib/dom.js";
 import { formatDateTime, plural } from "../lib/format.js";
+
+/**
+ * What fixes a finding about the whole vault: a button straight to it
+ * (a guide would ask which account, and the step only leads here).
+ *
+ * @type {Record<string, {text: string, go: (app: any) => void}>}
+ */
+const FIXES = {
+  no_emergency_kit: { text: "Make an emergency kit", go: (app) => app.showSettings({ section: "kit-card" }) },
+  no_recent_backup: { text: "Export a backup", go: (app) => app.showExport() },
+  auto_backup_stale: { text: "Check automatic backups", go: (app) => app.showSettings({ section: "auto-backup-form" }) },
+};
 
 const SEVERITY = {
   critical: "Critical",
@@ -25,6 +37,27 @@ function clockText(clock) {
 }
 
 /**
+ * What the badge counts (critical findings and warnings) and what the Health
+ * screen says about them: one rule, so the two never disagree.
+ *
+ * @param {{critical: number, warning: number, notice: number}} counts
+ * @returns {{serious: number, summary: string}}
+ */
+export function riskCount(counts) {
+  const serious = counts.critical + counts.warning;
+  const extra = counts.notice ? plural(counts.notice, "thing") + " worth doing" : "";
+  let summary;
+  if (serious) {
+    summary = `${plural(serious, "lockout risk")} to look at${extra ? `, and ${extra}` : ""}.`;
+  } else if (extra) {
+    summary = `No lockout risks found; ${extra}.`;
+  } else {
+    summary = "No lockout risks found. Nice.";
+  }
+  return { serious, summary };
+}
+
+/**
  * Updates the header badge from a report (or fetches just the counts).
  *
  * @param {any} [report]
@@ -36,7 +69,7 @@ export async function refreshHealthBadge(report) {
   }
   try {
     const counts = report ? report.counts : await api.healthCounts();
-    const serious = counts.critical + counts.warning;
+    const { serious } = riskCount(counts);
     badge.textContent = serious ? String(serious) : "";
     badge.hidden = serious === 0;
     badge.dataset.tone = counts.critical ? "critical" : "warning";
@@ -55,7 +88,7 @@ export async function showHealth(app) {
   const summary = h("p", { id: "health-summary", class: "lead" });
   const clock = h("p", { id: "health-clock", class: "hint" });
   const refresh = h("button", { type: "button", id: "health-refresh", class: "secondary", text: "Check again" });
-  view.append(
+  add(view,
     h(
       "div",
       { class: "page-head" },
@@ -80,9 +113,8 @@ export async function showHealth(app) {
 
   /** @param {any} report */
   function render(report) {
-    const n = report.findings.length;
-    summary.textContent = n === 0 ? "No lockout risks found. Nice." : `${plural(n, "thing")} to look at.`;
-    list.replaceChildren(...report.findings.map((/** @type {any} */ f) => finding(f)));
+    summary.textContent = riskCount(report.counts).summary;
+    fill(list, ...report.findings.map((/** @type {any} */ f) => finding(f)));
     clock.textContent = `${clockText(report.clock)} Checked ${formatDateTime(report.checked_at)}.`;
     list.dataset.checkedAt = String(report.checked_at);
   }
@@ -90,7 +122,11 @@ export async function showHealth(app) {
   /** @param {any} f core's Finding */
   function finding(f) {
     const actions = [];
-    if (f.guide_id) {
+    // Findings about the whole vault lead to the screen that fixes them.
+    const fix = FIXES[f.kind];
+    if (fix) {
+      actions.push(h("button", { type: "button", class: "primary small", "data-fix": f.kind, text: fix.text, onclick: () => fix.go(app) }));
+    } else if (f.guide_id) {
       actions.push(
         h("button", {
           type: "button",
@@ -111,8 +147,8 @@ export async function showHealth(app) {
       h(
         "div",
         { class: "finding-body" },
-        f.account_label ? h("strong", { class: "finding-account", text: f.account_label }) : null,
-        h("p", { class: "finding-message", text: f.message }),
+        f.account_display ? h("strong", { class: "finding-account", text: f.account_display }) : null,
+        h("p", { class: "finding-message" }, ...prose(f.message)),
         actions.length ? h("div", { class: "actions" }, ...actions) : null,
       ),
     );

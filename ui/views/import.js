@@ -5,10 +5,10 @@
 // Untrusted names from the export are set with textContent only.
 
 import * as api from "../api.js";
-import { h, field, fill, setFieldError, clearErrors } from "../lib/dom.js";
+import { h, field, fileField, fill, setFieldError, clearErrors, add } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { errorMessage, toastError } from "../lib/errors.js";
-import { plural } from "../lib/format.js";
+import { plural, sentence } from "../lib/format.js";
 
 /** Where an error about the input (not the password) is shown. */
 const SOURCE = "import-source";
@@ -38,7 +38,7 @@ export async function showImport(app) {
   const inputCard = h("section", { class: "card", id: "import-input", "aria-labelledby": "import-input-title" });
   const previewCard = h("section", { class: "card", id: "import-preview", hidden: true, "aria-live": "polite" });
 
-  view.append(
+  add(view,
     h(
       "div",
       { class: "page-head" },
@@ -75,11 +75,11 @@ export async function showImport(app) {
   async function begin() {
     given = [];
     encrypted = false;
-    sourcesList.replaceChildren();
+    fill(sourcesList);
     passwordForm.hidden = true;
     password.value = "";
     previewCard.hidden = true;
-    previewCard.replaceChildren();
+    fill(previewCard);
     await api.importBegin(current().id);
   }
 
@@ -90,7 +90,7 @@ export async function showImport(app) {
    * @param {{name: string, bytes: Uint8Array}[]} inputs
    * @param {boolean} fresh
    */
-  async function add(inputs, fresh) {
+  async function addInputs(inputs, fresh) {
     clearErrors(inputCard);
     if (!inputs.length) {
       return;
@@ -104,7 +104,7 @@ export async function showImport(app) {
         const staged = await api.importAdd(input.bytes);
         encrypted = staged.encrypted;
         given.push(input.name);
-        sourcesList.append(h("li", { text: input.name }));
+        add(sourcesList, h("li", { text: input.name }));
       }
     } catch (error) {
       setFieldError(SOURCE, errorMessage(error));
@@ -130,7 +130,7 @@ export async function showImport(app) {
     } catch (error) {
       if (error instanceof api.AppError && error.field === "password") {
         passwordForm.hidden = false;
-        setFieldError("import-password", error.message);
+        setFieldError("import-password", errorMessage(error));
         password.focus();
         password.select();
       } else {
@@ -152,7 +152,6 @@ export async function showImport(app) {
       try {
         const applied = await api.importConfirm();
         await app.reload();
-        app.refreshHealth?.();
         renderApplied(applied);
       } catch (error) {
         confirm.disabled = false;
@@ -168,7 +167,7 @@ export async function showImport(app) {
         h("span", { class: "import-number", text: `#${item.number}` }),
         h("span", { class: "import-label" }, h("strong", { text: item.issuer || item.name }), item.issuer ? h("span", { class: "muted", text: ` ${item.name}` }) : null),
         h("span", { class: "badge", text: `${item.otp_type.toUpperCase()} · ${item.digits} digits${item.period ? ` · ${item.period}s` : ""}${item.algorithm !== "SHA1" ? ` · ${item.algorithm}` : ""}` }),
-        item.notes.length ? h("span", { class: "import-why", text: item.notes.join(" ") }) : null,
+        item.notes.length ? h("span", { class: "import-why", text: item.notes.map(sentence).join(" ") }) : null,
       ),
     );
     const duplicates = p.duplicates.map((/** @type {any} */ d) =>
@@ -176,7 +175,7 @@ export async function showImport(app) {
         "li",
         { class: "import-row" },
         h("span", { class: "import-number", text: `#${d.number}` }),
-        h("span", { class: "import-label", text: d.label }),
+        h("span", { class: "import-label", text: d.display }),
         h("span", { class: "import-why", text: whyDuplicate(d) }),
       ),
     );
@@ -186,7 +185,7 @@ export async function showImport(app) {
         { class: "import-row" },
         h("span", { class: "import-number", text: `#${problem.number}` }),
         h("span", { class: "import-label", text: problem.label || "(no name)" }),
-        h("span", { class: "import-why", text: problem.reason }),
+        h("span", { class: "import-why", text: sentence(problem.reason) }),
       ),
     );
     fill(previewCard,
@@ -198,7 +197,7 @@ export async function showImport(app) {
       section("import-to-import", "Will be added", toImport, "ok"),
       section("import-duplicates", "Duplicates, not added", duplicates, "dup"),
       section("import-problems", "Cannot be imported", problems, "bad"),
-      p.notes.length ? h("div", { class: "import-notes", id: "import-notes" }, ...p.notes.map((/** @type {string} */ note) => h("p", { class: "hint", text: note }))) : null,
+      p.notes.length ? h("div", { class: "import-notes", id: "import-notes" }, ...p.notes.map((/** @type {string} */ note) => h("p", { class: "hint", text: sentence(note) }))) : null,
       h("div", { class: "actions" }, confirm, h("button", { type: "button", id: "import-cancel", class: "secondary", text: "Cancel", onclick: leave })),
     );
     previewCard.hidden = false;
@@ -208,7 +207,7 @@ export async function showImport(app) {
   /** @param {any} applied core's Applied */
   function renderApplied(applied) {
     const skipped = applied.skipped_duplicates.map((/** @type {any} */ d) =>
-      h("li", { class: "import-row" }, h("span", { class: "import-number", text: `#${d.number}` }), h("span", { class: "import-label", text: d.label }), h("span", { class: "import-why", text: whyDuplicate(d) })),
+      h("li", { class: "import-row" }, h("span", { class: "import-number", text: `#${d.number}` }), h("span", { class: "import-label", text: d.display }), h("span", { class: "import-why", text: whyDuplicate(d) })),
     );
     inputCard.hidden = true;
     fill(previewCard,
@@ -232,7 +231,7 @@ export async function showImport(app) {
     file.addEventListener("change", async () => {
       const files = Array.from(file.files || []);
       file.value = "";
-      await add(await Promise.all(files.map(read)), reads !== "image");
+      await addInputs(await Promise.all(files.map(read)), reads !== "image");
     });
     const parts = [];
     if (reads === "text") {
@@ -250,15 +249,17 @@ export async function showImport(app) {
           setFieldError(SOURCE, "Paste the text first.");
           return;
         }
-        await add([{ name: "Pasted text", bytes: new TextEncoder().encode(value) }], true);
+        await addInputs([{ name: "Pasted text", bytes: new TextEncoder().encode(value) }], true);
       });
       parts.push(textForm, h("p", { class: "or", text: "or" }));
     }
     parts.push(
-      field(
-        reads === "image" ? "Choose images of the QR codes (PNG or JPEG, several at once for a batch)" : "Choose the export file",
+      fileField(
+        reads === "image" ? "Choose images…" : "Choose the export file…",
         file,
-        reads === "image" ? "You can also paste a screenshot (Ctrl+V) or drop image files here." : "You can also drop the file here.",
+        reads === "image"
+          ? "Images of the QR codes (PNG or JPEG), several at once for a batch. You can also paste a screenshot (Ctrl+V) or drop image files here."
+          : "You can also drop the file here.",
       ),
     );
     fill(inputCard,
@@ -293,7 +294,7 @@ export async function showImport(app) {
     view.classList.remove("dropping");
     const files = Array.from(event.dataTransfer?.files || []);
     if (files.length) {
-      await add(await Promise.all(files.map(read)), current().reads !== "image");
+      await addInputs(await Promise.all(files.map(read)), current().reads !== "image");
     }
   });
 
@@ -320,7 +321,7 @@ export async function showImport(app) {
       }
     }
     const files = images.map((item) => item.getAsFile()).filter((f) => f !== null);
-    await add(
+    await addInputs(
       await Promise.all(files.map((f, i) => read(/** @type {File} */ (f), `Pasted image ${given.length + i + 1}`))),
       false,
     );
@@ -347,6 +348,6 @@ async function read(file, name) {
 
 /** @param {any} d core's Duplicate */
 function whyDuplicate(d) {
-  const where = d.within_export ? `an earlier entry of this export (${d.existing})` : `${d.existing}, already in the vault`;
+  const where = d.within_export ? `an earlier entry of this export (${d.existing_display})` : `${d.existing_display}, already in the vault`;
   return d.why === "same_secret" ? `Same secret as ${where}.` : `Same name as ${where}.`;
 }

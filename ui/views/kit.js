@@ -5,9 +5,9 @@
 // pastes it.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { h, field, setFieldError, clearErrors, add } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
-import { errorMessage } from "../lib/errors.js";
+import { errorMessage, toastError } from "../lib/errors.js";
 import { formatDateTime } from "../lib/format.js";
 import { showStrength } from "../lib/passphrase.js";
 
@@ -22,7 +22,21 @@ export function showKitPage(app, kit) {
   const done = () => app.showSettings();
   app.onBack = done;
   const command = `age -d -i kit.txt ${kit.vault_file}`;
-  view.append(
+  const saved = h("p", { class: "hint no-print", id: "kit-saved", role: "status" });
+  // The file is the kit too: Rust writes it (private to you) where you choose.
+  const save = async () => {
+    try {
+      const result = await api.kitSave(kit.text);
+      if (result.saved) {
+        saved.textContent = `Saved as ${result.path}. Keep that file off this computer (on a USB stick, say), like the printout.`;
+      } else {
+        toast("Nothing was saved.");
+      }
+    } catch (error) {
+      toastError(error);
+    }
+  };
+  add(view,
     h(
       "div",
       { class: "page-head no-print" },
@@ -34,7 +48,14 @@ export function showKitPage(app, kit) {
       h("strong", { text: "Print it now. " }),
       "This key is shown only this once; Sparekey does not keep it. Anyone holding it can open your vault: store the printout like a passport.",
     ),
-    h("div", { class: "actions no-print" }, h("button", { type: "button", class: "primary", id: "kit-print", text: "Print", onclick: () => window.print() }), h("button", { type: "button", class: "secondary", id: "kit-done", text: "Done", onclick: done })),
+    h(
+      "div",
+      { class: "actions no-print" },
+      h("button", { type: "button", class: "primary", id: "kit-print", text: "Print", onclick: () => window.print() }),
+      h("button", { type: "button", class: "secondary", id: "kit-save", text: "Save as file…", onclick: save }),
+      h("button", { type: "button", class: "secondary", id: "kit-done", text: "Done", onclick: done }),
+    ),
+    saved,
     h(
       "article",
       { class: "kit-page", id: "kit-page" },
@@ -54,7 +75,7 @@ export function showKitPage(app, kit) {
         "ol",
         {},
         h("li", { text: "In Sparekey: on the unlock screen choose \"Open with emergency kit\", type the AGE-SECRET-KEY-1 line or show the QR code to a camera and choose the photo, then set a new passphrase." }),
-        h("li", {}, "Without Sparekey: save the key as kit.txt and run ", h("code", { id: "kit-command", text: command }), " with the age tool (age-encryption.org)."),
+        h("li", {}, "Without Sparekey: put the AGE-SECRET-KEY-1 line in a file kit.txt (or use the file \"Save as file…\" wrote) and run ", h("code", { id: "kit-command", text: command }), " with the age tool (age-encryption.org)."),
       ),
     ),
   );
@@ -122,7 +143,7 @@ export function showKitUnlock(app) {
       progress.hidden = true;
     }
   });
-  view.append(form);
+  add(view, form);
   text.focus();
 }
 
@@ -169,6 +190,6 @@ function showNewPassphrase(app) {
       setFieldError("reset-passphrase", errorMessage(error));
     }
   });
-  view.append(form);
+  add(view, form);
   pass.focus();
 }

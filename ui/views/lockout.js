@@ -5,7 +5,8 @@
 // screen too: being locked out of PyPI must not need the vault.
 
 import * as api from "../api.js";
-import { h, field, clearErrors } from "../lib/dom.js";
+import { h, field, clearErrors, add, fill, swap, prose } from "../lib/dom.js";
+import { sentence } from "../lib/format.js";
 import { toast } from "../lib/toast.js";
 import { errorNote, showFieldError, toastError } from "../lib/errors.js";
 import { stepItem } from "../lib/steps.js";
@@ -19,7 +20,7 @@ export async function showLockout(app, options = {}) {
   const back = () => (app.unlocked ? app.showList() : app.showUnlock());
   app.onBack = back;
   const body = h("div", { class: "lockout-body" });
-  view.append(
+  add(view,
     h(
       "div",
       { class: "page-head" },
@@ -47,12 +48,12 @@ async function chooseService(app, body) {
   try {
     guides = (await api.guidesList()).filter((/** @type {any} */ g) => g.kind === "recover");
   } catch (error) {
-    body.append(errorNote(error));
+    add(body, errorNote(error));
     return;
   }
   // PyPI first, then the others as core lists them.
   guides.sort((/** @type {any} */ a, /** @type {any} */ b) => Number(b.service === "pypi") - Number(a.service === "pypi"));
-  body.append(
+  add(body,
     h(
       "section",
       { class: "card" },
@@ -91,7 +92,7 @@ async function showRecover(app, body, options) {
     }
     guide = await api.guideView(guideId, accountId);
   } catch (error) {
-    body.append(errorNote(error));
+    add(body, errorNote(error));
     return;
   }
   const title = document.getElementById("lockout-title");
@@ -104,12 +105,12 @@ async function showRecover(app, body, options) {
     }
     renderBranch(app, guide, id, accountId, branchSlot, options);
   };
-  body.append(
+  add(body,
     h(
       "section",
       { class: "card" },
       h("p", { class: "lead", text: guide.summary }),
-      guide.account ? h("p", { class: "hint", text: `Using what Sparekey saved for ${guide.account.label}.` }) : null,
+      guide.account ? h("p", { class: "hint", text: `Using what Sparekey saved for ${guide.account.display}.` }) : null,
       h("h3", { id: "lockout-question", text: guide.question || "What happened?" }),
       h(
         "div",
@@ -137,7 +138,7 @@ async function showRecover(app, body, options) {
 function renderBranch(app, guide, branchId, accountId, slot, options) {
   const branch = guide.branches.find((/** @type {any} */ b) => b.id === branchId);
   if (!branch) {
-    slot.replaceChildren();
+    fill(slot);
     return;
   }
   const rerender = async () => {
@@ -155,10 +156,10 @@ function renderBranch(app, guide, branchId, accountId, slot, options) {
   const list = h("ol", { class: "steps", id: "branch-steps" }, ...branch.steps.map((/** @type {any} */ s) => stepItem(app, guide, s, accountId, () => rerender())));
   const hasDraft = branch.steps.some((/** @type {any} */ s) => s.action === "draft_recovery_request");
   const request = hasDraft ? requestCard(options.draft === true) : null;
-  slot.replaceChildren(
+  fill(slot,
     h("h3", { class: "branch-title", text: branch.label }),
     clockOff && clockStep
-      ? h("div", { class: "warning", id: "clock-warning", role: "alert" }, h("strong", { text: "Your clock is not synchronized. " }), clockStep.status.detail || "Codes may be wrong.")
+      ? h("div", { class: "warning", id: "clock-warning", role: "alert" }, h("strong", { text: "Your clock is not synchronized. " }), ...prose(sentence(clockStep.status.detail || "Codes may be wrong.")))
       : null,
     list,
     request,
@@ -176,7 +177,7 @@ function renderBranch(app, guide, branchId, accountId, slot, options) {
   for (const button of list.querySelectorAll('[data-action="draft_recovery_request"]')) {
     const clone = button.cloneNode(true);
     clone.addEventListener("click", () => request?.querySelector("input")?.focus());
-    button.replaceWith(clone);
+    swap(button, clone);
   }
 }
 
@@ -205,7 +206,7 @@ function requestCard(focus) {
     otherField,
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", id: "request-draft", text: "Draft the request" })),
   );
-  card.append(
+  add(card,
     h("h3", { id: "request-title", text: "Draft PyPI's account-recovery request" }),
     h("p", { class: "hint", text: "Only PyPI's admins can help now. Sparekey writes the request in the order of their form; nothing is sent until you submit it yourself on GitHub." }),
     form,
@@ -214,7 +215,7 @@ function requestCard(focus) {
   api
     .recoveryRequestForm()
     .then((info) => {
-      reason.append(...info.reasons.map((/** @type {string} */ r) => h("option", { value: r, text: r })), h("option", { value: "", text: "Something else…" }));
+      add(reason, ...info.reasons.map((/** @type {string} */ r) => h("option", { value: r, text: r })), h("option", { value: "", text: "Something else…" }));
     })
     .catch(toastError);
   const reasonText = () => (reason.value === "" ? other.value : reason.value);
@@ -243,9 +244,9 @@ function requestCard(focus) {
  * @param {string} why
  */
 function showDraft(slot, draft, user, why) {
-  slot.replaceChildren(
-    h("h4", { text: `Your request: "${draft.title}"` }),
-    h("pre", { class: "draft", id: "request-body", tabindex: "0", text: draft.body }),
+  fill(slot,
+    h("h4", { id: "request-body-title", text: `Your request: "${draft.title}"` }),
+    h("pre", { class: "draft", id: "request-body", tabindex: "0", "aria-labelledby": "request-body-title", text: draft.body }),
     h(
       "div",
       { class: "actions" },

@@ -4,10 +4,10 @@
 // vault from an exported backup file.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { h, field, fileField, setFieldError, clearErrors, add, swap } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { errorMessage, errorNote, toastError } from "../lib/errors.js";
-import { formatDateTime, plural } from "../lib/format.js";
+import { formatDateTime, plural, sentence } from "../lib/format.js";
 
 /**
  * The offer shown under the unlock form when vault.age cannot be read.
@@ -44,22 +44,22 @@ export function restoreOffer(app, passphrase, problem) {
     .backupsInspect(passphrase)
     .then((rows) => {
       if (!rows.length) {
-        list.replaceWith(h("p", { class: "warning", id: "backup-list", text: "There are no backups in this vault's backups folder." }));
+        swap(list, h("p", { class: "warning", id: "backup-list", text: "There are no backups in this vault's backups folder." }));
         return;
       }
-      list.append(
+      add(list,
         ...rows.map((/** @type {any} */ row) =>
           h(
             "li",
             { class: row.error ? "bad" : "good" },
             h("span", { class: "when", text: row.modified ? formatDateTime(row.modified) : row.name }),
-            h("span", { class: "what", text: row.error ? `does not open: ${row.error}` : plural(row.accounts, "account") }),
+            h("span", { class: "what", text: row.error ? sentence(`does not open: ${row.error}`) : plural(row.accounts, "account") }),
             row.error ? null : h("button", { type: "button", class: "ghost", text: "Restore this one", onclick: () => restore(row.path) }),
           ),
         ),
       );
     })
-    .catch((error) => list.replaceWith(errorNote(error)));
+    .catch((error) => swap(list, errorNote(error)));
   return card;
 }
 
@@ -85,7 +85,7 @@ export function showRestoreFile(app, dir) {
     { class: "card narrow", novalidate: true },
     h("h2", { text: "Restore from an exported backup" }),
     h("p", { class: "lead", text: "Choose a backup file exported from Sparekey, give the passphrase it was exported with, and choose the passphrase for the new vault." }),
-    field("Backup file", file),
+    fileField("Choose the backup file…", file, "A .age file exported from Sparekey.", true),
     field("Backup passphrase", backupPass),
     h("div", { class: "grid2" }, field("New vault passphrase", pass), field("New passphrase again", again)),
     h("p", { class: "hint", text: `The vault will be saved in ${dir}.` }),
@@ -118,6 +118,6 @@ export function showRestoreFile(app, dir) {
       setFieldError(target, errorMessage(error));
     }
   });
-  view.append(form);
+  add(view, form);
   file.focus();
 }

@@ -3,14 +3,18 @@
 // replace; the printable kit is kit.js's screen) and automatic backups.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { h, byId, field, setFieldError, clearErrors, add, fill } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { errorMessage, errorNote, showFieldError, toastError } from "../lib/errors.js";
-import { formatDate, formatDateTime } from "../lib/format.js";
+import { formatDate, formatDateTime, sentence } from "../lib/format.js";
 import { showStrength } from "../lib/passphrase.js";
 
-/** @param {any} app */
-export function showSettings(app) {
+/**
+ * @param {any} app
+ * @param {{section?: string}} [options] section: the id of a card to bring
+ *   into view (and focus its first button) once the cards are drawn
+ */
+export function showSettings(app, options = {}) {
   const view = app.screen("settings");
   app.onBack = () => app.showList();
   const autoLock = h("input", { id: "setting-auto-lock", type: "number", min: "0", max: "1440", value: String(app.settings.auto_lock_minutes), inputmode: "numeric" });
@@ -90,7 +94,9 @@ export function showSettings(app) {
     }
   });
 
-  view.append(
+  const kit = kitCard(app);
+  const backups = autoBackupCard();
+  add(view,
     h(
       "div",
       { class: "page-head" },
@@ -99,17 +105,28 @@ export function showSettings(app) {
     ),
     settingsForm,
     passForm,
-    kitCard(app),
-    autoBackupCard(),
+    kit.card,
+    backups.card,
   );
   autoLock.focus();
+  if (options.section) {
+    // The two cards below draw when Rust answers: only then is the page
+    // as long as it will be.
+    Promise.all([kit.ready, backups.ready]).then(() => {
+      const section = document.getElementById(options.section ?? "");
+      if (section && section.isConnected) {
+        section.scrollIntoView({ block: "start" });
+        section.querySelector("button")?.focus({ preventScroll: true });
+      }
+    });
+  }
 }
 
 /**
- * The emergency kit's card.
+ * The emergency kit's card, and when it is first drawn.
  *
  * @param {any} app
- * @returns {HTMLElement}
+ * @returns {{card: HTMLElement, ready: Promise<void>}}
  */
 function kitCard(app) {
   const card = h("section", { class: "card", id: "kit-card", "aria-labelledby": "kit-title" });
@@ -118,7 +135,7 @@ function kitCard(app) {
     try {
       status = await api.kitStatus();
     } catch (error) {
-      card.replaceChildren(errorNote(error));
+      fill(card, errorNote(error));
       return;
     }
     /** @param {boolean} replace the user confirmed replacing the current kit */
@@ -166,7 +183,7 @@ function kitCard(app) {
         setFieldError("kit-verify-text", errorMessage(error));
       }
     });
-    card.replaceChildren(
+    fill(card,
       h("h3", { id: "kit-title", text: "Emergency kit" }),
       h("p", { class: "hint", text: "A printed key that opens the vault if you forget the passphrase. Keep it somewhere safe, away from this computer." }),
       status.exists
@@ -188,8 +205,7 @@ function kitCard(app) {
       dialog,
     );
   };
-  render();
-  return card;
+  return { card, ready: render() };
 }
 
 /**
@@ -197,7 +213,7 @@ function kitCard(app) {
  * Core writes them after changes, at most daily, and checks the folder;
  * this card only shows their state and turns them on or off.
  *
- * @returns {HTMLElement}
+ * @returns {{card: HTMLElement, ready: Promise<void>}} the card, and when it is first drawn
  */
 function autoBackupCard() {
   const card = h("form", { class: "card", id: "auto-backup-form", novalidate: true });
@@ -206,18 +222,38 @@ function autoBackupCard() {
       h("input", { id: "backup-folder", type: "text", spellcheck: "false", autocomplete: "off", placeholder: "/media/usb/sparekey-backup", value: status.folder ?? "" })
     );
     const keep = h("input", { id: "backup-keep", type: "number", min: "1", max: "1000", value: String(status.keep), inputmode: "numeric" });
+    // The native folder dialog, opened by Rust; typing the path works too.
+    const choose = h("button", {
+      type: "button",
+      id: "backup-choose",
+      class: "secondary",
+      text: "Choose folder…",
+      onclick: async () => {
+        try {
+          const picked = await api.chooseBackupFolder();
+          if (picked) {
+            folder.value = picked;
+            setFieldError("backup-folder", "");
+            byId("save-auto-backup")?.focus();
+          }
+        } catch (error) {
+          showFieldError(error, {}, "backup-folder");
+        }
+      },
+    });
     const state = status.folder
       ? `On: last backup ${status.last_backup_at ? formatDateTime(status.last_backup_at) : "never"}.`
       : "Off: only the versions kept beside the vault exist.";
-    card.replaceChildren(
+    fill(card,
       h("h3", { text: "Automatic backups" }),
       h("p", { class: "hint", text: "After changes, at most once a day, an encrypted copy of the vault goes to a folder you choose: a USB stick or a synced folder. That folder is a vault itself: it opens with your passphrase or your emergency kit." }),
       h("p", { id: "backup-state", text: state }),
-      status.error ? h("p", { class: "field-error", id: "backup-last-error", text: `The last backup failed: ${status.error}` }) : null,
-      h("div", { class: "grid2" }, field("Folder (full path of an existing folder)", folder), field("Earlier backups to keep", keep)),
+      status.error ? h("p", { class: "field-error", id: "backup-last-error", text: sentence(`The last backup failed: ${status.error}`) }) : null,
+      h("div", { class: "grid2" }, field("Folder", folder, "Choose it, or type its full path."), field("Earlier backups to keep", keep)),
       h(
         "div",
         { class: "actions" },
+        choose,
         h("button", { type: "submit", id: "save-auto-backup", class: "secondary", text: status.folder ? "Save" : "Turn on" }),
         status.folder ? h("button", { type: "button", id: "auto-backup-off", class: "ghost", text: "Turn off", onclick: () => save("", status.keep) }) : null,
       ),
@@ -237,7 +273,7 @@ function autoBackupCard() {
     const folder = /** @type {HTMLInputElement} */ (card.querySelector("#backup-folder")).value.trim();
     const keep = /** @type {HTMLInputElement} */ (card.querySelector("#backup-keep")).valueAsNumber;
     if (!folder) {
-      setFieldError("backup-folder", "Give the full path of an existing folder, e.g. /media/usb/sparekey-backup.");
+      setFieldError("backup-folder", "Choose a folder, or type the full path of an existing one (e.g. /media/usb/sparekey-backup).");
       return;
     }
     if (!Number.isInteger(keep) || keep < 1 || keep > 1000) {
@@ -246,6 +282,6 @@ function autoBackupCard() {
     }
     save(folder, keep);
   });
-  api.autoBackupStatus().then(render, (error) => card.replaceChildren(errorNote(error)));
-  return card;
+  const ready = api.autoBackupStatus().then(render, (error) => fill(card, errorNote(error)));
+  return { card, ready };
 }

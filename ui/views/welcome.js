@@ -4,7 +4,7 @@
 // (the kit, the restore screens and "I'm locked out" come through App).
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors } from "../lib/dom.js";
+import { h, field, setFieldError, clearErrors, add, addAfter } from "../lib/dom.js";
 import { errorMessage } from "../lib/errors.js";
 import { showStrength } from "../lib/passphrase.js";
 
@@ -74,13 +74,13 @@ export function showCreate(app, dir) {
     } catch (error) {
       setBusy(button, progress, false);
       if (error instanceof api.AppError && error.kind === "invalid_input") {
-        setFieldError("new-passphrase", error.message);
+        setFieldError("new-passphrase", errorMessage(error));
       } else {
         app.fail(error);
       }
     }
   });
-  view.append(
+  add(view,
     form,
     h(
       "div",
@@ -128,7 +128,7 @@ export function showUnlock(app, reason) {
     } catch (error) {
       setBusy(button, progress, false);
       if (error instanceof api.AppError && error.kind === "wrong_passphrase") {
-        setFieldError("passphrase", error.message);
+        setFieldError("passphrase", errorMessage(error));
         /** @type {HTMLInputElement} */ (pass).select();
         pass.focus();
       } else if (error instanceof api.AppError && error.kind === "corrupt") {
@@ -136,14 +136,14 @@ export function showUnlock(app, reason) {
         const offer = await app.restoreOffer(value, error.message);
         if (offer) {
           document.getElementById("restore-offer")?.remove();
-          form.after(offer);
+          addAfter(form, offer);
         }
       } else {
         setFieldError("passphrase", errorMessage(error));
       }
     }
   });
-  view.append(
+  add(view,
     form,
     h(
       "div",

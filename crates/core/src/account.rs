@@ -66,6 +66,12 @@ impl Account {
         label_of(&self.issuer, &self.name)
     }
 
+    /// `issuer (name)`, or just `name`: how a screen or a sentence names the
+    /// account to a person. [`Account::label`] is the form a query types.
+    pub fn display_name(&self) -> String {
+        display_of(&self.issuer, &self.name)
+    }
+
     /// Renames the account (validated like [`Account::new`]).
     pub fn rename(&mut self, issuer: &str, name: &str, now: i64) -> Result<()> {
         let (issuer, name) = validate_labels(issuer, name)?;
@@ -148,6 +154,16 @@ impl Account {
 
 /// `issuer:name`, or the name alone without an issuer: how accounts are
 /// named in lists, queries and messages.
+/// `issuer (name)`, or `name` when there is no issuer (see
+/// [`Account::display_name`]).
+pub(crate) fn display_of(issuer: &str, name: &str) -> String {
+    if issuer.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{issuer} ({name})")
+    }
+}
+
 pub(crate) fn label_of(issuer: &str, name: &str) -> String {
     if issuer.is_empty() {
         name.to_owned()
@@ -200,6 +216,8 @@ pub struct AccountSummary {
     pub name: String,
     /// `issuer:name`.
     pub label: String,
+    /// `issuer (name)`, as a screen names the account.
+    pub display: String,
     /// `totp`, `hotp`, `steam`, or `none` without a 2FA secret.
     pub otp_type: &'static str,
     /// Code length (5 for Steam), when there is a secret.
@@ -271,6 +289,7 @@ impl Account {
             issuer: self.issuer.clone(),
             name: self.name.clone(),
             label: self.label(),
+            display: self.display_name(),
             otp_type: otp.map_or("none", |o| o.kind().type_name()),
             digits: otp.map(Otp::digits),
             period: otp.and_then(Otp::period),
@@ -510,6 +529,8 @@ mod tests {
         let a = Account::new(" PyPI ", " alice ", None, 0).unwrap();
         assert_eq!(a.label(), "PyPI:alice");
         assert_eq!(acct("", "bob").label(), "bob");
+        assert_eq!(a.display_name(), "PyPI (alice)");
+        assert_eq!(acct("", "bob").display_name(), "bob");
     }
 
     #[test]

@@ -67,6 +67,8 @@ pub struct Finding {
     pub account_id: Option<String>,
     /// Its `issuer:name`.
     pub account_label: Option<String>,
+    /// Its `issuer (name)`, as a screen names it.
+    pub account_display: Option<String>,
     /// The guide that fixes it.
     pub guide_id: Option<String>,
     /// The step of that guide that fixes it.
@@ -146,6 +148,7 @@ pub fn check(doc: &Document, ctx: &Context) -> Result<HealthReport> {
                 message,
                 account_id: None,
                 account_label: None,
+                account_display: None,
                 guide_id: Some(generic.id.clone()),
                 step_id: step_with(AutoCheck::BackupRecent),
             });
@@ -158,6 +161,7 @@ pub fn check(doc: &Document, ctx: &Context) -> Result<HealthReport> {
             message,
             account_id: None,
             account_label: None,
+            account_display: None,
             guide_id: None,
             step_id: None,
         });
@@ -172,6 +176,7 @@ pub fn check(doc: &Document, ctx: &Context) -> Result<HealthReport> {
                 .to_owned(),
             account_id: None,
             account_label: None,
+            account_display: None,
             guide_id: Some(generic.id.clone()),
             step_id: generic
                 .all_steps()
@@ -189,6 +194,7 @@ pub fn check(doc: &Document, ctx: &Context) -> Result<HealthReport> {
                 .to_owned(),
             account_id: None,
             account_label: None,
+            account_display: None,
             guide_id: Some(recover.id.clone()),
             step_id: recover
                 .all_steps()
@@ -220,13 +226,15 @@ fn account_findings(
             .find(|s| s.check == Check::Auto(check))
             .map(|s| s.id.clone())
     };
-    let label = account.label();
+    // Messages name the account as a person reads it.
+    let label = account.display_name();
     let finding = |severity, kind, message: String, step_id: Option<String>| Finding {
         severity,
         kind,
         message,
         account_id: Some(account.id.clone()),
-        account_label: Some(label.clone()),
+        account_label: Some(account.label()),
+        account_display: Some(label.clone()),
         guide_id: Some(guide.id.clone()),
         step_id,
     };

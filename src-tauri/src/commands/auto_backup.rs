@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 
 use sparekey_core::app::backups::{self, AutoBackupChange, AutoBackupStatus};
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
+use super::transfer::choose_folder;
 use crate::{error::AppError, state::AppState};
 
 /// The state of automatic backups.
@@ -27,4 +28,15 @@ pub fn set_auto_backup(
         keep: Some(keep),
     };
     state.with_vault(|vault| Ok(backups::set_auto(vault, &change)?))
+}
+
+/// A folder for automatic backups, picked in the native folder dialog (the
+/// page then turns them on with [`set_auto_backup`]); `None` when the user
+/// cancelled.
+#[tauri::command(async)]
+pub fn choose_backup_folder<R: Runtime>(app: AppHandle<R>) -> Result<Option<String>, AppError> {
+    Ok(
+        choose_folder(&app, "Choose the folder for automatic backups")?
+            .map(|path| path.display().to_string()),
+    )
 }

@@ -12,9 +12,9 @@ use sparekey_core::{
     },
     secret::SecretString,
 };
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
-use super::session::enter;
+use super::{session::enter, transfer::choose_save_path};
 use crate::ipc::raw_body;
 use crate::{error::AppError, state::AppState};
 
@@ -52,6 +52,40 @@ pub fn kit_create(
         let kit = kit::create(vault, change)?;
         let qr_svg = kit.qr_svg()?.as_str().to_owned();
         Ok(PrintableKit { kit, qr_svg })
+    })
+}
+
+/// What saving the kit to a file did.
+#[derive(Debug, Default, Serialize)]
+pub struct KitSaved {
+    /// False when the user cancelled the save dialog (nothing was written).
+    pub saved: bool,
+    /// Where the file was written.
+    pub path: Option<String>,
+}
+
+/// Saves the kit just made (its text, which the kit page holds) to a file
+/// the user picks in the native save dialog, private to its owner. Only the
+/// vault's current kit is written; anything else is refused before the
+/// dialog opens.
+#[tauri::command(async)]
+pub fn kit_save<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    text: String,
+) -> Result<KitSaved, AppError> {
+    let text = SecretString::from(text);
+    state.with_vault(|vault| Ok(kit::check_current(vault, &text)?))?;
+    let filter = ("Emergency kit", "txt");
+    let Some((path, existing)) =
+        choose_save_path(&app, "Save the emergency kit", filter, kit::KIT_FILE_NAME)?
+    else {
+        return Ok(KitSaved::default());
+    };
+    state.with_vault(|vault| Ok(kit::save_file(vault, &text, &path, existing)?))?;
+    Ok(KitSaved {
+        saved: true,
+        path: Some(path.display().to_string()),
     })
 }
 

@@ -38,10 +38,11 @@ use crate::{
 /// case; real batches have a handful).
 const MAX_SOURCES: usize = 50;
 
-/// Test hook: when this environment variable names a folder, exports are
-/// saved there under their default file name instead of asking with the
-/// native save dialog (which WebDriver cannot drive). An existing file is
-/// never replaced then. Unset in normal use.
+/// Test hook: when this environment variable names a folder, the native
+/// file dialogs (which WebDriver cannot drive) are not opened: exports and
+/// the emergency kit are saved there under their default file names, and
+/// choosing a folder answers with it. An existing file is never replaced
+/// then. Unset in normal use.
 pub const EXPORT_DIR_ENV: &str = "SPAREKEY_EXPORT_DIR";
 
 /// Every import format, in the order to offer them.
@@ -250,7 +251,9 @@ pub fn export_save<R: Runtime>(
         None => None,
     };
     let file_name = transfer::default_file_name(format, label.as_deref(), time::now());
-    let Some((path, existing)) = choose_path(&app, format, &file_name)? else {
+    let title = format!("Save {}", format.label);
+    let filter = (format.label, format.extension);
+    let Some((path, existing)) = choose_save_path(&app, &title, filter, &file_name)? else {
         return Ok(ExportDone::default());
     };
     state.with_vault(|vault| Ok(transfer::save(vault, format, &rendered, &path, existing)?))?;
@@ -264,22 +267,32 @@ pub fn export_save<R: Runtime>(
     })
 }
 
-/// The file to write and whether an existing one may be replaced (the
-/// native dialog asked). `None` when the user cancelled.
-fn choose_path<R: Runtime>(
+/// The folder of the [`EXPORT_DIR_ENV`] test hook, when it is set.
+fn test_dir() -> Option<PathBuf> {
+    std::env::var_os(EXPORT_DIR_ENV)
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+}
+
+/// The file to write, picked in the native save dialog titled `title` that
+/// offers `file_name` and files of `filter` (its name and extension), and
+/// whether an existing one may be replaced (the native dialog asked).
+/// `None` when the user cancelled.
+pub(crate) fn choose_save_path<R: Runtime>(
     app: &AppHandle<R>,
-    format: &ExportFormat,
+    title: &str,
+    filter: (&str, &str),
     file_name: &str,
 ) -> Result<Option<(PathBuf, Existing)>, AppError> {
-    if let Some(dir) = std::env::var_os(EXPORT_DIR_ENV).filter(|d| !d.is_empty()) {
-        return Ok(Some((PathBuf::from(dir).join(file_name), Existing::Refuse)));
+    if let Some(dir) = test_dir() {
+        return Ok(Some((dir.join(file_name), Existing::Refuse)));
     }
     let mut dialog = app
         .dialog()
         .file()
-        .set_title(format!("Save {}", format.label))
+        .set_title(title)
         .set_file_name(file_name)
-        .add_filter(format.label, &[format.extension]);
+        .add_filter(filter.0, &[filter.1]);
     if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
         dialog = dialog.set_parent(&window);
     }
@@ -291,5 +304,26 @@ fn choose_path<R: Runtime>(
             .map_err(|error| {
                 AppError::invalid("file", format!("cannot be written there: {error}"))
             }),
+    }
+}
+
+/// A folder picked in the native folder dialog titled `title`, or `None`
+/// when the user cancelled.
+pub(crate) fn choose_folder<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+) -> Result<Option<PathBuf>, AppError> {
+    if let Some(dir) = test_dir() {
+        return Ok(Some(dir));
+    }
+    let mut dialog = app.dialog().file().set_title(title);
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        dialog = dialog.set_parent(&window);
+    }
+    match dialog.blocking_pick_folder() {
+        None => Ok(None),
+        Some(chosen) => chosen.into_path().map(Some).map_err(|error| {
+            AppError::invalid("backup_folder", format!("cannot be used: {error}"))
+        }),
     }
 }

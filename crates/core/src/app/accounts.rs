@@ -285,6 +285,8 @@ pub struct AccountChoice {
     pub id: String,
     /// `issuer:name`.
     pub label: String,
+    /// `issuer (name)`, as a screen names the account.
+    pub display: String,
 }
 
 /// Every account as id and label, in list order: only these two fields, so
@@ -296,6 +298,7 @@ pub fn choices(vault: &Vault) -> Vec<AccountChoice> {
         .map(|i| AccountChoice {
             id: accounts[i].id.clone(),
             label: accounts[i].label(),
+            display: accounts[i].display_name(),
         })
         .collect()
 }

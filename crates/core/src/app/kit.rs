@@ -16,7 +16,7 @@ use crate::{
 };
 
 /// The first characters of an age secret key, the kit's key line.
-pub const KEY_PREFIX: &str = "AGE-SECRET-KEY-1";
+pub const KEY_PREFIX: &str = crate::vault::store::KIT_KEY_PREFIX;
 
 /// The kit's state as a settings screen shows it.
 #[derive(Debug, Serialize)]
@@ -161,6 +161,42 @@ pub fn create_file(vault: &mut Vault, change: KitChange, file: &Path) -> Result<
     Ok(kit)
 }
 
+/// The file name a kit is saved under unless the person picks another: the
+/// name the printed instructions use (`age -d -i kit.txt ...`).
+pub const KIT_FILE_NAME: &str = "kit.txt";
+
+/// Saves a kit shown once (the text [`create`] returned, handed back by a
+/// front end) to `file`, readable by its owner alone. Only the vault's
+/// current kit is written, so this writes no other text.
+pub fn save_file(
+    vault: &Vault,
+    text: &SecretString,
+    file: &Path,
+    existing: fs::Existing,
+) -> Result<()> {
+    check_current(vault, text)?;
+    fs::write_private(file, text.expose_secret().as_bytes(), existing)
+}
+
+/// Checks that `text` is the vault's current kit (what [`save_file`]
+/// writes), so a front end can refuse before it asks where to save.
+pub fn check_current(vault: &Vault, text: &SecretString) -> Result<()> {
+    let recipient = crate::vault::store::parse_kit(text)?
+        .to_public()
+        .to_string();
+    match &vault.doc().emergency_kit {
+        Some(kit) if kit.recipient == recipient => {}
+        Some(_) => {
+            return Err(Error::invalid(
+                "emergency kit",
+                "this is not the vault's current kit (it was replaced): save the new one",
+            ))
+        }
+        None => return Err(Error::NoKit),
+    }
+    Ok(())
+}
+
 /// The `AGE-SECRET-KEY-1...` line of a kit's text, if it has one.
 pub fn key_line(text: &str) -> Option<&str> {
     text.lines()
@@ -240,6 +276,42 @@ mod tests {
         );
         let text = SecretString::from(std::fs::read_to_string(&new_file).unwrap());
         assert!(crate::app::session::open(&paths, &crate::app::session::Opener::Kit(text)).is_ok());
+    }
+
+    #[test]
+    fn only_the_current_kit_is_saved_to_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let pass = SecretString::from("a passphrase for the test".to_owned());
+        let mut vault = Vault::create(&dir.path().join("vault"), &pass, Some(10)).unwrap();
+        let out = dir.path().join(KIT_FILE_NAME);
+        let other = SecretString::from(
+            crate::vault::crypto::generate_identity()
+                .to_string()
+                .expose_secret()
+                .to_owned(),
+        );
+        assert!(matches!(
+            save_file(&vault, &other, &out, fs::Existing::Refuse),
+            Err(Error::NoKit)
+        ));
+        let kit = create(&mut vault, KitChange::New).unwrap();
+        let error = save_file(&vault, &other, &out, fs::Existing::Refuse).unwrap_err();
+        assert!(
+            error.to_string().contains("not the vault's current kit"),
+            "{error}"
+        );
+        assert!(!out.exists());
+        save_file(&vault, &kit.text, &out, fs::Existing::Refuse).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            kit.text.expose_secret()
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "private to its owner: {mode:o}");
+        }
     }
 
     #[test]

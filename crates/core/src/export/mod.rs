@@ -116,6 +116,8 @@ pub fn export_format(id: &str) -> Result<&'static ExportFormat> {
 pub struct Skipped {
     /// The account's `issuer:name`.
     pub label: String,
+    /// The account as a screen names it: `issuer (name)`.
+    pub display: String,
     /// Why it was left out.
     pub reason: String,
 }
@@ -146,6 +148,7 @@ impl std::fmt::Debug for Exported {
 pub(crate) fn no_secret(account: &Account) -> Skipped {
     Skipped {
         label: account.label(),
+        display: account.display_name(),
         reason: "has no 2FA secret (only recovery codes or notes)".into(),
     }
 }
@@ -157,9 +160,14 @@ pub(crate) fn recovery_note(doc: &Document, format: &str) -> Option<String> {
         .filter(|a| !a.recovery.is_empty())
         .count();
     (with_codes > 0).then(|| {
+        let accounts = if with_codes == 1 {
+            "1 account is".to_owned()
+        } else {
+            format!("{with_codes} accounts are")
+        };
         format!(
-            "{format} has no place for recovery codes: the codes of {with_codes} account(s) are \
-             not in it (use the encrypted backup, or a recovery sheet per account)"
+            "{format} has no place for recovery codes: the codes of {accounts} not in it (use \
+             the encrypted backup, or a recovery sheet per account)"
         )
     })
 }

@@ -295,6 +295,8 @@ pub enum Action {
     DraftRecoveryRequest,
     /// Open another guide (the guide's `next`).
     OpenNextGuide,
+    /// Make the vault's emergency kit.
+    CreateKit,
 }
 
 /// What front ends list: a guide without its steps.
@@ -513,6 +515,13 @@ pub fn validate(guides: &[Guide]) -> Vec<String> {
             if s.stale_after_days.is_some() && s.check != Check::Manual {
                 p(format!(
                     "step {}: stale_after_days needs a manual check",
+                    s.id
+                ));
+            }
+            if matches!(s.check, Check::Auto(_)) && s.action.is_none() {
+                p(format!(
+                    "step {}: Sparekey checks it, so it needs the action that fixes it \
+                     (a front end shows it as a button)",
                     s.id
                 ));
             }

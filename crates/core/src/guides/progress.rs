@@ -124,6 +124,8 @@ pub struct AccountRef {
     pub id: String,
     /// `issuer:name`.
     pub label: String,
+    /// `issuer (name)`, as a screen names the account.
+    pub display: String,
 }
 
 /// A guide evaluated against a vault, for one account or none.
@@ -216,6 +218,7 @@ pub fn evaluate(
         account: account.map(|a| AccountRef {
             id: a.id.clone(),
             label: a.label(),
+            display: a.display_name(),
         }),
         fits_account: account.is_none_or(|a| guide.applies_to(a)),
         progress: GuideProgress {
@@ -386,7 +389,10 @@ pub fn auto_status(
             } else if used == 0 {
                 "no code is marked used yet".to_owned()
             } else {
-                format!("{used} code(s) marked used")
+                format!(
+                    "{used} {} marked used",
+                    if used == 1 { "code is" } else { "codes are" }
+                )
             };
             StepStatus::new(done_if(used > 0), detail).at(first_used)
         }

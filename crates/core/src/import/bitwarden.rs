@@ -59,9 +59,14 @@ pub(crate) fn read(sources: &[&[u8]]) -> Result<Read> {
         }
     }
     if without_totp > 0 {
+        let items = if without_totp == 1 {
+            "1 Bitwarden item has".to_owned()
+        } else {
+            format!("{without_totp} Bitwarden items have")
+        };
         out.notes.push(format!(
-            "{without_totp} Bitwarden item(s) have no TOTP secret (plain logins, notes, cards) \
-             and are not part of this import"
+            "{items} no TOTP secret (plain logins, notes, cards) and {} not part of this import",
+            if without_totp == 1 { "is" } else { "are" }
         ));
     }
     Ok(out)

@@ -89,9 +89,14 @@ pub(crate) fn read_uris(uris: &[&str]) -> Result<Read> {
             .map(|i| (i + 1).to_string())
             .collect();
         if !missing.is_empty() {
+            let (codes, were, their, them) = if missing.len() == 1 {
+                ("code", "was", "its account is", "it")
+            } else {
+                ("codes", "were", "their accounts are", "them")
+            };
             out.notes.push(format!(
-                "the Google export (batch {id}) has {size} QR codes, but code(s) {} of {size} \
-                 were not given: their accounts are not in this import; add them too",
+                "the Google export (batch {id}) has {size} QR codes, but {codes} {} of {size} \
+                 {were} not given: {their} not in this import; add {them} too",
                 missing.join(", ")
             ));
         }

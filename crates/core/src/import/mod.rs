@@ -247,6 +247,10 @@ pub struct Duplicate {
     pub label: String,
     /// The account it duplicates, as `issuer:name`.
     pub existing: String,
+    /// The entry as a screen names it: `issuer (name)`.
+    pub display: String,
+    /// The account it duplicates, as a screen names it.
+    pub existing_display: String,
     /// `same_secret` or `same_name`.
     pub why: &'static str,
     /// True when the duplicate is an earlier entry of the same export.
@@ -463,6 +467,8 @@ fn duplicate(number: usize, account: &Account, existing: &Account, within: bool)
         number,
         label: account.label(),
         existing: existing.label(),
+        display: account.display_name(),
+        existing_display: existing.display_name(),
         why: if same_name {
             "same_name"
         } else {

@@ -935,16 +935,83 @@ impl std::fmt::Debug for KitKey {
     }
 }
 
+/// The first characters of an age secret key: an emergency kit's key line.
+pub const KIT_KEY_PREFIX: &str = "AGE-SECRET-KEY-1";
+
+/// How many characters a kit's key line has (the prefix and 58 more).
+pub const KIT_KEY_LEN: usize = 74;
+
 /// Reads an emergency kit: the kit file's text or only its key line.
+/// Comments and other lines are passed over. A missing key line and a key
+/// line that does not decode (a typo in a typed key) are different errors:
+/// the second says which character cannot be right, or how many are
+/// missing or extra, never the key itself.
 pub fn parse_kit(text: &SecretString) -> Result<x25519::Identity> {
     use crate::secret::ExposeSecret;
-    crypto::parse_identity_text(text.expose_secret(), Path::new("the emergency kit")).map_err(
-        |_| {
-            Error::invalid(
-                "emergency kit",
-                "it holds no AGE-SECRET-KEY-1... line: type or paste the key exactly as printed",
-            )
-        },
+    use std::str::FromStr;
+    let keys: Vec<&str> = text
+        .expose_secret()
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.starts_with('#'))
+        .filter(|line| {
+            line.get(..KIT_KEY_PREFIX.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(KIT_KEY_PREFIX))
+        })
+        .collect();
+    let invalid = |reason: String| Error::invalid("emergency kit", reason);
+    match keys.as_slice() {
+        [] => Err(invalid(format!(
+            "it holds no {KIT_KEY_PREFIX}... line: type or paste the key exactly as printed"
+        ))),
+        [line] => x25519::Identity::from_str(line).map_err(|_| invalid(key_line_problem(line))),
+        more => Err(invalid(format!(
+            "it holds {} {KIT_KEY_PREFIX}... lines: give only the key of this vault's kit",
+            more.len()
+        ))),
+    }
+}
+
+/// Why a line that starts like a kit's key does not decode, in terms of
+/// what to check on the printout. Names positions and counts, never
+/// characters of the key.
+fn key_line_problem(line: &str) -> String {
+    // Bech32 writes the rest in 32 characters: no 1, B, I or O (upper case,
+    // as printed; a key typed all in lower case reads the same).
+    const CHARSET: &str = "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L";
+    let check = "Check each character against the printout";
+    let rest = &line[KIT_KEY_PREFIX.len()..];
+    if let Some((at, _)) = rest
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !CHARSET.contains(c.to_ascii_uppercase()))
+    {
+        return format!(
+            "character {} of the {KIT_KEY_PREFIX}... line cannot be in a key (a key has no \
+             spaces and no 1, B, I or O after its first 16 characters): {check}",
+            KIT_KEY_PREFIX.len() + at + 1
+        );
+    }
+    let length = line.chars().count();
+    if length != KIT_KEY_LEN {
+        let (count, what) = if length < KIT_KEY_LEN {
+            (KIT_KEY_LEN - length, "missing")
+        } else {
+            (length - KIT_KEY_LEN, "too many")
+        };
+        let characters = if count == 1 {
+            "character"
+        } else {
+            "characters"
+        };
+        return format!(
+            "the {KIT_KEY_PREFIX}... line has {length} characters, a key has {KIT_KEY_LEN}: \
+             {count} {characters} {what}. {check}"
+        );
+    }
+    format!(
+        "the {KIT_KEY_PREFIX}... line is there, but it does not decode: a character is wrong \
+         (its checksum does not match). {check}"
     )
 }
 
@@ -1329,6 +1396,78 @@ impl WriteLock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A new kit key line, and what `parse_kit` says about `edit` of it.
+    fn kit_error(edit: impl Fn(&str) -> String) -> (String, String) {
+        use crate::secret::ExposeSecret;
+        let key = crypto::generate_identity().to_string();
+        let line = key.expose_secret().to_owned();
+        assert!(line.starts_with(KIT_KEY_PREFIX) && line.len() == KIT_KEY_LEN);
+        let edited = edit(&line);
+        let error = parse_kit(&SecretString::from(edited))
+            .map(|_| "parsed".to_owned())
+            .unwrap_or_else(|e| e.to_string());
+        (line, error)
+    }
+
+    #[test]
+    fn a_kit_parses_with_its_comments_or_alone() {
+        let (_, alone) = kit_error(|line| line.to_owned());
+        assert_eq!(alone, "parsed");
+        let (_, file) =
+            kit_error(|line| format!("# Sparekey emergency kit\n# public key\n  {line}  \n"));
+        assert_eq!(file, "parsed");
+    }
+
+    #[test]
+    fn no_key_line_says_so() {
+        let (_, error) = kit_error(|_| "# only a comment\nsomething else\n".to_owned());
+        assert!(
+            error.contains("holds no AGE-SECRET-KEY-1... line"),
+            "{error}"
+        );
+    }
+
+    /// A typo in a typed key is not "no key line": the line is there.
+    #[test]
+    fn a_one_character_typo_says_the_line_does_not_decode() {
+        // A character swapped for another that a key may hold: the checksum fails.
+        let (line, error) = kit_error(|line| {
+            let mut chars: Vec<char> = line.chars().collect();
+            chars[30] = if chars[30] == 'Q' { 'P' } else { 'Q' };
+            chars.into_iter().collect()
+        });
+        assert!(!error.contains("holds no"), "{error}");
+        assert!(error.contains("does not decode"), "{error}");
+        assert!(
+            error.contains("Check each character against the printout"),
+            "{error}"
+        );
+        assert!(
+            !error.contains(&line[16..]),
+            "the key is not in the message: {error}"
+        );
+
+        // O for 0: a character no key holds, named by its place.
+        let (_, error) = kit_error(|line| format!("{}O{}", &line[..40], &line[41..]));
+        assert!(error.contains("character 41 "), "{error}");
+
+        // One character left out.
+        let (_, error) = kit_error(|line| format!("{}{}", &line[..50], &line[51..]));
+        assert!(
+            error.contains("has 73 characters, a key has 74: 1 character missing"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn two_key_lines_are_refused() {
+        let (_, error) = kit_error(|line| format!("{line}\n{line}\n"));
+        assert!(
+            error.contains("holds 2 AGE-SECRET-KEY-1... lines"),
+            "{error}"
+        );
+    }
 
     /// How `read_document` worked before it streamed: read the file whole,
     /// then decrypt it.

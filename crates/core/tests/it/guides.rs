@@ -645,7 +645,12 @@ fn health_lists_each_risk_most_serious_first() {
     assert_eq!(fix(4), (Some("generic-prevent"), Some("emergency-kit")));
     assert_eq!(fix(5), (Some("generic-recover"), Some("clock")));
     assert_eq!(fix(7), (Some("pypi-prevent"), Some("password")));
-    assert!(f[0].message.contains("Example:nocodes"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("Example (nocodes)"),
+        "{}",
+        f[0].message
+    );
+    assert_eq!(f[0].account_label.as_deref(), Some("Example:nocodes"));
     assert!(f[2].message.contains("Only 2 unused"), "{}", f[2].message);
     assert!(f[7].message.contains("0 of 9"), "{}", f[7].message);
 

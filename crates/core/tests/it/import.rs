@@ -126,7 +126,11 @@ fn google_migration_qr_batch_from_qrencode_images() {
     let p = import::preview("qr", &[&one], None, &doc, 1).unwrap();
     assert_eq!(p.to_import.len(), 2);
     assert_eq!(p.notes.len(), 1);
-    assert!(p.notes[0].contains("code(s) 2 of 2"), "{}", p.notes[0]);
+    assert!(
+        p.notes[0].contains("but code 2 of 2 was not given"),
+        "{}",
+        p.notes[0]
+    );
 }
 
 #[test]
@@ -221,7 +225,7 @@ fn andotp_bitwarden_proton() {
     assert_eq!(bad.len(), 1);
     assert_eq!(p.not_importable[0].label, "Broken:erin");
     assert!(
-        p.notes[0].contains("1 Bitwarden item(s) have no TOTP"),
+        p.notes[0].contains("1 Bitwarden item has no TOTP"),
         "{:?}",
         p.notes
     );
