@@ -146,7 +146,7 @@ async fn imports_an_aegis_file_after_the_preview() {
     );
     let duplicates = session.text("#import-duplicates").await;
     assert!(
-        duplicates.contains("Bank:bob") && duplicates.contains("Same name as Bank:bob"),
+        duplicates.contains("Bank (bob)") && duplicates.contains("Same name as Bank (bob)"),
         "{duplicates}"
     );
     let problems = session.text("#import-problems").await;
@@ -552,7 +552,7 @@ async fn health_lists_missing_recovery_codes_until_they_are_saved() {
     let first = session
         .wait_text("#health-findings li:first-child", |t| !t.is_empty())
         .await;
-    assert!(first.contains("PyPI:alice"), "{first}");
+    assert!(first.contains("PyPI (alice)"), "{first}");
     let kinds = finding_kinds(&session).await;
     assert_eq!(kinds[0].0, "critical", "{kinds:?}");
     assert_eq!(kinds[0].1, "no_recovery_codes", "{kinds:?}");

@@ -590,6 +590,45 @@ impl GuiSession {
         }
     }
 
+    /// Gives the app's window the keyboard focus (with `xdotool`: there is
+    /// no window manager under Xvfb, and the window of another test may
+    /// have it), and waits until the page knows. Returns false if the page
+    /// never reported focus; whatever checks `:focus` must then try again.
+    pub async fn focus_window(&self) -> bool {
+        let pid = self.app_pid().to_string();
+        let found = Command::new("xdotool")
+            .args([
+                "search",
+                "--onlyvisible",
+                "--pid",
+                &pid,
+                "--name",
+                "^Sparekey$",
+            ])
+            .output()
+            .unwrap_or_else(|error| {
+                panic!("cannot run xdotool (Debian: apt-get install xdotool): {error}")
+            });
+        for window in String::from_utf8_lossy(&found.stdout).split_whitespace() {
+            let _ = Command::new("xdotool")
+                .args(["windowfocus", "--sync", window])
+                .status();
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            let focused = self
+                .client()
+                .execute("return document.hasFocus();", vec![])
+                .await
+                .unwrap_or_else(|error| panic!("cannot ask the page for focus: {error}"));
+            if focused == json!(true) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    }
+
     /// The accessible name WebKit computes for `element` (what a screen
     /// reader says), through WebDriver's "Get Computed Label".
     pub async fn computed_label(&self, element: &str) -> String {
