@@ -171,7 +171,43 @@ pub fn serve<B: Bell>(bell: B, show: impl Fn() + Send + 'static) -> std::io::Res
 mod tests {
     use super::*;
     use crate::platform::LockOnly;
-    use std::sync::mpsc;
+    use std::collections::HashMap;
+    use std::sync::{mpsc, Mutex, OnceLock};
+
+    /// A bell in this process's memory: the claim's logic, tested the same
+    /// on every system (the socket is tested in `platform/unix.rs`).
+    #[derive(Debug)]
+    struct MemoryBell(mpsc::Receiver<()>);
+
+    /// The listening bells, by path.
+    fn listening() -> &'static Mutex<HashMap<PathBuf, mpsc::Sender<()>>> {
+        static LISTENING: OnceLock<Mutex<HashMap<PathBuf, mpsc::Sender<()>>>> = OnceLock::new();
+        LISTENING.get_or_init(Mutex::default)
+    }
+
+    impl Bell for MemoryBell {
+        const RINGS: bool = true;
+
+        fn listen(path: &Path) -> std::io::Result<Self> {
+            let (ring, rung) = mpsc::channel();
+            listening().lock().unwrap().insert(path.to_owned(), ring);
+            Ok(MemoryBell(rung))
+        }
+
+        fn serve(self, heard: impl Fn()) {
+            while self.0.recv().is_ok() {
+                heard();
+            }
+        }
+
+        fn ring(path: &Path) -> bool {
+            listening()
+                .lock()
+                .unwrap()
+                .get(path)
+                .is_some_and(|ring| ring.send(()).is_ok())
+        }
+    }
 
     fn base_in(dir: &tempfile::TempDir) -> PathBuf {
         dir.path().join("sparekey-test")
@@ -195,20 +231,40 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_first_launch_owns_the_vault_and_hears_the_second() {
+    /// The first launch owns the vault; a second one finds it taken and
+    /// rings, and the first hears it.
+    fn the_first_hears_the_second<B: Bell>() {
         let dir = tempfile::tempdir().unwrap();
         let base = base_in(&dir);
-        let (_held, bell) = first_at::<SystemBell>(&base, "the first launch should own the vault");
+        let (_held, bell) = first_at::<B>(&base, "the first launch should own the vault");
         let (shown, heard) = mpsc::channel();
         serve(bell, move || {
             let _ = shown.send(());
         })
         .expect("the bell is served");
-        assert_eq!(second_at::<SystemBell>(&base), Some(Asked::Shown));
+        assert_eq!(second_at::<B>(&base), Some(Asked::Shown));
         heard
             .recv_timeout(Duration::from_secs(5))
             .expect("the first app is asked to show its window");
+    }
+
+    #[test]
+    fn the_first_launch_owns_the_vault_and_hears_the_second() {
+        the_first_hears_the_second::<MemoryBell>();
+    }
+
+    /// This system's own bell: the socket (Linux, macOS), or none
+    /// (Windows, where the lock alone answers).
+    #[test]
+    fn this_systems_bell_is_heard_or_there_is_none() {
+        if SystemBell::RINGS {
+            the_first_hears_the_second::<SystemBell>();
+        } else {
+            let dir = tempfile::tempdir().unwrap();
+            let base = base_in(&dir);
+            let _first = first_at::<SystemBell>(&base, "the first launch should own the vault");
+            assert_eq!(second_at::<SystemBell>(&base), Some(Asked::CannotAsk));
+        }
     }
 
     #[test]
@@ -218,7 +274,7 @@ mod tests {
         let held = File::create(base.with_extension("lock")).unwrap();
         held.lock().unwrap();
         let started = Instant::now();
-        assert_eq!(second_at::<SystemBell>(&base), Some(Asked::NoAnswer));
+        assert_eq!(second_at::<MemoryBell>(&base), Some(Asked::NoAnswer));
         assert!(started.elapsed() >= KNOCK_FOR, "it waited for the bell");
     }
 
