@@ -3,10 +3,9 @@
 //!
 //! [`SystemClock`] asks the system (`crate::platform`): on Linux, systemd's
 //! view of the kernel's "clock unsynchronized" flag (`timedatectl`, or
-//! systemd-timesyncd's marker file); on macOS and Windows Sparekey has no
-//! way to tell without administrator rights or the network, so the answer
-//! there is [`ClockSync::Unknown`]. Unknown is reported as unknown, never as
-//! a problem.
+//! systemd-timesyncd's marker file); on macOS and Windows, whose time
+//! services Sparekey does not read, the answer is [`ClockSync::Unknown`].
+//! Unknown is reported as unknown, never as a problem.
 //!
 //! The source is a trait so tests (and front ends' test modes) can inject a
 //! [`FixedClock`].

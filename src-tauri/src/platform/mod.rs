@@ -42,8 +42,8 @@ mod windows;
 #[cfg(windows)]
 use windows as os;
 
-// Each system uses only some of the portable pieces.
-#[cfg_attr(target_os = "linux", allow(dead_code))]
+// Each system uses only some of the portable pieces (Linux none of them).
+#[allow(dead_code)]
 mod fallback;
 #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
 use fallback as os;

@@ -32,9 +32,8 @@ pub(super) fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Unknown: no system tool reports it that Sparekey can read without
-/// administrator rights or the network. Front ends then ask the person to
-/// compare with an accurate clock.
+/// Unknown: Sparekey does not read macOS's or Windows's time service.
+/// Front ends then ask the person to compare with an accurate clock.
 pub(super) fn clock_sync() -> ClockSync {
     ClockSync::Unknown
 }
