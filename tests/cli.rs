@@ -1412,6 +1412,22 @@ fn automatic_backups_to_a_folder() {
     assert!(env.ok(&["backups", "auto", "--off"]).contains("off"));
 }
 
+/// `--help` says where the vault lives on every system, not only this one.
+#[test]
+fn help_names_the_default_vault_folder_of_each_system() {
+    let env = Env::new();
+    let help = check_ok(&["--help"], env.run(&["--help"]));
+    // clap wraps the text: compare it with its line breaks removed.
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    for folder in [
+        "~/.local/share/sparekey on Linux",
+        "~/Library/Application Support/dev.sparekey.sparekey on macOS",
+        r"%APPDATA%\sparekey\sparekey\data on Windows",
+    ] {
+        assert!(help.contains(folder), "{folder} missing from: {help}");
+    }
+}
+
 /// The subcommand names `--help` lists (its "Commands:" section), without `help`.
 fn help_commands(args: &[&str]) -> Vec<String> {
     let env = Env::new();

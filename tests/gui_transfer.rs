@@ -388,13 +388,6 @@ fn exported_file(dir: &Path, suffix: &str) -> PathBuf {
     found[0].clone()
 }
 
-#[cfg(unix)]
-fn assert_private(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path).expect("stat").permissions().mode();
-    assert_eq!(mode & 0o777, 0o600, "{} is {mode:o}", path.display());
-}
-
 /// The encrypted backup: the passphrase is asked twice (a mismatch is shown
 /// next to the second field), the file is private, and `sparekey-cli
 /// restore` turns it into a vault with the same accounts.
@@ -440,8 +433,7 @@ async fn exports_an_encrypted_backup_that_restores() {
         .wait_text("#export-saved", |t| t.contains("sparekey-backup-"))
         .await;
     let file = exported_file(out.path(), ".age");
-    #[cfg(unix)]
-    assert_private(&file);
+    support::platform::assert_private(&file);
 
     // Restore it with the CLI into a new folder and compare.
     let restored = session.temp_dir().join("restored");
@@ -523,8 +515,7 @@ async fn otpauth_export_is_confirmed_as_plaintext() {
         .await;
     assert!(saved.contains("Exported 1 account"), "{saved}");
     let file = exported_file(out.path(), ".txt");
-    #[cfg(unix)]
-    assert_private(&file);
+    support::platform::assert_private(&file);
     let content = std::fs::read_to_string(&file).expect("read the export");
     assert!(
         content.starts_with("otpauth://totp/PyPI:alice?secret=JBSWY3DPEHPK3PXP"),

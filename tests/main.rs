@@ -6,12 +6,14 @@
 //! - `gui`, `gui_guides`, `gui_transfer`: the `sparekey` app driven through
 //!   WebDriver (`tauri-driver` + `WebKitWebDriver`) under a display;
 //! - `security`: properties of the source tree and the shipped binaries;
+//! - `bundle`: the icons and settings every system's bundle needs;
 //! - `support`: the WebDriver session and helpers the GUI tests share.
 //!
 //! What every suite needs, finding the built binaries, is the crate's
 //! library (`lib.rs`). `bench_app.rs` is not here: it is the desktop
 //! benchmark `scripts/bench` runs.
 
+mod bundle;
 mod cli;
 mod gui;
 mod gui_guides;

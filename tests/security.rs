@@ -1,8 +1,9 @@
 //! Security properties of what ships, checked from the sources and the
 //! dependency graph: no HTTP client in the binaries, a CSP that allows no
 //! network, capabilities that grant exactly the commands the UI calls, a
-//! UI that never turns strings into HTML, and UI modules whose imports form
-//! no cycle (views reach each other only through `ui/app.js`).
+//! UI that never turns strings into HTML, UI modules whose imports form no
+//! cycle (views reach each other only through `ui/app.js`), and Rust code
+//! that depends on the operating system only in the platform modules.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{
@@ -757,4 +758,239 @@ fn ui_adds_children_only_through_dom_helpers() {
          null and false:\n{}",
         wrong.join("\n")
     );
+}
+
+/// Where code may depend on the operating system (paths from the
+/// workspace root; a trailing `/` is a whole folder). Everything else is
+/// portable by construction and calls these.
+const PLATFORM_MODULES: &[&str] = &[
+    "crates/core/src/platform/",
+    "crates/core/tests/it/platform.rs",
+    "src-tauri/src/platform/",
+    "tests/support/platform.rs",
+];
+
+/// The words that make a `cfg` predicate name a system.
+const SYSTEM_WORDS: &[&str] = &[
+    "unix",
+    "windows",
+    "target_os",
+    "target_family",
+    "target_env",
+    "target_vendor",
+];
+
+/// Where `source` depends on the system: `cfg(…)`, `cfg!(…)` and the
+/// predicate of `cfg_attr(…, …)` naming one ([`SYSTEM_WORDS`]), and paths
+/// into `std::os`. Each as `line: what`.
+fn system_specific(source: &str) -> Vec<String> {
+    let std_os = concat!("std", "::os::");
+    let mut found = Vec::new();
+    for (at, _) in source.match_indices("cfg") {
+        let before = source[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let rest = &source[at + 3..];
+        let (open, attr) = if let Some(r) = rest.strip_prefix("_attr(") {
+            (r, true)
+        } else if let Some(r) = rest.strip_prefix("!(").or_else(|| rest.strip_prefix('(')) {
+            (r, false)
+        } else {
+            continue;
+        };
+        // The predicate: up to the closing parenthesis, or for `cfg_attr`
+        // up to its first comma at the top level.
+        let mut depth = 0usize;
+        let mut end = open.len();
+        for (i, c) in open.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' if depth == 0 => {
+                    end = i;
+                    break;
+                }
+                ')' => depth -= 1,
+                ',' if depth == 0 && attr => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let predicate = &open[..end];
+        let names_a_system = predicate
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|word| SYSTEM_WORDS.contains(&word));
+        if names_a_system {
+            let line = source[..at].lines().count().max(1);
+            found.push(format!("{line}: cfg({predicate})"));
+        }
+    }
+    for (at, _) in source.match_indices(std_os) {
+        let line = source[..at].lines().count().max(1);
+        found.push(format!("{line}: {std_os}"));
+    }
+    found
+}
+
+#[test]
+fn system_specific_finds_cfgs_and_std_os_but_nothing_else() {
+    let attribute = |inner: &str| format!("#[{}({inner})]\nfn f() {{}}\n", "cfg");
+    for flagged in [
+        attribute("unix"),
+        attribute("not(windows)"),
+        attribute("all(test, target_os = \"linux\")"),
+        attribute("target_env = \"gnu\""),
+        format!("let x = {}!(target_family = \"wasm\");", "cfg"),
+        format!("#![{}(unix, allow(dead_code))]", "cfg_attr"),
+        format!("use {}unix::fs::PermissionsExt;", concat!("std", "::os::")),
+    ] {
+        assert_eq!(system_specific(&flagged).len(), 1, "{flagged}");
+    }
+    for portable in [
+        attribute("test"),
+        attribute("feature = \"bench-floor\""),
+        // Only the predicate of cfg_attr counts, not the attribute.
+        format!(
+            "#![{}(not(debug_assertions), windows_subsystem = \"windows\")]",
+            "cfg_attr"
+        ),
+        "// a word like unix or windows in prose, or a config( call".to_owned(),
+        "let my_cfg = (windows, unix);".to_owned(),
+    ] {
+        assert_eq!(
+            system_specific(&portable),
+            Vec::<String>::new(),
+            "{portable}"
+        );
+    }
+    assert_eq!(
+        system_specific(&format!("\n\n{}", attribute("unix"))),
+        [format!("3: {}(unix)", "cfg")]
+    );
+}
+
+/// The Rust sources of the workspace (crates, the shell, these tests, the
+/// fuzz targets), as paths relative to the root; build output is skipped.
+fn rust_sources() -> Vec<String> {
+    let root = workspace_root();
+    let mut files = Vec::new();
+    for top in ["crates", "src-tauri", "tests", "fuzz"] {
+        collect_rust(&root.join(top), &mut files);
+    }
+    files
+        .iter()
+        .map(|f| {
+            f.strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect()
+}
+
+fn collect_rust(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        let name = e.file_name();
+        if p.is_dir() {
+            if !matches!(
+                name.to_str(),
+                Some("target" | "gen" | "corpus" | "artifacts")
+            ) {
+                collect_rust(&p, out);
+            }
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+fn in_platform_module(rel: &str) -> bool {
+    PLATFORM_MODULES.iter().any(|m| {
+        if m.ends_with('/') {
+            rel.starts_with(m)
+        } else {
+            rel == *m
+        }
+    })
+}
+
+/// Code that depends on the system (a `cfg` on `unix` or `target_os`, a
+/// path into `std`'s `os` module) lives only in the platform modules
+/// ([`PLATFORM_MODULES`]): the rest of the tree builds the same on Linux,
+/// macOS and Windows.
+#[test]
+fn only_platform_modules_depend_on_the_system() {
+    let sources = rust_sources();
+    assert!(sources.len() > 50, "implausibly few sources: {sources:?}");
+    for module in PLATFORM_MODULES {
+        assert!(
+            sources.iter().any(|s| s.starts_with(module)),
+            "{module} is missing"
+        );
+    }
+    let mut stray = Vec::new();
+    for rel in sources.iter().filter(|s| !in_platform_module(s)) {
+        let text = fs::read_to_string(workspace_root().join(rel)).unwrap();
+        for hit in system_specific(&text) {
+            stray.push(format!("{rel}:{hit}"));
+        }
+    }
+    assert!(
+        stray.is_empty(),
+        "system-specific code outside the platform modules ({PLATFORM_MODULES:?}):\n{}",
+        stray.join("\n")
+    );
+}
+
+/// The crates a manifest declares for some systems only
+/// (`[target.'cfg(…)'.dependencies]`), by the name code uses.
+fn system_only_crates(manifest: &str) -> Vec<String> {
+    let mut crates = Vec::new();
+    let mut in_target = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_target = line.starts_with("[target.");
+        } else if in_target && !line.is_empty() && !line.starts_with('#') {
+            let name = line
+                .split(['=', '.', ' '])
+                .next()
+                .unwrap()
+                .replace('-', "_");
+            crates.push(name);
+        }
+    }
+    crates
+}
+
+/// A crate declared for some systems only is used in the platform modules
+/// alone: anywhere else it would break the build on the other systems.
+#[test]
+fn system_only_crates_are_used_in_platform_modules_alone() {
+    let mut crates = BTreeSet::new();
+    for manifest in [
+        "Cargo.toml",
+        "crates/core/Cargo.toml",
+        "crates/cli/Cargo.toml",
+        "src-tauri/Cargo.toml",
+        "tests/Cargo.toml",
+    ] {
+        crates.extend(system_only_crates(&read(manifest)));
+    }
+    assert!(
+        crates.contains("rustix") && crates.contains("libc"),
+        "{crates:?}"
+    );
+    let mut stray = Vec::new();
+    for rel in rust_sources().iter().filter(|s| !in_platform_module(s)) {
+        let text = fs::read_to_string(workspace_root().join(rel)).unwrap();
+        for name in &crates {
+            if text.contains(&format!("{name}::")) {
+                stray.push(format!("{rel} uses {name}"));
+            }
+        }
+    }
+    assert!(stray.is_empty(), "{}", stray.join("\n"));
 }

@@ -6,8 +6,8 @@
 
 fn main() {
     // The process and its webview are set up as the app sets them up.
-    sparekey_app::memory::one_heap();
-    sparekey_app::rendering::configure_webview();
+    sparekey_app::platform::one_heap();
+    sparekey_app::platform::configure_webview();
     let mut context = tauri::generate_context!();
     // The app's window (with its UI) is replaced by an empty page.
     context.config_mut().app.windows.clear();

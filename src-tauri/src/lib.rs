@@ -3,15 +3,15 @@
 //! This crate only translates: the web UI in `ui/` calls the commands in
 //! [`commands`] over Tauri's IPC, the commands call `sparekey-core`, and
 //! errors cross back as `{kind, message}` ([`error::AppError`]). Nothing here
-//! knows how a vault is stored or how a code is computed.
+//! knows how a vault is stored or how a code is computed. What differs
+//! between Linux, macOS and Windows is in [`platform`], and nowhere else.
 
 mod clipboard;
 pub mod commands;
 pub mod error;
-mod hardening;
 pub mod ipc;
-pub mod memory;
-pub mod rendering;
+mod memory;
+pub mod platform;
 mod single_instance;
 pub mod state;
 
@@ -36,34 +36,36 @@ pub const VAULT_DIR_ENV: &str = "SPAREKEY_VAULT_DIR";
 /// If the windowing system cannot be initialised (no display) or the
 /// embedded configuration is invalid: there is nothing else to do then.
 pub fn run() {
-    memory::one_heap();
-    rendering::configure_webview();
-    hardening::disable_core_dumps();
+    platform::one_heap();
+    platform::configure_webview();
+    platform::disable_core_dumps();
 
     let paths = vault_paths();
     // First, so a second launch exits before anything else starts.
-    let owner = match single_instance::claim(paths.dir()) {
-        single_instance::Claim::Second { shown } => {
-            eprintln!(
-                "Sparekey is already open on {}{}",
-                paths.dir().display(),
-                if shown {
-                    "; it was asked to show its window."
-                } else {
-                    ", but did not answer yet; look for its window."
+    let (held, bell) = match single_instance::claim(paths.dir()) {
+        single_instance::Claim::Second(asked) => {
+            let dir = paths.dir().display();
+            match asked {
+                single_instance::Asked::Shown => eprintln!(
+                    "Sparekey is already open on {dir}; it was asked to show its window."
+                ),
+                single_instance::Asked::NoAnswer => eprintln!(
+                    "Sparekey is already open on {dir}, but did not answer yet; look for its window."
+                ),
+                single_instance::Asked::CannotAsk => {
+                    eprintln!("Sparekey is already open on {dir}; switch to its window.")
                 }
-            );
+            }
             return;
         }
-        single_instance::Claim::First(owner) => Some(owner),
+        single_instance::Claim::First(held, bell) => (Some(held), Some(bell)),
         single_instance::Claim::Unchecked(reason) => {
             eprintln!(
                 "Sparekey cannot check whether it is already open ({reason}); starting anyway."
             );
-            None
+            (None, None)
         }
     };
-    let socket = owner.as_ref().map(|owner| owner.path().to_owned());
 
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
@@ -73,13 +75,13 @@ pub fn run() {
         .manage(commands::backups::StagedBackup::default())
         .manage(state::AppState::new(paths, Arc::new(state::MonotonicClock)))
         .setup(move |app| {
-            if let Some(owner) = owner {
+            if let Some(bell) = bell {
                 let handle = app.handle().clone();
-                if let Err(error) = single_instance::serve(owner, move || show_main_window(&handle))
+                if let Err(error) = single_instance::serve(bell, move || show_main_window(&handle))
                 {
                     eprintln!(
                         "Sparekey cannot listen for a second launch ({error}); \
-                         one on this vault would open it again."
+                         one on this vault would exit without showing this window."
                     );
                 }
             }
@@ -150,11 +152,12 @@ pub fn run() {
         .build(tauri::generate_context!());
 
     match app {
+        // The lock is held by this closure, which lives as long as the app.
         Ok(app) => app.run(move |handle, event| {
             if let tauri::RunEvent::Exit = event {
                 clipboard::clear_ours(handle);
-                if let Some(socket) = &socket {
-                    single_instance::release(socket);
+                if let Some(held) = &held {
+                    held.release();
                 }
             }
         }),

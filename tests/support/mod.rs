@@ -8,6 +8,10 @@
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod platform;
+
+pub use platform::private_dir;
+
 use std::fs::File;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -277,16 +281,6 @@ fn app_env(home: &Path, vault_dir: &Path) -> Vec<(&'static str, PathBuf)> {
 /// it with [`private_dir`].
 pub fn runtime_dir(home: &Path) -> PathBuf {
     home.join("runtime")
-}
-
-/// Creates `dir` (and its parents) private to this user (mode 0700), as the
-/// app expects its vault and runtime folders to be; fails the test if it
-/// cannot.
-pub fn private_dir(dir: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::create_dir_all(dir)
-        .and_then(|()| std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)))
-        .unwrap_or_else(|error| panic!("cannot create the folder {}: {error}", dir.display()));
 }
 
 fn spawn_driver(
@@ -713,21 +707,17 @@ impl GuiSession {
         if let Ok(Some(_)) = driver.try_wait() {
             return;
         }
-        let pid = i32::try_from(driver.id())
-            .ok()
-            .and_then(rustix::process::Pid::from_raw);
-        if let Some(pid) = pid {
-            let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
-        }
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = driver.try_wait() {
-                return;
+        if platform::ask_to_stop(&driver) {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = driver.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
             }
-            std::thread::sleep(Duration::from_millis(50));
+            eprintln!("tauri-driver ignored SIGTERM for 10 s; killing it");
         }
         // Last resort, so a stuck driver does not outlive the test run.
-        eprintln!("tauri-driver ignored SIGTERM for 10 s; killing it");
         let _ = driver.kill();
         let _ = driver.wait();
     }

@@ -13,8 +13,10 @@ use sparekey_core::{export, import};
 #[derive(Debug, Parser)]
 #[command(name = "sparekey-cli", version, max_term_width = 100)]
 pub struct Cli {
-    /// Vault folder [default: $SPAREKEY_VAULT_DIR, else the platform data dir,
-    /// e.g. ~/.local/share/sparekey]
+    /// Vault folder [default: $SPAREKEY_VAULT_DIR, else the system's data
+    /// folder: ~/.local/share/sparekey on Linux ($XDG_DATA_HOME/sparekey),
+    /// ~/Library/Application Support/dev.sparekey.sparekey on macOS,
+    /// %APPDATA%\sparekey\sparekey\data on Windows]
     #[arg(long, global = true, value_name = "DIR")]
     pub vault: Option<PathBuf>,
 

@@ -1,38 +1,20 @@
 //! Is the system clock synchronized? TOTP codes are only as right as the
 //! clock, so a code the service rejects is often a clock problem.
 //!
-//! The kernel keeps a "clock unsynchronized" flag (`STA_UNSYNC`, read with
-//! `adjtimex`), cleared while an NTP client keeps the clock in step. Sparekey
-//! forbids unsafe code and `rustix` does not expose `adjtimex`, so
-//! [`SystemClock`] asks systemd, which reads exactly that flag:
-//! `timedatectl show -p NTPSynchronized --value` prints `yes` or `no`; where
-//! `timedatectl` cannot answer (no systemd as init, no D-Bus), the marker file
-//! `/run/systemd/timesync/synchronized` that systemd-timesyncd touches on
-//! every sync counts as synchronized. Anything else is
-//! [`ClockSync::Unknown`], which is reported as unknown, never as a problem.
+//! [`SystemClock`] asks the system (`crate::platform`): on Linux, systemd's
+//! view of the kernel's "clock unsynchronized" flag (`timedatectl`, or
+//! systemd-timesyncd's marker file); on macOS and Windows, whose time
+//! services Sparekey does not read, the answer is [`ClockSync::Unknown`].
+//! Unknown is reported as unknown, never as a problem.
 //!
 //! The source is a trait so tests (and front ends' test modes) can inject a
 //! [`FixedClock`].
 
-use std::{
-    fmt,
-    path::Path,
-    process::{Command, Stdio},
-    str::FromStr,
-    thread,
-    time::{Duration, Instant},
-};
+use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
-
-/// How long [`SystemClock`] waits for `timedatectl` before calling the state
-/// unknown.
-pub const TIMEDATECTL_TIMEOUT: Duration = Duration::from_secs(2);
-
-/// The marker file systemd-timesyncd touches when it synchronized the clock.
-pub const TIMESYNCD_MARKER: &str = "/run/systemd/timesync/synchronized";
 
 /// Whether the kernel considers the system clock synchronized.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -92,11 +74,7 @@ pub struct SystemClock;
 
 impl ClockSource for SystemClock {
     fn sync_state(&self) -> ClockSync {
-        match timedatectl() {
-            Some(state) => state,
-            None if Path::new(TIMESYNCD_MARKER).exists() => ClockSync::Synchronized,
-            None => ClockSync::Unknown,
-        }
+        crate::platform::clock_sync()
     }
 }
 
@@ -111,57 +89,9 @@ impl ClockSource for FixedClock {
     }
 }
 
-/// `timedatectl show -p NTPSynchronized --value`: `Some` for a clear yes or
-/// no within [`TIMEDATECTL_TIMEOUT`], else `None`.
-fn timedatectl() -> Option<ClockSync> {
-    let mut child = Command::new("timedatectl")
-        .args(["show", "-p", "NTPSynchronized", "--value"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let start = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if start.elapsed() < TIMEDATECTL_TIMEOUT => {
-                thread::sleep(Duration::from_millis(10));
-            }
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-        }
-    }
-    let output = child.wait_with_output().ok()?;
-    if !output.status.success() {
-        return None;
-    }
-    parse_timedatectl(&String::from_utf8_lossy(&output.stdout))
-}
-
-/// Reads `timedatectl`'s answer: `yes` or `no`, anything else is no answer.
-fn parse_timedatectl(text: &str) -> Option<ClockSync> {
-    match text.trim() {
-        "yes" => Some(ClockSync::Synchronized),
-        "no" => Some(ClockSync::Unsynchronized),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timedatectl_answers_are_read_strictly() {
-        assert_eq!(parse_timedatectl("yes\n"), Some(ClockSync::Synchronized));
-        assert_eq!(parse_timedatectl("no\n"), Some(ClockSync::Unsynchronized));
-        assert_eq!(parse_timedatectl(""), None);
-        assert_eq!(parse_timedatectl("Failed to connect to bus"), None);
-    }
 
     #[test]
     fn states_parse_and_print() {

@@ -12,15 +12,13 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use crate::{Error, Result};
+use crate::{platform, Error, Result};
 
-/// Creates `path`, which must not exist yet, for writing: mode 0600 on Unix.
+/// Creates `path`, which must not exist yet, for writing, readable by the
+/// owner alone (mode 0600 on Linux and macOS; on Windows the folder's
+/// access list).
 pub fn open_new(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
+    platform::owner_only_file(OpenOptions::new().write(true).create_new(true)).open(path)
 }
 
 /// Opens `path` for reading if it is a regular file (a symlink to one is
@@ -45,13 +43,10 @@ pub fn open_regular(path: &Path) -> Result<File> {
     }
 }
 
-/// Creates the folder `dir` (and its parents) readable by the owner alone.
+/// Creates the folder `dir` (and its parents) readable by the owner alone
+/// (mode 0700 on Linux and macOS).
 pub fn create_dir_private(dir: &Path) -> Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
+    platform::owner_only_dir(fs::DirBuilder::new().recursive(true))
         .create(dir)
         .map_err(|e| Error::io("create the folder", dir, e))
 }
@@ -116,11 +111,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.txt");
         write_private(&path, b"one", Existing::Refuse).unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
+        if let Some(bits) = platform::permission_bits(&fs::metadata(&path).unwrap()) {
+            assert_eq!(bits, 0o600, "{bits:o}");
         }
         let error = write_private(&path, b"two", Existing::Refuse).unwrap_err();
         assert!(matches!(error, Error::FileExists { .. }), "{error}");

@@ -49,6 +49,7 @@ pub mod health;
 pub mod import;
 pub mod list;
 pub mod otp;
+mod platform;
 pub mod qr;
 pub mod recovery;
 pub mod secret;

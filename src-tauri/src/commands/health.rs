@@ -27,7 +27,7 @@ pub fn health_counts(state: State<'_, AppState>) -> Result<HealthCounts, AppErro
 
 fn check(state: &AppState) -> Result<HealthReport, AppError> {
     // Asks the system clock's state before taking the vault (it may wait on
-    // timedatectl for a moment).
+    // timedatectl for a moment, on Linux).
     let ctx = Context::system();
     state.with_vault_passive(|vault| {
         vault.refresh()?;

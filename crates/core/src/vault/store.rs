@@ -56,7 +56,10 @@ impl VaultPaths {
     }
 
     /// The vault folder given on the command line, else `SPAREKEY_VAULT_DIR`,
-    /// else the platform data folder (e.g. `~/.local/share/sparekey`).
+    /// else the platform data folder from `directories`:
+    /// `$XDG_DATA_HOME/sparekey` (`~/.local/share/sparekey`) on Linux,
+    /// `~/Library/Application Support/dev.sparekey.sparekey` on macOS,
+    /// `%APPDATA%\sparekey\sparekey\data` on Windows.
     pub fn resolve(explicit: Option<&Path>) -> Result<Self> {
         if let Some(dir) = explicit {
             return Ok(Self::new(dir));
@@ -139,20 +142,17 @@ fn backup_sequence(name: &str) -> Option<u64> {
 struct Stamp {
     len: u64,
     modified: Option<SystemTime>,
-    inode: u64,
+    /// The inode where the system has one (see `crate::platform`).
+    file_id: u64,
 }
 
 impl Stamp {
     fn of(path: &Path) -> Option<Stamp> {
         let meta = fs::metadata(path).ok()?;
-        #[cfg(unix)]
-        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
-        #[cfg(not(unix))]
-        let inode = 0;
         Some(Stamp {
             len: meta.len(),
             modified: meta.modified().ok(),
-            inode,
+            file_id: crate::platform::file_id(&meta),
         })
     }
 }
@@ -1174,11 +1174,7 @@ fn commit_temp(temp: &Path, target: &Path, dir: &Path) -> Result<()> {
 }
 
 fn sync_dir(dir: &Path) -> Result<()> {
-    #[cfg(unix)]
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io("flush the folder", dir, e))?;
-    Ok(())
+    crate::platform::sync_dir(dir).map_err(|e| Error::io("flush the folder", dir, e))
 }
 
 /// Keeps the current `vault.age` in `backups/`: a hard link (instant, no
@@ -1368,13 +1364,11 @@ struct WriteLock {
 impl WriteLock {
     fn acquire(paths: &VaultPaths) -> Result<WriteLock> {
         let path = paths.lock();
-        let mut options = OpenOptions::new();
-        options.write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let file = options
-            .open(&path)
-            .map_err(|e| Error::io("open the lock file", &path, e))?;
+        let file = crate::platform::owner_only_file(
+            OpenOptions::new().write(true).create(true).truncate(false),
+        )
+        .open(&path)
+        .map_err(|e| Error::io("open the lock file", &path, e))?;
         let start = Instant::now();
         loop {
             match file.try_lock() {
