@@ -988,9 +988,7 @@ async fn the_kit_is_made_from_health_and_saved_to_a_file() {
     let file = exports.path().join("kit.txt");
     assert!(saved.contains(&file.display().to_string()), "{saved}");
     assert_eq!(std::fs::read_to_string(&file).expect("the kit file"), shown);
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(&file).expect("stat").permissions().mode();
-    assert_eq!(mode & 0o077, 0, "the kit file is private: {mode:o}");
+    crate::support::platform::assert_private(&file);
     session.close().await;
 }
 

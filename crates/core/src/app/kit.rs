@@ -306,10 +306,7 @@ mod tests {
             std::fs::read_to_string(&out).unwrap(),
             kit.text.expose_secret()
         );
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+        if let Some(mode) = crate::platform::permission_bits(&std::fs::metadata(&out).unwrap()) {
             assert_eq!(mode & 0o077, 0, "private to its owner: {mode:o}");
         }
     }
