@@ -73,7 +73,10 @@ pub fn run() {
         // Native save dialogs, opened from Rust only (the page has no dialog permission).
         .plugin(tauri_plugin_dialog::init())
         .manage(commands::backups::StagedBackup::default())
-        .manage(state::AppState::new(paths, Arc::new(state::MonotonicClock)))
+        .manage(state::AppState::new(
+            paths,
+            Arc::new(state::SuspendAwareClock),
+        ))
         .setup(move |app| {
             if let Some(bell) = bell {
                 let handle = app.handle().clone();

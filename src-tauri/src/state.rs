@@ -5,7 +5,7 @@
 //! without a display: time comes from an injected [`Clock`].
 
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sparekey_core::{
     import::Preview,
@@ -17,17 +17,21 @@ use crate::error::AppError;
 
 /// Where "now" comes from; tests inject a clock they move by hand.
 pub trait Clock: Send + Sync {
-    /// The current instant.
-    fn now(&self) -> Instant;
+    /// Time since an arbitrary start; it only grows, and it counts time
+    /// spent in suspend where the system can (see [`SuspendAwareClock`]).
+    fn now(&self) -> Duration;
 }
 
-/// The real monotonic clock.
+/// The real clock: time since boot, suspend included on Linux
+/// (`CLOCK_BOOTTIME`), so idle time before and during a suspend both count
+/// towards the auto-lock. (`Instant` stops while suspended: a vault left
+/// open two minutes before an overnight suspend stayed open on resume.)
 #[derive(Debug, Default, Clone, Copy)]
-pub struct MonotonicClock;
+pub struct SuspendAwareClock;
 
-impl Clock for MonotonicClock {
-    fn now(&self) -> Instant {
-        Instant::now()
+impl Clock for SuspendAwareClock {
+    fn now(&self) -> Duration {
+        crate::platform::since_boot()
     }
 }
 
@@ -35,26 +39,26 @@ impl Clock for MonotonicClock {
 /// to lock.
 #[derive(Debug, Clone, Copy)]
 pub struct IdleTimer {
-    last_activity: Instant,
+    last_activity: Duration,
 }
 
 impl IdleTimer {
     /// A timer whose last activity is `now`.
-    pub fn new(now: Instant) -> Self {
+    pub fn new(now: Duration) -> Self {
         Self { last_activity: now }
     }
 
     /// Records activity at `now`.
-    pub fn touch(&mut self, now: Instant) {
+    pub fn touch(&mut self, now: Duration) {
         if now > self.last_activity {
             self.last_activity = now;
         }
     }
 
     /// True when `minutes` (0 = never) have passed since the last activity.
-    pub fn is_idle(&self, now: Instant, minutes: u32) -> bool {
+    pub fn is_idle(&self, now: Duration, minutes: u32) -> bool {
         minutes != 0
-            && now.saturating_duration_since(self.last_activity)
+            && now.saturating_sub(self.last_activity)
                 >= Duration::from_secs(u64::from(minutes) * 60)
     }
 }
@@ -213,7 +217,7 @@ mod tests {
     use sparekey_core::secret::SecretString;
 
     /// A clock that only moves when told to.
-    struct ManualClock(Mutex<Instant>);
+    struct ManualClock(Mutex<Duration>);
 
     impl ManualClock {
         fn advance(&self, by: Duration) {
@@ -222,13 +226,13 @@ mod tests {
     }
 
     impl Clock for ManualClock {
-        fn now(&self) -> Instant {
+        fn now(&self) -> Duration {
             *self.0.lock().unwrap()
         }
     }
 
     fn unlocked_state(dir: &std::path::Path) -> (AppState, Arc<ManualClock>) {
-        let clock = Arc::new(ManualClock(Mutex::new(Instant::now())));
+        let clock = Arc::new(ManualClock(Mutex::new(Duration::from_secs(1_000))));
         let state = AppState::new(VaultPaths::new(dir), clock.clone());
         let pass = SecretString::from("correct horse battery staple".to_owned());
         let vault = Vault::create(dir, &pass, Some(10)).unwrap();
@@ -238,7 +242,7 @@ mod tests {
 
     #[test]
     fn idle_timer_counts_from_the_last_activity() {
-        let start = Instant::now();
+        let start = Duration::from_secs(1_000);
         let mut timer = IdleTimer::new(start);
         assert!(!timer.is_idle(start + Duration::from_secs(299), 5));
         assert!(timer.is_idle(start + Duration::from_secs(300), 5));

@@ -44,6 +44,14 @@ impl super::Bell for LockOnly {
 /// The fallback as other systems get it.
 pub(super) type SystemBell = LockOnly;
 
+/// Time since an arbitrary start that only grows: where the system has no
+/// suspend-counting clock Sparekey knows, `Instant` (which may or may not
+/// count suspend, depending on the system).
+pub(super) fn since_boot() -> std::time::Duration {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START.get_or_init(std::time::Instant::now).elapsed()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

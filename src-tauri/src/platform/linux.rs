@@ -141,8 +141,32 @@ fn runtime_dir_from(found: Option<PathBuf>) -> Result<PathBuf, String> {
     }
 }
 
+/// Time since boot, suspend included (`CLOCK_BOOTTIME`): the idle timer's
+/// clock, so a laptop that slept past the auto-lock delay is locked when it
+/// wakes. (`Instant` is `CLOCK_MONOTONIC` here, which stops in suspend.)
+pub(super) fn since_boot() -> std::time::Duration {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::Boottime);
+    std::time::Duration::new(
+        u64::try_from(t.tv_sec).unwrap_or(0),
+        u32::try_from(t.tv_nsec).unwrap_or(0),
+    )
+}
+
 #[cfg(test)]
 mod tests {
+
+    /// The idle clock is the boot-time clock: it never runs behind the
+    /// monotonic one (which stops in suspend) and only grows. (A suspend
+    /// itself cannot be simulated here.)
+    #[test]
+    fn the_idle_clock_counts_from_boot_and_only_grows() {
+        let monotonic = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+        let first = since_boot();
+        assert!(first.as_secs() >= u64::try_from(monotonic.tv_sec).unwrap());
+        let second = since_boot();
+        assert!(second >= first);
+    }
+
     use super::*;
 
     /// Without a runtime folder, the reason names the variable; a folder

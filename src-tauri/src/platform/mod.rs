@@ -9,6 +9,7 @@
 //! | [`one_heap`], [`return_freed_memory`] | glibc: one arena, `malloc_trim` | nothing | nothing |
 //! | [`disable_core_dumps`] | `RLIMIT_CORE` 0 and not dumpable | `RLIMIT_CORE` 0 | nothing |
 //! | [`configure_webview`] | WebKitGTK: drawn on the CPU, no JIT | nothing | nothing |
+//! | [`since_boot`] (the idle timer's clock) | `CLOCK_BOOTTIME`: counts suspend | `Instant` | `Instant` |
 //! | [`runtime_dir`] | `$XDG_RUNTIME_DIR`, if private | `~/Library/Caches/dev.sparekey.sparekey`, made private | `%LOCALAPPDATA%\sparekey\sparekey\cache` |
 //! | [`Bell`] (a second launch asks the first to show its window) | a Unix socket | a Unix socket | none: the lock alone |
 //!
@@ -102,6 +103,12 @@ pub fn configure_webview() {
     os::configure_webview();
 }
 
+/// A clock for the idle timer that counts time spent in suspend (Linux:
+/// `CLOCK_BOOTTIME`); elsewhere a monotonic clock from the first call.
+pub fn since_boot() -> std::time::Duration {
+    os::since_boot()
+}
+
 /// The user's private folder for the single-instance lock and bell, or why
 /// there is none (then the app starts without the check).
 pub fn runtime_dir() -> Result<PathBuf, String> {
@@ -130,6 +137,7 @@ mod tests {
             let _: fn() = os::disable_core_dumps;
             let _: fn() = os::configure_webview;
             let _: fn() -> Result<PathBuf, String> = os::runtime_dir;
+            let _: fn() -> std::time::Duration = os::since_boot;
             fn is_a_bell<B: Bell>() {}
             is_a_bell::<os::SystemBell>();
         }};
