@@ -18,8 +18,9 @@ use crate::{
     Error, Result,
 };
 
-/// The largest image accepted for QR decoding (a photo of a screen is a few MB).
-pub const MAX_IMAGE_BYTES: usize = 20 * 1024 * 1024;
+/// The largest image accepted for QR decoding: [`qr::MAX_INPUT_BYTES`],
+/// which [`qr::decode_image`] enforces (a photo of a screen is a few MB).
+pub const MAX_IMAGE_BYTES: usize = qr::MAX_INPUT_BYTES;
 
 /// Code length when none is given.
 pub const DEFAULT_DIGITS: u8 = 6;
@@ -135,15 +136,6 @@ pub fn add(vault: &mut Vault, input: NewAccount) -> Result<Added> {
 /// Adds every account whose QR code is in `image` (PNG or JPEG), in one
 /// save: all of them or none.
 pub fn add_from_qr(vault: &mut Vault, image: &[u8]) -> Result<Added> {
-    if image.len() > MAX_IMAGE_BYTES {
-        return Err(Error::invalid(
-            "image",
-            format!(
-                "is larger than {} MB: crop or shrink it to the QR code",
-                MAX_IMAGE_BYTES / 1024 / 1024
-            ),
-        ));
-    }
     let now = time::now();
     let mut accounts = Vec::new();
     let mut notes = Vec::new();

@@ -206,12 +206,6 @@ pub fn key_line(text: &str) -> Option<&str> {
 
 /// The kit key in a photo or scan of the kit's QR code (PNG or JPEG).
 pub fn key_from_image(image: &[u8]) -> Result<SecretString> {
-    if image.len() > super::accounts::MAX_IMAGE_BYTES {
-        return Err(Error::invalid(
-            "image",
-            "is too large for a photo of a kit: crop or shrink it to the QR code",
-        ));
-    }
     qr::decode_image(image)?
         .into_iter()
         .find(|p| key_line(p.expose_secret()).is_some())
