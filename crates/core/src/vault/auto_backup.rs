@@ -70,7 +70,7 @@ pub(super) fn write_auto_backup(
     let temp = write_temp(folder, "vault.age", ciphertext)?;
     if target.vault().exists() {
         if let Err(e) = backup_current(&target) {
-            let _ = fs::remove_file(&temp);
+            let _ = crate::fs::remove_file(&temp);
             return Err(e);
         }
     }
@@ -160,6 +160,21 @@ impl Vault {
             doc.last_auto_backup_at = None;
             Ok(())
         })
+    }
+
+    /// Readies `folder` to hold this vault's automatic backups again: where
+    /// it holds copies from an earlier stay (the folder was chosen, left and
+    /// chosen again), they are re-encrypted for the keys in force, and a
+    /// copy only a replaced key opens is removed, before the vault depends
+    /// on the folder. A folder new to this vault is left as it is.
+    pub fn prepare_backup_folder(&mut self, folder: &Path) -> Result<()> {
+        let _lock = WriteLock::acquire(&self.paths)?;
+        let copies = self.folder_copies(folder)?;
+        if copies.is_empty() {
+            return Ok(());
+        }
+        let recipients = self.recipients(&self.doc)?;
+        self.rekey_files(copies, true, &recipients)
     }
 
     /// Checks that `folder` may hold this vault's automatic backups (see

@@ -43,8 +43,9 @@ pub(super) fn backup_current(paths: &VaultPaths) -> Result<()> {
     );
     let dest = dir.join(name);
     let current = paths.vault();
-    if fs::hard_link(&current, &dest).is_err() {
-        fs::copy(&current, &dest).map_err(|e| Error::io("back up the vault to", &dest, e))?;
+    if crate::fs::hard_link(&current, &dest).is_err() {
+        crate::fs::copy(&current, &dest)
+            .map_err(|e| Error::io("back up the vault to", &dest, e))?;
     }
     Ok(())
 }
@@ -53,7 +54,7 @@ pub(super) fn prune_backups(paths: &VaultPaths, keep: usize) {
     // Pruning is tidying: failing to delete an old backup loses nothing.
     if let Ok(list) = paths.list_backups() {
         for old in list.iter().skip(keep) {
-            let _ = fs::remove_file(old);
+            let _ = crate::fs::remove_file(old);
         }
     }
 }
@@ -133,7 +134,7 @@ impl Vault {
                     .backups()
                     .join(format!("damaged-{}.age", time::format_compact(time::now())));
                 crate::fs::create_dir_private(&paths.backups())?;
-                fs::rename(&current, &aside)
+                crate::fs::rename(&current, &aside)
                     .map_err(|e| Error::io("move the damaged vault aside to", &aside, e))?;
             }
         }
@@ -144,6 +145,8 @@ impl Vault {
             doc,
             stamp: None,
             merge_report: None,
+            rekey_error: None,
+            awaiting_folder: false,
         };
         let doc = std::mem::take(&mut vault.doc);
         let written = vault.write_document(&doc);

@@ -153,7 +153,7 @@ pub(super) fn write_temp(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf
         f.sync_all()
     });
     if let Err(e) = result {
-        let _ = fs::remove_file(&temp);
+        let _ = crate::fs::remove_file(&temp);
         return Err(Error::io("save (nothing was changed)", dir, e));
     }
     Ok(temp)
@@ -161,8 +161,8 @@ pub(super) fn write_temp(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf
 
 /// Renames the temp file over `target` and fsyncs the folder.
 pub(super) fn commit_temp(temp: &Path, target: &Path, dir: &Path) -> Result<()> {
-    if let Err(e) = fs::rename(temp, target) {
-        let _ = fs::remove_file(temp);
+    if let Err(e) = crate::fs::rename(temp, target) {
+        let _ = crate::fs::remove_file(temp);
         return Err(Error::io("save (nothing was changed)", target, e));
     }
     sync_dir(dir)
@@ -172,16 +172,39 @@ pub(super) fn sync_dir(dir: &Path) -> Result<()> {
     crate::platform::sync_dir(dir).map_err(|e| Error::io("flush the folder", dir, e))
 }
 
-/// Temp files left by a writer that was killed mid-save. Only called while
-/// holding the lock, so no live writer owns them.
+/// Temp files left by a writer that was killed mid-save, in the vault
+/// folder and in `backups/`. Only called while holding the lock, so no live
+/// writer owns them.
 pub(super) fn remove_stale_temp_files(paths: &VaultPaths) {
-    if let Ok(entries) = fs::read_dir(paths.dir()) {
-        for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
-                let _ = fs::remove_file(entry.path());
+    for dir in [paths.dir().to_owned(), paths.backups()] {
+        if let Ok(entries) = fs::read_dir(&dir) {
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+                    let _ = crate::fs::remove_file(&entry.path());
+                }
             }
         }
     }
+}
+
+/// The regular files in `dir` (none if it does not exist), leaving out temp
+/// files of a save in progress.
+pub(super) fn files_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io("list the files in", dir, e)),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io("list the files in", dir, e))?;
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 #[cfg(test)]

@@ -2,11 +2,17 @@
 //! and its emergency kit. Key material is local state: it changes only
 //! through these operations, never through a merge.
 
-use std::path::Path;
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
 
 use age::x25519;
 
-use super::{crypto, document::EmergencyKit, files::*, lock::*, paths::*, store::*};
+use super::{
+    auto_backup::BACKUP_CLAIM_FILE, crypto, document::EmergencyKit, files::*, lock::*, paths::*,
+    store::*,
+};
 use crate::{secret::SecretString, time, Error, Result};
 
 /// Whether a vault whose own key is `own_recipient` and whose emergency kit
@@ -186,9 +192,10 @@ pub(super) fn unwrap_identity(
 }
 
 impl Vault {
-    /// Rewraps the identity with a new passphrase. Only `identity.age`
-    /// changes; the old passphrase stops working at once (no copy of the old
-    /// `identity.age` is kept, since it would still open with the old one).
+    /// Rewraps the identity with a new passphrase. `identity.age` changes,
+    /// then the automatic-backup folder's copy of it, so the old passphrase
+    /// opens nothing (no copy of the old `identity.age` is kept). If the
+    /// second step fails, the next change retries it.
     pub fn change_passphrase(
         &mut self,
         new_passphrase: &SecretString,
@@ -198,20 +205,37 @@ impl Vault {
             return self.reset_passphrase(new_passphrase, work_factor);
         }
         let _lock = WriteLock::acquire(&self.paths)?;
+        let has_folder = !self.doc.settings.backup_folder.is_empty();
+        if has_folder {
+            // Marked first: a crash after the new identity.age leaves the
+            // folder's old one to be replaced by the next change.
+            self.transaction(
+                |doc| {
+                    doc.rekey_pending = true;
+                    Ok(())
+                },
+                false,
+            )?;
+        }
         self.write_identity(new_passphrase, work_factor)?;
-        // The backup folder's copy of identity.age still opens with the old
-        // passphrase until it is written again.
-        self.backup_now_locked()
+        if has_folder || self.doc.rekey_pending {
+            self.update_locked(|_| Ok(()))?;
+            self.check_key_change_finished("the new passphrase is in force")?;
+        }
+        Ok(())
     }
 
     /// Sets a new passphrase with a fresh vault key: what to do after opening
     /// the vault with the emergency kit, when the old passphrase is lost. The
-    /// old `identity.age` stops opening the vault; the kit keeps working.
+    /// old key stops opening the vault and every copy of it; the kit keeps
+    /// working.
     ///
-    /// Crash-safe in three steps: the vault is first encrypted to the old
-    /// key, the new key and the kit; then `identity.age` is replaced; then
-    /// the old key is dropped from the vault. At every instant either the old
-    /// or the new passphrase opens it, and the kit always does.
+    /// Crash-safe in steps: every copy the vault owns is first encrypted to
+    /// the new key as well; then the vault; then `identity.age` is replaced;
+    /// then the old key is dropped from the vault and every copy. At every
+    /// instant the kit opens everything, and either the old or the new
+    /// passphrase does; an interrupted last step is finished by the next
+    /// change.
     pub fn reset_passphrase(
         &mut self,
         new_passphrase: &SecretString,
@@ -220,23 +244,41 @@ impl Vault {
         let _lock = WriteLock::acquire(&self.paths)?;
         let new_key = crypto::generate_identity();
         let new_recipient = new_key.to_public().to_string();
-        self.update_locked(|doc| {
-            doc.extra_recipients.push(new_recipient.clone());
-            Ok(())
-        })?;
+        // Marked first: if anything below stops, the next change re-encrypts
+        // every copy for the keys then in force.
+        self.transaction(
+            |doc| {
+                doc.extra_recipients.push(new_recipient.clone());
+                doc.rekey_pending = true;
+                Ok(())
+            },
+            false,
+        )?;
+        // The new key is lost if anything stops before identity.age holds
+        // it: it is dropped from the vault again, and the next change drops
+        // it from every copy.
+        let forget = |vault: &mut Vault| {
+            let _ = vault.update_locked(|doc| {
+                doc.extra_recipients.retain(|r| *r != new_recipient);
+                Ok(())
+            });
+        };
+        if let Err(e) = self.add_key_to_copies(&new_recipient) {
+            forget(self);
+            return Err(e);
+        }
         let old_key = std::mem::replace(&mut self.identity, new_key);
         let was_kit = std::mem::replace(&mut self.opened_with_kit, false);
         if let Err(e) = self.write_identity(new_passphrase, work_factor) {
             self.identity = old_key;
             self.opened_with_kit = was_kit;
+            forget(self);
             return Err(e);
         }
-        self.update_locked(|doc| {
-            doc.extra_recipients.retain(|r| *r != new_recipient);
-            doc.own_recipient = new_recipient.clone();
-            Ok(())
-        })?;
-        self.backup_now_locked()
+        // The change finishes the switch: the new key becomes the vault's
+        // own and the old one is dropped from the vault and every copy.
+        self.update_locked(|_| Ok(()))?;
+        self.check_key_change_finished("the new passphrase is in force")
     }
 
     /// Makes a new emergency kit, replacing any earlier one, and returns its
@@ -263,47 +305,72 @@ impl Vault {
         }
     }
 
-    /// Puts a prepared kit in force: the vault is encrypted to it (and no
-    /// longer to a kit it replaces), then every backup in `backups/` is
-    /// re-encrypted so that a replaced kit opens nothing. If the vault
-    /// cannot be saved, the old kit still works; if a backup cannot be
-    /// re-encrypted, the new kit works and the error says so.
+    /// Puts a prepared kit in force, in steps that each leave a working kit:
+    /// every copy the vault owns is first encrypted to the new kit as well
+    /// (if that fails, nothing depends on the new kit and the old one still
+    /// works); then the vault is encrypted to the new kit and no longer to
+    /// the one it replaces; then every copy is re-encrypted so that the
+    /// replaced kit opens nothing. If that last step is interrupted, the
+    /// new kit already opens everything, and the next change finishes it.
     pub fn commit_kit(&mut self, kit: &KitKey) -> Result<()> {
         let _lock = WriteLock::acquire(&self.paths)?;
-        let opener = self.identity.to_public().to_string();
-        self.update_locked(|doc| {
-            if doc.own_recipient.is_empty() {
-                return Err(Error::invalid(
-                    "emergency kit",
-                    "this vault does not record its own key yet: open it once with the passphrase",
-                ));
-            }
-            doc.emergency_kit = Some(EmergencyKit {
-                recipient: kit.recipient.clone(),
-                created_at: kit.created_at,
-                verified_at: None,
-            });
-            Ok(())
-        })?;
-        // Backups are read with the key that opened this session (the vault's
-        // own, or the old kit) and re-encrypted for the new set.
-        let reencrypted = self
-            .reencrypt_backups()
-            .and_then(|()| self.backup_now_locked());
-        if self.opened_with_kit && opener != kit.recipient {
-            // The old kit no longer opens the vault; the session goes on with the new one.
-            self.identity = kit.identity.clone();
+        if self.doc.own_recipient.is_empty() {
+            return Err(Error::invalid(
+                "emergency kit",
+                "this vault does not record its own key yet: open it once with the passphrase",
+            ));
         }
-        reencrypted.map_err(|e| {
+        let unchanged = |e: Error| {
             Error::invalid(
                 "emergency kit",
                 format!(
-                    "the new kit is in force and opens the vault, but re-encrypting the backups \
-                     stopped ({e}); some backups may still open with the old kit: replace the kit \
-                     again once the problem is fixed"
+                    "the new kit could not be put in force ({e}); nothing depends on it and the \
+                     current kit still works"
                 ),
             )
-        })
+        };
+        // Marked first, with the new kit as a key in transition (so every
+        // version saved from now on, and set aside in `backups/`, opens with
+        // it): if anything below stops, the next change re-encrypts every
+        // copy for the keys then in force, and a kit that never came into
+        // force opens nothing.
+        let staged = self
+            .transaction(
+                |doc| {
+                    doc.extra_recipients.push(kit.recipient.clone());
+                    doc.rekey_pending = true;
+                    Ok(())
+                },
+                false,
+            )
+            .and_then(|()| self.add_key_to_copies(&kit.recipient))
+            .and_then(|()| {
+                self.transaction(
+                    |doc| {
+                        doc.emergency_kit = Some(EmergencyKit {
+                            recipient: kit.recipient.clone(),
+                            created_at: kit.created_at,
+                            verified_at: None,
+                        });
+                        doc.extra_recipients.retain(|r| *r != kit.recipient);
+                        Ok(())
+                    },
+                    false,
+                )
+            });
+        if let Err(e) = staged {
+            let _ = self.update_locked(|doc| {
+                doc.extra_recipients.retain(|r| *r != kit.recipient);
+                Ok(())
+            });
+            return Err(unchanged(e));
+        }
+        if self.opened_with_kit {
+            // The old kit is on its way out; the session goes on with the new one.
+            self.identity = kit.identity.clone();
+        }
+        self.update_locked(|_| Ok(()))?;
+        self.check_key_change_finished("the new kit is in force and opens the vault and every copy")
     }
 
     /// Checks that `kit_text` is the vault's current emergency kit and that
@@ -336,24 +403,171 @@ impl Vault {
         })
     }
 
-    /// Rewrites every readable backup for the vault's current recipients.
+    /// True while a key change has not reached every copy of the vault
+    /// (see [`Document::rekey_pending`]): some copy may still open with a
+    /// replaced kit or passphrase. The next change retries.
+    ///
+    /// [`Document::rekey_pending`]: super::document::Document::rekey_pending
+    pub fn key_change_unfinished(&self) -> bool {
+        self.doc.rekey_pending
+    }
+
+    /// After a key operation's last save: an error if some copy could not
+    /// be re-encrypted, saying what is in force and what the next change
+    /// will finish.
+    fn check_key_change_finished(&mut self, in_force: &str) -> Result<()> {
+        if !self.doc.rekey_pending {
+            return Ok(());
+        }
+        let why = self
+            .rekey_error
+            .take()
+            .or_else(|| self.doc.auto_backup_error.clone())
+            .unwrap_or_else(|| "it was interrupted".to_owned());
+        Err(Error::invalid(
+            "vault copies",
+            format!(
+                "{in_force}, but re-encrypting the backups stopped ({why}); until it finishes, \
+                 some backups may still open with the replaced key. The next change to the \
+                 vault finishes it"
+            ),
+        ))
+    }
+
+    /// Encrypts every copy the vault owns to `incoming` as well as to the
+    /// keys it has now: the first step of a key change, so the incoming key
+    /// opens everything before anything depends on it. Called with the lock
+    /// held.
+    fn add_key_to_copies(&mut self, incoming: &str) -> Result<()> {
+        let mut with = self.doc.clone();
+        with.extra_recipients.push(incoming.to_owned());
+        let recipients = self.recipients(&with)?;
+        drop(with);
+        self.rekey_copies(&recipients)
+    }
+
+    /// The first half of finishing a key change, in memory before a
+    /// change is saved: a reset whose new `identity.age` is in place makes
+    /// its key the vault's own, and a key that never reached `identity.age`
+    /// is dropped. A kit session leaves both to the passphrase.
+    pub(super) fn settle_keys(&mut self) {
+        if self.opened_with_kit {
+            return;
+        }
+        let opener = self.recipient();
+        if self.doc.own_recipient != opener && self.doc.extra_recipients.contains(&opener) {
+            // identity.age holds the reset's new key: the switch happened.
+            self.doc.own_recipient = opener.clone();
+        }
+        if self.doc.own_recipient == opener {
+            // Any other key in transition never reached identity.age.
+            self.doc.extra_recipients.clear();
+        }
+    }
+
+    /// The second half, after the change was saved: every copy the vault
+    /// owns is re-encrypted for the keys in force, and the vault is saved
+    /// again without the mark (with an automatic-backup folder, by the save
+    /// that gives the folder the new `identity.age`; see `save`). A failure
+    /// leaves the mark for the next change and is kept for
+    /// [`Vault::commit_kit`] and the passphrase changes to report.
+    pub(super) fn finish_key_change(&mut self) {
+        let done = self
+            .recipients(&self.doc)
+            .and_then(|recipients| self.rekey_copies(&recipients));
+        if let Err(e) = done {
+            self.rekey_error = Some(e.to_string());
+            return;
+        }
+        self.rekey_error = None;
+        let mut doc = std::mem::take(&mut self.doc);
+        if doc.settings.backup_folder.is_empty() {
+            // A kit session cannot finish a reset begun elsewhere.
+            doc.rekey_pending = !doc.extra_recipients.is_empty();
+        } else {
+            doc.last_auto_backup_at = None;
+            self.awaiting_folder = true;
+        }
+        let saved = self.save(&mut doc);
+        self.doc = doc;
+        if let Err(e) = saved {
+            self.rollback();
+            self.rekey_error = Some(e.to_string());
+        }
+    }
+
+    /// Re-encrypts every copy the vault owns that this session's key opens
+    /// for `recipients`. A copy in `backups/` it does not open (a damaged
+    /// version set aside) is left as it is: each key change first gives
+    /// every copy the incoming key, so the keys in force open them all. In
+    /// the automatic-backup folder, a copy the vault's own key does not open
+    /// was left there under a key since replaced (the folder was used, left
+    /// and chosen again): it is deleted, since only that key opens it.
     /// Called with the lock held.
-    pub(super) fn reencrypt_backups(&mut self) -> Result<()> {
-        let recipients = self.recipients(&self.doc)?;
-        for path in self.paths.list_backups()? {
-            let Ok(bytes) = read_capped(&path, MAX_VAULT_BYTES) else {
-                continue;
+    fn rekey_copies(&self, recipients: &[x25519::Recipient]) -> Result<()> {
+        let (local, folder) = self.owned_copies()?;
+        self.rekey_files(local, false, recipients)?;
+        self.rekey_files(folder, true, recipients)
+    }
+
+    /// Re-encrypts `files` for `recipients` (see [`Vault::rekey_copies`]);
+    /// `in_folder` says they are in the automatic-backup folder.
+    pub(super) fn rekey_files(
+        &self,
+        files: Vec<PathBuf>,
+        in_folder: bool,
+        recipients: &[x25519::Recipient],
+    ) -> Result<()> {
+        for path in files {
+            let bytes = match read_capped(&path, MAX_VAULT_BYTES) {
+                Ok(bytes) => bytes,
+                Err(e @ Error::Io { .. }) => return Err(e),
+                // Too large, or not a regular file: not a copy of this vault.
+                Err(_) => continue,
             };
-            // A backup this key cannot read is left as it is (it may be damaged).
             let Ok(json) = crypto::decrypt_with_identity(&bytes, &self.identity, &path) else {
+                if in_folder && !self.opened_with_kit {
+                    crate::fs::remove_file(&path)
+                        .map_err(|e| Error::io("remove the stale backup", &path, e))?;
+                }
                 continue;
             };
-            let ciphertext = crypto::encrypt_to(&json, &recipients)?;
-            let dir = self.paths.backups();
-            let temp = write_temp(&dir, "backup.age", &ciphertext)?;
+            let ciphertext = crypto::encrypt_to(&json, recipients)?;
+            let dir = path.parent().unwrap_or(self.paths.dir()).to_owned();
+            let temp = write_temp(&dir, "copy.age", &ciphertext)?;
             commit_temp(&temp, &path, &dir)?;
         }
         Ok(())
+    }
+
+    /// Every copy of the vault it owns besides `vault.age`: the files in
+    /// `backups/` (earlier versions, merged conflict copies, damaged
+    /// versions set aside), then, in an automatic-backup folder this vault
+    /// has claimed, its `vault.age` and `backups/`.
+    pub(super) fn owned_copies(&self) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+        let local = files_in(&self.paths.backups())?;
+        let folder = &self.doc.settings.backup_folder;
+        let theirs = if folder.is_empty() {
+            Vec::new()
+        } else {
+            self.folder_copies(Path::new(folder))?
+        };
+        Ok((local, theirs))
+    }
+
+    /// The copies of this vault in `folder`, if this vault has claimed it:
+    /// its `vault.age` and the files in its `backups/`.
+    pub(super) fn folder_copies(&self, folder: &Path) -> Result<Vec<PathBuf>> {
+        let marker = fs::read_to_string(folder.join(BACKUP_CLAIM_FILE)).unwrap_or_default();
+        if !folder.is_dir() || self.doc.vault_id.is_empty() || marker.trim() != self.doc.vault_id {
+            return Ok(Vec::new());
+        }
+        let paths = VaultPaths::new(folder);
+        let mut copies = files_in(&paths.backups())?;
+        if paths.vault().is_file() {
+            copies.push(paths.vault());
+        }
+        Ok(copies)
     }
 
     pub(super) fn write_identity(

@@ -17,6 +17,8 @@ pub mod crypto;
 pub mod document;
 mod files;
 mod keys;
+#[cfg(test)]
+mod lifecycle;
 mod lock;
 mod paths;
 pub mod peek;

@@ -10,7 +10,7 @@
 //!   unlock, so processes sharing a vault never lose each other's updates.
 //! - A file that could not be read is never written over.
 
-use std::{fs, path::Path, time::Duration};
+use std::{path::Path, time::Duration};
 
 use age::x25519;
 
@@ -52,6 +52,12 @@ pub struct Vault {
     pub(super) stamp: Option<Stamp>,
     /// What the last change merged from conflict copies, until taken.
     pub(super) merge_report: Option<sync::MergeReport>,
+    /// Why the last attempt to finish a key change stopped, if it did.
+    pub(super) rekey_error: Option<String>,
+    /// Every copy is re-encrypted after a key change; what remains is the
+    /// automatic-backup folder's new `identity.age` and `vault.age`, which
+    /// the save in progress writes.
+    pub(super) awaiting_folder: bool,
 }
 
 impl std::fmt::Debug for Vault {
@@ -89,6 +95,8 @@ impl Vault {
             doc,
             stamp: None,
             merge_report: None,
+            rekey_error: None,
+            awaiting_folder: false,
         };
         // The document first: a crash between the two writes leaves a
         // vault.age without identity.age, which `unlock` reports as such.
@@ -143,6 +151,8 @@ impl Vault {
             doc: Document::default(),
             stamp: None,
             merge_report: None,
+            rekey_error: None,
+            awaiting_folder: false,
         };
         vault.refresh()?;
         let key = vault.identity.to_public().to_string();
@@ -259,7 +269,7 @@ impl Vault {
                     }
                     sync::merge(&mut self.doc, &theirs, &mut report);
                     report.merged_files.push(name);
-                    merged.push(copy);
+                    merged.push((copy, theirs.to_json()));
                 }
                 Err(e) => report.unreadable.push(format!("{name}: {e}")),
             }
@@ -274,15 +284,24 @@ impl Vault {
             self.rollback();
             return Err(e);
         }
-        crate::fs::create_dir_private(&self.paths.backups())?;
-        for copy in merged {
+        // Each copy is kept in `backups/`, encrypted to this vault's keys
+        // alone (whoever else it was encrypted to, a planted recipient or a
+        // replaced kit, opens nothing the vault keeps), then removed. A crash
+        // in between leaves it beside the vault, to be merged again.
+        let backups = self.paths.backups();
+        crate::fs::create_dir_private(&backups)?;
+        let recipients = self.recipients(&self.doc)?;
+        for (copy, json) in merged {
             if let Some(name) = copy.file_name() {
-                let dest = self
-                    .paths
-                    .backups()
-                    .join(format!("merged-{}", name.to_string_lossy()));
-                fs::rename(&copy, &dest)
-                    .map_err(|e| Error::io("move the merged conflict copy to", &dest, e))?;
+                let dest = backups.join(format!("merged-{}", name.to_string_lossy()));
+                let temp = write_temp(
+                    &backups,
+                    "merged.age",
+                    &crypto::encrypt_to(&json, &recipients)?,
+                )?;
+                commit_temp(&temp, &dest, &backups)?;
+                crate::fs::remove_file(&copy)
+                    .map_err(|e| Error::io("remove the merged conflict copy", &copy, e))?;
             }
         }
         Ok(report)
@@ -315,8 +334,23 @@ impl Vault {
         &mut self,
         change: impl FnOnce(&mut Document) -> Result<T>,
     ) -> Result<T> {
+        self.transaction(change, true)
+    }
+
+    /// [`Vault::update`] with the lock held. With `finish`, a key change
+    /// left unfinished is finished first (see `Vault::finish_key_change`);
+    /// a key operation's own intermediate steps pass `false`.
+    pub(super) fn transaction<T>(
+        &mut self,
+        change: impl FnOnce(&mut Document) -> Result<T>,
+        finish: bool,
+    ) -> Result<T> {
         remove_stale_temp_files(&self.paths);
         self.refresh_locked()?;
+        let finishing = finish && self.doc.rekey_pending;
+        if finishing {
+            self.settle_keys();
+        }
         // In place, not on a copy: at 10,000 accounts cloning and dropping a
         // draft costs more than the rest of the save's CPU work together.
         let result = change(&mut self.doc).and_then(|out| {
@@ -327,6 +361,10 @@ impl Vault {
         });
         if result.is_err() {
             self.rollback();
+        } else if finishing {
+            // After the save, so the version it just set aside in
+            // `backups/` is re-encrypted too.
+            self.finish_key_change();
         }
         result
     }
@@ -404,9 +442,18 @@ impl Vault {
             && doc
                 .last_auto_backup_at
                 .is_none_or(|t| now - t >= AUTO_BACKUP_INTERVAL_SECS);
+        let awaiting_folder = std::mem::take(&mut self.awaiting_folder);
         if due {
-            let before = (doc.last_auto_backup_at, doc.auto_backup_error.take());
+            let before = (
+                doc.last_auto_backup_at,
+                doc.auto_backup_error.take(),
+                doc.rekey_pending,
+            );
             doc.last_auto_backup_at = Some(now);
+            if awaiting_folder {
+                // The key change is done once the folder holds this save.
+                doc.rekey_pending = !doc.extra_recipients.is_empty();
+            }
             let ciphertext = crypto::encrypt_to(&doc.to_json(), &self.recipients(doc)?)?;
             let keep = usize::try_from(doc.settings.backup_keep).unwrap_or(usize::MAX);
             let claim = Claim {
@@ -417,6 +464,7 @@ impl Vault {
                 Ok(()) => return self.commit_ciphertext(&ciphertext),
                 Err(e) => {
                     doc.last_auto_backup_at = before.0;
+                    doc.rekey_pending = before.2;
                     doc.auto_backup_error = Some(format!("{} ({})", e, time::format_utc(now)));
                 }
             }
@@ -429,7 +477,7 @@ impl Vault {
         let temp = write_temp(self.paths.dir(), "vault.age", ciphertext)?;
         if target.exists() {
             if let Err(e) = backup_current(&self.paths) {
-                let _ = fs::remove_file(&temp);
+                let _ = crate::fs::remove_file(&temp);
                 return Err(e);
             }
         }
