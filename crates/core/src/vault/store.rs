@@ -216,6 +216,16 @@ impl Vault {
             .collect()
     }
 
+    /// Conflict copies beside `vault.age` that do not open with this
+    /// vault's key (file names): the next change cannot merge them.
+    pub fn unreadable_conflict_copies(&self) -> Vec<String> {
+        sync::conflict_copies(self.paths.dir())
+            .iter()
+            .filter(|p| read_document(p, &self.identity).is_err())
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect()
+    }
+
     /// What the last change merged from conflict copies, if it merged any
     /// or found one it could not read; taken once, to show the person.
     pub fn take_merge_report(&mut self) -> Option<sync::MergeReport> {
