@@ -8,6 +8,7 @@ fn main() {
         "create_vault",
         "unlock",
         "lock",
+        "take_merge_notes",
         "touch",
         "list_accounts",
         "account_summary",

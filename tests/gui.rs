@@ -897,3 +897,43 @@ async fn hotp_codes_advance_the_saved_counter_and_the_passphrase_changes() {
     ));
     session.close().await;
 }
+
+/// A sync tool's conflict copy is merged by the next change, and the window
+/// says what was merged (reads never write, so not before).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_says_what_it_merged_from_a_conflict_copy() {
+    let session = GuiSession::builder().with_vault().start().await;
+    session.cli(&["add", "--uri", URI]);
+    let vault = session.vault_dir().join("vault.age");
+    let ours = std::fs::read(&vault).unwrap();
+    // The other machine's version has one more account; the sync tool
+    // keeps ours and leaves theirs beside it as a conflict copy.
+    session.cli(&[
+        "add",
+        "--uri",
+        "otpauth://totp/Other%20Machine:bob?secret=KRSXG5CTMVRXEZLU&issuer=Other%20Machine",
+    ]);
+    let theirs = std::fs::read(&vault).unwrap();
+    std::fs::write(&vault, ours).unwrap();
+    let copy = "vault.sync-conflict-20261203-120000-GUITEST.age";
+    std::fs::write(session.vault_dir().join(copy), theirs).unwrap();
+
+    session.unlock().await;
+    assert!(
+        session.vault_dir().join(copy).exists(),
+        "opening wrote nothing"
+    );
+    let row = row_css(&session, "ACME Co").await;
+    session.click(&format!("{row} .details")).await;
+    session
+        .type_into("#recovery-text", "3f9a1c2b7d4e6f80 9b2c4d6e8f0a1b3c")
+        .await;
+    session.click("#recovery-save").await;
+    let toast = session.wait_text("#toast", |t| t.contains("Merged")).await;
+    assert!(toast.contains(copy) && toast.contains("1 added"), "{toast}");
+    assert!(
+        !session.vault_dir().join(copy).exists(),
+        "the copy moved to backups/"
+    );
+    session.close().await;
+}

@@ -97,6 +97,15 @@ function toAppError(raw) {
   return new AppError("ipc", String(raw));
 }
 
+/**
+ * What the last changes merged from a sync tool's conflict copies, once.
+ *
+ * @returns {Promise<{warning: boolean, text: string}[]>}
+ */
+export async function takeMergeNotes() {
+  return call("take_merge_notes");
+}
+
 /** @returns {Promise<string>} the app's version, e.g. "0.1.0" */
 export async function appVersion() {
   return String(await call("app_version"));

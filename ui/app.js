@@ -366,8 +366,23 @@ document.addEventListener("pointerdown", () => app.activity());
 window.addEventListener(api.VAULT_CHANGED, () => {
   if (app.unlocked) {
     app.refreshHealth();
+    showMergeNotes();
   }
 });
+
+// A change merges what a sync tool left beside the vault; say what it did
+// (after the change's own confirmation, which it replaces).
+async function showMergeNotes() {
+  try {
+    const notes = await api.takeMergeNotes();
+    if (notes.length > 0) {
+      const warning = notes.some((note) => note.warning);
+      toast(notes.map((note) => note.text).join(" "), warning ? "error" : "info");
+    }
+  } catch {
+    // Locked meanwhile: nothing to show.
+  }
+}
 
 byId("lock-button")?.addEventListener("click", () => app.lock());
 byId("settings-button")?.addEventListener("click", () => app.showSettings());

@@ -98,6 +98,7 @@ pub fn run() {
             commands::session::create_vault,
             commands::session::unlock,
             commands::session::lock,
+            commands::session::take_merge_notes,
             commands::session::touch,
             commands::accounts::list_accounts,
             commands::accounts::account_summary,

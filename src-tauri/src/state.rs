@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use sparekey_core::{
+    app::session::{merge_notes, MergeNote},
     import::Preview,
     vault::{store::VaultPaths, Vault},
 };
@@ -70,6 +71,8 @@ pub struct AppState {
     idle: Mutex<IdleTimer>,
     clock: Arc<dyn Clock>,
     import: Mutex<PendingImport>,
+    /// What changes merged from sync conflict copies, until the page asks.
+    merged: Mutex<Vec<MergeNote>>,
 }
 
 /// An import between choosing its inputs and confirming it: the inputs (to
@@ -105,6 +108,7 @@ impl AppState {
             idle: Mutex::new(idle),
             clock,
             import: Mutex::default(),
+            merged: Mutex::default(),
         }
     }
 
@@ -181,7 +185,25 @@ impl AppState {
     ) -> Result<T, AppError> {
         let mut slot = self.slot();
         let vault = slot.as_mut().ok_or_else(AppError::locked)?;
-        f(vault)
+        let out = f(vault);
+        if let Some(report) = vault.take_merge_report() {
+            self.merged
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .extend(merge_notes(&report));
+        }
+        out
+    }
+
+    /// What changes merged from sync conflict copies since the page last
+    /// asked (see [`merge_notes`]).
+    pub fn take_merge_notes(&self) -> Vec<MergeNote> {
+        std::mem::take(
+            &mut *self
+                .merged
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 
     /// Runs `f` on the unlocked vault as a user action (restarts the idle

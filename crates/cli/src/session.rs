@@ -143,27 +143,9 @@ impl Drop for OpenVault {
         let Some(report) = self.0.take_merge_report() else {
             return;
         };
-        if !report.merged_files.is_empty() {
-            note(format!(
-                "note: merged {} from a sync tool: {} added, {} removed, {} combined (the copies are \
-                 kept in backups/)",
-                report.merged_files.join(", "),
-                report.added.len(),
-                report.removed.len(),
-                report.combined.len()
-            ));
-        }
-        for file in &report.keys_ignored {
-            note(format!(
-                "warning: {file} names other keys (recipients or emergency kit) than this vault; \
-                 its keys were left out. If you did not change a key on another machine, someone \
-                 may have planted it"
-            ));
-        }
-        for unreadable in &report.unreadable {
-            note(format!(
-                "warning: a conflict copy could not be read and was left as it is: {unreadable}"
-            ));
+        for merged in sparekey_core::app::session::merge_notes(&report) {
+            let prefix = if merged.warning { "warning" } else { "note" };
+            note(format!("{prefix}: {}", merged.text));
         }
     }
 }

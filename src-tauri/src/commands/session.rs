@@ -139,6 +139,13 @@ pub fn lock<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
     crate::clipboard::clear_ours(&app);
 }
 
+/// What the last changes merged from a sync tool's conflict copies, once:
+/// the page shows it after a change.
+#[tauri::command]
+pub fn take_merge_notes(state: State<'_, AppState>) -> Vec<session::MergeNote> {
+    state.take_merge_notes()
+}
+
 /// Records user activity (keys, clicks) for the auto-lock timer.
 #[tauri::command]
 pub fn touch(state: State<'_, AppState>) {

@@ -125,6 +125,52 @@ pub fn change_passphrase_checked(
     Vault::unlock(paths.dir(), current)?.change_passphrase(new, work_factor)
 }
 
+/// One thing a change merged from a sync tool's conflict copies, in a
+/// sentence for the person (the CLI prints it, the app shows it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MergeNote {
+    /// Worth a warning rather than a note: keys left out, a copy unread.
+    pub warning: bool,
+    /// What happened.
+    pub text: String,
+}
+
+/// What `report` says, as notes: what was merged, whose keys were left
+/// out, which copies could not be read.
+pub fn merge_notes(report: &crate::vault::sync::MergeReport) -> Vec<MergeNote> {
+    let mut notes = Vec::new();
+    if !report.merged_files.is_empty() {
+        notes.push(MergeNote {
+            warning: false,
+            text: format!(
+                "Merged {} from a sync tool: {} added, {} removed, {} combined (the copies are \
+                 kept in backups/).",
+                report.merged_files.join(", "),
+                report.added.len(),
+                report.removed.len(),
+                report.combined.len()
+            ),
+        });
+    }
+    for file in &report.keys_ignored {
+        notes.push(MergeNote {
+            warning: true,
+            text: format!(
+                "{file} names other keys (recipients or emergency kit) than this vault; its keys \
+                 were left out. If you did not change a key on another machine, someone may have \
+                 planted it."
+            ),
+        });
+    }
+    for unreadable in &report.unreadable {
+        notes.push(MergeNote {
+            warning: true,
+            text: format!("A conflict copy could not be read and was left as it is: {unreadable}."),
+        });
+    }
+    notes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
