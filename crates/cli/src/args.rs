@@ -231,6 +231,10 @@ pub enum RecoveryCommand {
         /// Replace the codes already saved (after regenerating them at the service)
         #[arg(long)]
         replace: bool,
+        /// When the service generated the codes, YYYY-MM-DD [default: the
+        /// time in a PyPI download's name, else today]
+        #[arg(long, value_name = "DATE")]
+        generated: Option<String>,
     },
     /// List an account's recovery codes, used and unused (masked unless --reveal).
     List {

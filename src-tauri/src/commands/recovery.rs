@@ -26,7 +26,8 @@ pub fn recovery_list(
     state.with_vault(|vault| Ok(recovery::view(vault, &id, reveal)?))
 }
 
-/// Saves pasted recovery codes. With `replace`, replaces a saved set (after
+/// Saves pasted recovery codes, generated on `generated` (`YYYY-MM-DD`;
+/// empty for today). With `replace`, replaces a saved set (after
 /// regenerating codes at the service); without it, refuses to overwrite one.
 #[tauri::command(async)]
 pub fn recovery_save(
@@ -34,10 +35,12 @@ pub fn recovery_save(
     id: String,
     text: String,
     replace: bool,
+    generated: Option<String>,
 ) -> Result<RecoveryView, AppError> {
     let text = Zeroizing::new(text);
+    let generated_at = recovery::generated_date(generated.as_deref(), sparekey_core::time::now())?;
     let parsed = recovery::parse(CodesSource::Text(&text))?;
-    state.with_vault(|vault| Ok(recovery::save(vault, &id, parsed, replace)?))
+    state.with_vault(|vault| Ok(recovery::save(vault, &id, parsed, replace, generated_at)?))
 }
 
 /// What "use next code" did.
