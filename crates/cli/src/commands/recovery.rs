@@ -120,8 +120,7 @@ fn list(s: &Session, query: &str, reveal: bool) -> Result<()> {
     }
     for old in view.superseded.iter().rev() {
         s.out.line(format!(
-            "     superseded {}: a set of {} generated {} ({} used), replaced {}",
-            time::format_date(old.replaced_at),
+            "     superseded: {} codes generated {} ({} used), replaced {}",
             old.total,
             old.generated_at
                 .map_or_else(|| "on an unknown date".to_owned(), time::format_date),

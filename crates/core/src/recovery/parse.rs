@@ -136,6 +136,15 @@ pub fn parse_codes_file(path: &Path) -> Result<ParsedCodes> {
     Ok(parsed)
 }
 
+/// When a PyPI download named `name` was generated
+/// (`PyPI-Recovery-Codes-<user>-<ISO time>.txt`), for codes read from a
+/// file by a front end that passes only the text.
+pub fn generated_from_file_name(name: &str) -> Option<i64> {
+    (service_from_file_name(Path::new(name)) == Service::Pypi)
+        .then(|| time_in_file_name(name))
+        .flatten()
+}
+
 /// The first `YYYY-MM-DDTHH:MM:SS` in a file name (`:` may be `_` or `-`,
 /// as browsers replace it), as UTC Unix seconds.
 fn time_in_file_name(name: &str) -> Option<i64> {
