@@ -224,6 +224,15 @@ async fn lockout_walks_the_unrecognized_device_branch_to_a_mailbox_request() {
     );
 
     // "Go to Nothing works" goes there, with the draft form.
+    session.find("#goto-still-stuck").await;
+    session
+        .client()
+        .execute(
+            "document.querySelector('#goto-still-stuck').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .expect("run the script");
     session.click("#goto-still-stuck").await;
     wait_attr(&session, "#branch-nothing-works", "aria-pressed", "true").await;
     session.find("#step-file-request").await;
