@@ -166,7 +166,11 @@ async fn lockout_walks_pypi_to_a_copied_recovery_request() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lockout_walks_the_unrecognized_device_branch_to_a_mailbox_request() {
     let session = GuiSession::builder().with_vault().start().await;
-    session.cli(&["add", "--uri", "otpauth://totp/PyPI:alice-dev?secret=JBSWY3DPEHPK3PXP&issuer=PyPI"]);
+    session.cli(&[
+        "add",
+        "--uri",
+        "otpauth://totp/PyPI:alice-dev?secret=JBSWY3DPEHPK3PXP&issuer=PyPI",
+    ]);
     session.cli_with_input(&["recovery", "add", "pypi", "-"], PYPI_CODES);
     session.cli(&["recovery", "use", "pypi"]);
     session.unlock().await;
@@ -268,14 +272,20 @@ async fn lockout_walks_the_unrecognized_device_branch_to_a_mailbox_request() {
         .wait_text("#request-body", |t| t.contains("alice-dev"))
         .await;
     assert!(body.contains("`alice-dev`"), "{body}");
-    assert!(body.contains("confirmation email to my primary address"), "{body}");
+    assert!(
+        body.contains("confirmation email to my primary address"),
+        "{body}"
+    );
     assert!(
         body.contains("no longer have access to the primary email address"),
         "{body}"
     );
     assert!(body.contains("another address"), "{body}");
     // 7 unused codes: "never generated or lost the codes" is not ticked.
-    assert!(body.contains(&format!("- [ ] {}", PYPI_STATEMENTS[0])), "{body}");
+    assert!(
+        body.contains(&format!("- [ ] {}", PYPI_STATEMENTS[0])),
+        "{body}"
+    );
     let warning = session.dom_text("#request-warning").await;
     assert!(warning.contains("Login using recovery codes"), "{warning}");
     session.click("#request-copy").await;

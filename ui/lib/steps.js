@@ -39,6 +39,18 @@ export function progressBar(guide) {
 }
 
 /**
+ * How a source's address reads: a file of a GitHub repository as
+ * "owner/repo: path", any other page without its scheme.
+ *
+ * @param {string} url
+ * @returns {string}
+ */
+function sourceName(url) {
+  const blob = /^https:\/\/github\.com\/([^/]+\/[^/]+)\/blob\/[0-9a-f]{7,40}\/(.+)$/.exec(url);
+  return blob ? `${blob[1]}: ${blob[2]}` : url.replace(/^https:\/\//, "");
+}
+
+/**
  * A step's (or a fact's) sources: "Source: …" lines, each opening its page
  * in the system browser; Sparekey's own documentation is named, not opened.
  *
@@ -64,7 +76,7 @@ export function sourceList(sources, checked) {
           {},
           own
             ? h("span", { class: "source-own", text: `Source: Sparekey's ${s.url.slice("sparekey:".length).replace("#", ", section ")}` })
-            : h("button", { type: "button", class: "link-button source", dataset: { url: s.url }, title: s.url, text: `Source: ${s.url.replace(/^https:\/\//, "")} ↗`, onclick: () => api.openUrl(s.url).catch(toastError) }),
+            : h("button", { type: "button", class: "link-button source", dataset: { url: s.url }, title: s.url, text: `Source: ${sourceName(s.url)} ↗`, onclick: () => api.openUrl(s.url).catch(toastError) }),
           h("span", { class: "hint source-supports", text: ` (${s.supports})` }),
         );
       }),

@@ -122,17 +122,23 @@ async function showRecover(app, body, options) {
             first.branch ? h("div", { class: "actions" }, h("button", { type: "button", class: "primary", id: "codes-first-go", text: "Show how →", onclick: () => choose(first.branch) })) : null,
           )
         : null,
-      h("h3", { id: "lockout-question", text: guide.question || "What happened?" }),
-      h(
-        "div",
-        { class: "choice-list", role: "group", "aria-labelledby": "lockout-question" },
-        ...guide.branches.map((/** @type {any} */ b) =>
-          h("button", { type: "button", class: "choice branch-choice", id: `branch-${b.id}`, dataset: { branch: b.id }, "aria-pressed": "false", text: b.label, onclick: () => choose(b.id) }),
-        ),
-      ),
+      guide.branches.length ? h("h3", { id: "lockout-question", text: guide.question || "What happened?" }) : null,
+      guide.branches.length
+        ? h(
+            "div",
+            { class: "choice-list", role: "group", "aria-labelledby": "lockout-question" },
+            ...guide.branches.map((/** @type {any} */ b) =>
+              h("button", { type: "button", class: "choice branch-choice", id: `branch-${b.id}`, dataset: { branch: b.id }, "aria-pressed": "false", text: b.label, onclick: () => choose(b.id) }),
+            ),
+          )
+        : null,
     ),
     branchSlot,
   );
+  // A guide without a question (a mailbox, crates.io): its steps at once.
+  if (!guide.branches.length) {
+    fill(branchSlot, h("ol", { class: "steps", id: "branch-steps" }, ...guide.steps.map((/** @type {any} */ s) => stepItem(app, guide, s, accountId, () => app.showLockout({ service: options.service })))));
+  }
   if (options.branch) {
     choose(options.branch);
   }

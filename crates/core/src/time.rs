@@ -63,7 +63,14 @@ pub fn format_compact(secs: i64) -> String {
 
 /// Unix seconds of UTC `year-month-day hour:minute:second`, or `None` for
 /// a date that does not exist (month 13, February 30).
-pub fn from_utc(year: i64, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> Option<i64> {
+pub fn from_utc(
+    year: i64,
+    month: u32,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+) -> Option<i64> {
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     let days_in_month = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -95,7 +102,9 @@ pub fn parse_date(text: &str) -> Option<i64> {
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
         let part = text.get(r)?;
-        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
     };
     from_utc(i64::from(num(0..4)?), num(5..7)?, num(8..10)?, 0, 0, 0)
 }
@@ -118,7 +127,14 @@ mod tests {
             assert_eq!(parse_date(&format_date(secs)), Some(secs));
         }
         assert_eq!(from_utc(2024, 8, 2, 0, 21, 8), Some(1_722_558_068));
-        for bad in ["2024-13-01", "2023-02-29", "2024-1-01", "24-01-011", "abcd-ef-gh", ""] {
+        for bad in [
+            "2024-13-01",
+            "2023-02-29",
+            "2024-1-01",
+            "24-01-011",
+            "abcd-ef-gh",
+            "",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
         assert_eq!(parse_date("2024-02-29"), Some(1_709_164_800));

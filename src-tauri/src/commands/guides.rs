@@ -118,7 +118,12 @@ pub fn recovery_request_form(
     if account_id.is_none() || !state.is_unlocked() {
         return Ok(guides::request_form(None, None)?);
     }
-    state.with_vault(|vault| Ok(guides::request_form(Some(vault.doc()), account_id.as_deref())?))
+    state.with_vault(|vault| {
+        Ok(guides::request_form(
+            Some(vault.doc()),
+            account_id.as_deref(),
+        )?)
+    })
 }
 
 /// The request as the page sends it.
@@ -146,7 +151,13 @@ fn draft(state: &AppState, answers: &RequestAnswers) -> Result<RecoveryRequest, 
         mailbox_gone: answers.mailbox_gone,
     };
     if account_id.is_none() || !state.is_unlocked() {
-        return Ok(guides::draft_request(None, &DraftInput { account_id: None, ..input })?);
+        return Ok(guides::draft_request(
+            None,
+            &DraftInput {
+                account_id: None,
+                ..input
+            },
+        )?);
     }
     state.with_vault(|vault| Ok(guides::draft_request(Some(vault.doc()), &input)?))
 }

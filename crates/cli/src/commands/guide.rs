@@ -271,7 +271,9 @@ fn print_steps<'a>(
             out.line(format!("{indent}-> {}  ({})", link.url, link.label))?;
         }
         if let Some(target) = &step.goto {
-            out.line(format!("{indent}=> then follow the answer [{target}] (--branch {target})"))?;
+            out.line(format!(
+                "{indent}=> then follow the answer [{target}] (--branch {target})"
+            ))?;
         }
         for source in &step.sources {
             out.line(format!(

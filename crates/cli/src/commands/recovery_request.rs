@@ -91,7 +91,11 @@ pub fn run(s: &Session, service: RequestService, answers: Answers) -> Result<()>
         for f in facts {
             note(format!("  - {}", f.text));
             for src in &f.sources {
-                note(format!("      Source: {} ({})", source_label(&src.url), src.supports));
+                note(format!(
+                    "      Source: {} ({})",
+                    source_label(&src.url),
+                    src.supports
+                ));
             }
         }
     }

@@ -71,8 +71,14 @@ pub const SERVICE_SITES: &[(&str, &[&str])] = &[
             "https://github.com/pypi/",
         ],
     ),
-    ("github", &["https://github.com/", "https://docs.github.com/"]),
-    ("gitlab", &["https://gitlab.com/", "https://docs.gitlab.com/"]),
+    (
+        "github",
+        &["https://github.com/", "https://docs.github.com/"],
+    ),
+    (
+        "gitlab",
+        &["https://gitlab.com/", "https://docs.gitlab.com/"],
+    ),
     (
         "npm",
         &[
@@ -91,13 +97,22 @@ pub const SERVICE_SITES: &[(&str, &[&str])] = &[
     ),
     (
         "google",
-        &["https://support.google.com/", "https://accounts.google.com/"],
+        &[
+            "https://support.google.com/",
+            "https://accounts.google.com/",
+        ],
     ),
     (
         "microsoft",
-        &["https://support.microsoft.com/", "https://account.live.com/"],
+        &[
+            "https://support.microsoft.com/",
+            "https://account.live.com/",
+        ],
     ),
-    ("proton", &["https://proton.me/", "https://account.proton.me/"]),
+    (
+        "proton",
+        &["https://proton.me/", "https://account.proton.me/"],
+    ),
     ("fastmail", &["https://www.fastmail.com/"]),
 ];
 

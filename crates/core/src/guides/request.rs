@@ -316,20 +316,32 @@ fn meanwhile() -> Vec<Fact> {
             "Trusted Publishers keep publishing: they need no login.",
             vec![
                 source(&policy, "publisher (OIDC) tokens are not tied to a user"),
-                source("https://pypi.org/help/#trusted-publishers", "Trusted Publishers publish without API tokens"),
+                source(
+                    "https://pypi.org/help/#trusted-publishers",
+                    "Trusted Publishers publish without API tokens",
+                ),
             ],
         ),
         fact(
             "Your API tokens keep working until the recovery completes; then the password is \
              disabled and they are refused until you reset it. Do not revoke them in a panic.",
             vec![
-                source(&policy, "a user's token is refused only while the user is disabled"),
-                source(&format!("{WAREHOUSE}admin/views/users.py"), "completing a recovery calls disable_password"),
+                source(
+                    &policy,
+                    "a user's token is refused only while the user is disabled",
+                ),
+                source(
+                    &format!("{WAREHOUSE}admin/views/users.py"),
+                    "completing a recovery calls disable_password",
+                ),
             ],
         ),
         fact(
             "A co-owner or maintainer can upload releases, and an owner can add your new account.",
-            vec![source("https://pypi.org/help/#collaborator-roles", "maintainers and owners upload releases; owners add collaborators")],
+            vec![source(
+                "https://pypi.org/help/#collaborator-roles",
+                "maintainers and owners upload releases; owners add collaborators",
+            )],
         ),
     ]
 }
@@ -362,6 +374,9 @@ mod tests {
     fn usernames_have_at_most_50_characters() {
         assert!(pypi_username(&"a".repeat(50)).is_ok());
         let err = pypi_username(&"a".repeat(51)).unwrap_err().to_string();
-        assert!(err.contains("51 characters") && err.contains("at most 50"), "{err}");
+        assert!(
+            err.contains("51 characters") && err.contains("at most 50"),
+            "{err}"
+        );
     }
 }

@@ -524,7 +524,11 @@ mod tests {
             time_in_file_name("PyPI-Recovery-Codes-2024-bob-2024-08-02T00-21-08 (1).txt"),
             Some(1_722_558_068)
         );
-        for none in ["PyPI-Recovery-Codes-bob.txt", "x-2024-13-02T00_21_08.txt", ""] {
+        for none in [
+            "PyPI-Recovery-Codes-bob.txt",
+            "x-2024-13-02T00_21_08.txt",
+            "",
+        ] {
             assert_eq!(time_in_file_name(none), None, "{none}");
         }
     }

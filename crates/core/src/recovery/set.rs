@@ -568,7 +568,11 @@ mod tests {
         let set: RecoverySet = serde_json::from_str(old).unwrap();
         assert_eq!(set.generated_at(), None);
         assert!(set.superseded().is_empty());
-        assert_eq!(serde_json::to_string(&set).unwrap(), old, "written back unchanged");
+        assert_eq!(
+            serde_json::to_string(&set).unwrap(),
+            old,
+            "written back unchanged"
+        );
     }
 
     #[test]

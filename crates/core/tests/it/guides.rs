@@ -300,7 +300,10 @@ fn pypi_new_device_confirmation_goes_only_to_the_primary_address() {
     let emails = step_text("pypi-prevent", "emails");
     assert!(emails.contains("only to the primary address"), "{emails}");
     assert!(emails.contains("does not receive it"), "{emails}");
-    assert!(emails.contains("most durable address the primary"), "{emails}");
+    assert!(
+        emails.contains("most durable address the primary"),
+        "{emails}"
+    );
     // The old advice ("add a second verified address", "your verified
     // addresses") is gone everywhere.
     for id in ["pypi-prevent", "pypi-recover"] {
@@ -309,7 +312,10 @@ fn pypi_new_device_confirmation_goes_only_to_the_primary_address() {
         assert!(!text.contains("verified addresses"), "{id}");
     }
     let search = step_text("pypi-recover", "search-mail");
-    assert!(search.contains("Unrecognized login to your PyPI account"), "{search}");
+    assert!(
+        search.contains("Unrecognized login to your PyPI account"),
+        "{search}"
+    );
     assert!(search.contains("only to the primary address"), "{search}");
 }
 
@@ -345,7 +351,11 @@ fn pypi_seed_case_reads_right_from_symptom_to_being_back_in() {
     assert_eq!(stuck.goto.as_deref(), Some("nothing-works"));
     assert!(stuck.text.contains("\"Nothing works\""));
     let nothing = g.branch("nothing-works").unwrap();
-    let after: String = nothing.steps.iter().map(|s| format!("{} ", s.text)).collect();
+    let after: String = nothing
+        .steps
+        .iter()
+        .map(|s| format!("{} ", s.text))
+        .collect();
     for needle in [
         "latest release",
         "Reply to that email",
@@ -361,7 +371,10 @@ fn pypi_seed_case_reads_right_from_symptom_to_being_back_in() {
     let code = step_text("pypi-recover", "use-recovery-code");
     assert!(code.contains("/account/login/"), "{code}");
     assert!(code.contains("\"Login using recovery codes\""), "{code}");
-    assert!(code.contains("also asks you to confirm the login by email"), "{code}");
+    assert!(
+        code.contains("also asks you to confirm the login by email"),
+        "{code}"
+    );
     // Prevention says it back.
     let key = step_text("pypi-prevent", "security-key");
     assert!(key.contains("needs no new-device email"), "{key}");
@@ -379,7 +392,11 @@ fn pypi_2fa_reset_uses_edit_and_no_link_regenerates() {
     for id in ["pypi-prevent", "pypi-recover"] {
         for s in guide(id).all_steps() {
             for l in &s.links {
-                assert!(!l.url.contains("/recovery-codes/regenerate"), "{id}/{}", s.id);
+                assert!(
+                    !l.url.contains("/recovery-codes/regenerate"),
+                    "{id}/{}",
+                    s.id
+                );
                 assert!(!l.url.contains("/recovery-codes/generate"), "{id}/{}", s.id);
                 assert!(!l.url.contains("/account/recovery-code/"), "{id}/{}", s.id);
             }
@@ -420,7 +437,8 @@ fn other_services_carry_their_facts() {
     assert!(text("npm-prevent").contains("security key"));
     assert!(guide("npm-prevent")
         .all_steps()
-        .all(|s| s.check != Check::Auto(AutoCheck::TotpStored) && s.action != Some(guides::Action::AddTotp)));
+        .all(|s| s.check != Check::Auto(AutoCheck::TotpStored)
+            && s.action != Some(guides::Action::AddTotp)));
     assert!(text("npm-prevent").contains("Manage Recovery Codes"));
     assert!(text("npm-prevent").contains("Link your GitHub account"));
     assert!(text("npm-recover").contains("Reset my two-factor authentication (2FA)"));
@@ -481,7 +499,10 @@ fn every_step_cites_its_sources_with_a_checked_date() {
                                 .replace(' ', "-")
                         })
                         .collect();
-                    assert!(anchors.iter().any(|a| a == anchor), "{file}#{anchor}: {anchors:?}");
+                    assert!(
+                        anchors.iter().any(|a| a == anchor),
+                        "{file}#{anchor}: {anchors:?}"
+                    );
                 } else {
                     assert!(src.url.starts_with("https://"), "{}", src.url);
                 }
@@ -511,7 +532,11 @@ fn links_are_https_on_the_services_own_sites_and_never_act_when_opened() {
                     s.id
                 );
                 let sites = guides::service_sites(&g.service);
-                assert!(sites.iter().any(|site| l.url.starts_with(site)), "{}", l.url);
+                assert!(
+                    sites.iter().any(|site| l.url.starts_with(site)),
+                    "{}",
+                    l.url
+                );
             }
         }
     }
@@ -552,7 +577,10 @@ fn user_text_has_no_internal_ids_and_goto_names_a_branch() {
             if let Some(target) = &s.goto {
                 let branch = g.branch(target).expect("goto names a branch");
                 assert_ne!(
-                    g.branches.iter().find(|b| b.steps.iter().any(|x| x.id == s.id)).map(|b| &b.id),
+                    g.branches
+                        .iter()
+                        .find(|b| b.steps.iter().any(|x| x.id == s.id))
+                        .map(|b| &b.id),
                     Some(&branch.id),
                     "{}/{} goes to its own branch",
                     g.id,
@@ -563,7 +591,9 @@ fn user_text_has_no_internal_ids_and_goto_names_a_branch() {
     }
     let mut g = guide("pypi-recover").clone();
     g.branches[0].steps[0].goto = Some("nowhere".into());
-    assert!(guides::validate(&[g]).join("").contains("goes to branch \"nowhere\""));
+    assert!(guides::validate(&[g])
+        .join("")
+        .contains("goes to branch \"nowhere\""));
 }
 
 // ---------------------------------------------------------------------------
@@ -855,11 +885,25 @@ fn pypi_request_has_every_form_field_in_order() {
         assert!(field.value.contains(statement), "{}", field.value);
     }
     let evidence = r.evidence.join("\n");
-    for needle in ["projects", "latest release", "push a branch", "email address", "contact"] {
+    for needle in [
+        "projects",
+        "latest release",
+        "push a branch",
+        "email address",
+        "contact",
+    ] {
         assert!(evidence.contains(needle), "{needle}");
     }
     let next: String = r.next_steps.iter().map(|f| f.text.clone() + "\n").collect();
-    for needle in ["token", "7-day", "2FA", "recovery code", "Reply to that email", "latest release", "1.5 days"] {
+    for needle in [
+        "token",
+        "7-day",
+        "2FA",
+        "recovery code",
+        "Reply to that email",
+        "latest release",
+        "1.5 days",
+    ] {
         assert!(next.contains(needle), "{needle}");
     }
     let meanwhile: String = r.meanwhile.iter().map(|f| f.text.clone() + "\n").collect();
@@ -909,15 +953,30 @@ fn the_draft_knows_the_vault_unused_codes_mean_no_lost_codes_tick() {
     // 7 unused codes: the lost-codes statement is not ticked, and the user
     // reads why and how to use a code first.
     assert!(!r.fields[2].ticked);
-    assert!(r.body.contains(&format!("- [ ] {}", request::PYPI_STATEMENTS[0])), "{}", r.body);
-    assert!(!r.body.contains(&format!("- [x] {}", request::PYPI_STATEMENTS[0])));
+    assert!(
+        r.body
+            .contains(&format!("- [ ] {}", request::PYPI_STATEMENTS[0])),
+        "{}",
+        r.body
+    );
+    assert!(!r
+        .body
+        .contains(&format!("- [x] {}", request::PYPI_STATEMENTS[0])));
     assert!(r.fields[3].ticked && r.fields[4].ticked);
     let warning = r.warning.expect("a warning");
-    assert!(warning.contains("7 unused PyPI recovery codes"), "{warning}");
-    assert!(warning.contains("https://pypi.org/account/login/"), "{warning}");
+    assert!(
+        warning.contains("7 unused PyPI recovery codes"),
+        "{warning}"
+    );
+    assert!(
+        warning.contains("https://pypi.org/account/login/"),
+        "{warning}"
+    );
     assert!(warning.contains("Login using recovery codes"), "{warning}");
     // The mailbox is gone: the request says so and asks for another address.
-    assert!(r.fields[1].value.contains("no longer have access to the primary email address"));
+    assert!(r.fields[1]
+        .value
+        .contains("no longer have access to the primary email address"));
     assert!(r.fields[1].value.contains("another address"));
     // Without the vault the draft cannot know, and ticks as the form asks.
     let locked = sparekey_core::app::guides::draft_request(None, &input).unwrap();
@@ -958,7 +1017,8 @@ fn recover_guides_put_unused_codes_first() {
     // No codes, or a prevent guide: nothing to put first.
     let none = guides::evaluate(guide("pypi-recover"), vault.doc(), Some(&ids[1]), &ctx()).unwrap();
     assert!(none.codes_first.is_none());
-    let prevent = guides::evaluate(guide("pypi-prevent"), vault.doc(), Some(&ids[0]), &ctx()).unwrap();
+    let prevent =
+        guides::evaluate(guide("pypi-prevent"), vault.doc(), Some(&ids[0]), &ctx()).unwrap();
     assert!(prevent.codes_first.is_none());
 }
 
