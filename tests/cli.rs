@@ -679,7 +679,16 @@ fn guide_show_and_check_track_a_pypi_account() {
     assert!(emails["status"]["done_at"].is_i64());
     let text = env.ok(&["guide", "show", "pypi-prevent", "--account", "pypi"]);
     assert!(text.contains("2 of 9 steps done"), "{text}");
-    assert!(text.contains("[x] Verify your primary email"), "{text}");
+    assert!(
+        text.contains("[x] Make your most durable address the primary one"),
+        "{text}"
+    );
+    // Every step says where it comes from.
+    assert!(
+        text.contains("Source: https://github.com/pypi/warehouse/blob/"),
+        "{text}"
+    );
+    assert!(text.contains("Sources checked 2026-12-03"), "{text}");
     assert!(text.contains("note: work + personal"), "{text}");
     assert!(
         text.contains("https://pypi.org/manage/account/#account-emails"),
@@ -885,6 +894,80 @@ fn recovery_request_drafts_pypis_form_or_says_what_is_missing() {
         "lost",
     ]);
     assert!(err.contains("username"), "{err}");
+}
+
+/// With `--account`, the draft knows the vault: the username is the
+/// account's, and while unused codes are left the lost-codes statement stays
+/// unticked and the user reads to use a code first. `--mailbox-gone` puts
+/// the primary mailbox problem into the reason.
+#[test]
+fn recovery_request_knows_the_accounts_unused_codes() {
+    let env = Env::init();
+    env.ok(&[
+        "add",
+        "--uri",
+        "otpauth://totp/PyPI:alice-dev?secret=JBSWY3DPEHPK3PXP&issuer=PyPI",
+    ]);
+    let codes: Vec<String> = (0..8).map(|i| format!("{i:x}1a2b3c4d5e6f708")).collect();
+    check_ok(
+        &["recovery", "add"],
+        env.run_stdin(
+            &["recovery", "add", "pypi", "-", "--generated", "2023-05-01"],
+            &codes.join("\n"),
+        ),
+    );
+    let args = [
+        "recovery-request",
+        "pypi",
+        "--account",
+        "pypi",
+        "--mailbox-gone",
+        "--reason",
+        "Logging in from an unrecognized device",
+    ];
+    let out = env.run(&args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let draft = check_ok(&args, out);
+    assert!(draft.contains("`alice-dev`"), "{draft}");
+    assert!(
+        draft.contains("- [ ] I never generated or have lost access to the recovery codes"),
+        "{draft}"
+    );
+    assert!(
+        draft.contains("no longer have access to the primary email address"),
+        "{draft}"
+    );
+    assert!(stderr.contains("8 unused PyPI recovery codes"), "{stderr}");
+    assert!(stderr.contains("Source: https://"), "{stderr}");
+    assert!(stderr.contains("Trusted Publishers"), "{stderr}");
+
+    // Regenerated at PyPI: the new set replaces the old, which stays listed.
+    let new: Vec<String> = (0..8).map(|i| format!("{i:x}9f8e7d6c5b4a3921")).collect();
+    check_ok(
+        &["recovery", "add"],
+        env.run_stdin(
+            &["recovery", "add", "pypi", "-", "--replace"],
+            &new.join("\n"),
+        ),
+    );
+    let list = env.ok(&["recovery", "list", "pypi"]);
+    assert!(
+        list.contains("superseded: 8 codes generated 2023-05-01 (0 used)"),
+        "{list}"
+    );
+    let err = env.fail(&[
+        "recovery",
+        "add",
+        "pypi",
+        "-",
+        "--replace",
+        "--generated",
+        "2023-02-30",
+    ]);
+    assert!(
+        err.contains("generated date") && err.contains("YYYY-MM-DD"),
+        "{err}"
+    );
 }
 
 /// The user forgot the passphrase: the printed kit opens the vault (with the

@@ -94,8 +94,14 @@ async fn draft_pypi_request(session: &GuiSession) {
     session.click("#request-draft").await;
 
     let body = session.dom_text("#request-body").await;
-    let expected = sparekey_core::guides::request::pypi_recovery_request("alice-dev", reason)
-        .expect("core drafts the request");
+    let expected = sparekey_core::guides::request::pypi_recovery_request(
+        &sparekey_core::guides::request::RequestInput {
+            username: "alice-dev",
+            reason,
+            ..Default::default()
+        },
+    )
+    .expect("core drafts the request");
     assert_eq!(
         body, expected.body,
         "the draft is shown exactly as core wrote it"
@@ -113,6 +119,10 @@ async fn draft_pypi_request(session: &GuiSession) {
     let evidence = session.dom_text("#request-evidence").await;
     assert!(evidence.contains("alice-dev"), "{evidence}");
     session.find("#request-next li").await;
+    // Each fact carries its sources.
+    let next = session.dom_text("#request-next").await;
+    assert!(next.contains("Source"), "{next}");
+    session.find("#request-meanwhile li").await;
 
     session.click("#request-copy").await;
     session
@@ -143,6 +153,144 @@ async fn lockout_walks_pypi_to_a_copied_recovery_request() {
     session.click("#lockout-next").await;
     session
         .wait_text("#guide-title", |t| t == "Lockout-proof my PyPI account")
+        .await;
+    session.close().await;
+}
+
+/// The seed's case, as a new user walks it: a PyPI account with 7 unused
+/// codes in the vault → "I'm locked out" → PyPI says use those first → the
+/// unrecognized-device branch (primary mailbox only, 15 minutes, same
+/// network, sources shown) → "Go to: Nothing works" → the username is the
+/// account's → "mailbox gone" → the draft names the primary mailbox
+/// problem and does not claim the codes are lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lockout_walks_the_unrecognized_device_branch_to_a_mailbox_request() {
+    let session = GuiSession::builder().with_vault().start().await;
+    session.cli(&[
+        "add",
+        "--uri",
+        "otpauth://totp/PyPI:alice-dev?secret=JBSWY3DPEHPK3PXP&issuer=PyPI",
+    ]);
+    session.cli_with_input(&["recovery", "add", "pypi", "-"], PYPI_CODES);
+    session.cli(&["recovery", "use", "pypi"]);
+    session.unlock().await;
+    session.click("#lockout-button").await;
+    session.click("#lockout-service-pypi").await;
+    // Core knows the vault holds unused codes: they come first.
+    let first = session
+        .wait_text("#codes-first", |t| t.contains("unused"))
+        .await;
+    assert!(
+        first.contains("Sparekey holds 7 unused recovery codes for this account"),
+        "{first}"
+    );
+    assert!(first.contains("use one of these first"), "{first}");
+
+    session.click("#branch-email").await;
+    let steps = session
+        .wait_text("#branch-steps", |t| t.contains("Unrecognized login"))
+        .await;
+    for needle in [
+        "Unrecognized login to your PyPI account",
+        "only to the primary address",
+        "at most once every 15 minutes",
+        "Device details didn't match",
+        "A security key skips the email",
+        "Keep releases going while you are locked out",
+    ] {
+        assert!(steps.contains(needle), "{needle:?} missing in\n{steps}");
+    }
+    // Every step shows where it comes from.
+    let sources = session
+        .client()
+        .execute(
+            "return [...document.querySelectorAll('#branch-steps > li')]\
+             .every((li) => li.querySelector('details.sources'));",
+            vec![],
+        )
+        .await
+        .expect("run the script");
+    assert_eq!(sources, json!(true), "a step without sources");
+    let source = session
+        .client()
+        .execute(
+            "const d = document.querySelector('#step-search-mail details.sources'); d.open = true;\
+             return d.querySelector('button.source').dataset.url;",
+            vec![],
+        )
+        .await
+        .expect("run the script");
+    assert!(
+        source
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://github.com/pypi/warehouse/blob/")),
+        "{source}"
+    );
+
+    // "Go to Nothing works" goes there, with the draft form.
+    session.find("#goto-still-stuck").await;
+    session
+        .client()
+        .execute(
+            "document.querySelector('#goto-still-stuck').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .expect("run the script");
+    session.click("#goto-still-stuck").await;
+    wait_attr(&session, "#branch-nothing-works", "aria-pressed", "true").await;
+    session.find("#step-file-request").await;
+    session.wait_gone("#step-search-mail").await;
+    // The username is the account's; the vault's codes are mentioned.
+    let deadline = Instant::now() + WAIT_TIMEOUT;
+    loop {
+        let value = session
+            .client()
+            .execute(
+                "return document.querySelector('#request-username')?.value;",
+                vec![],
+            )
+            .await
+            .expect("run the script");
+        if value == json!("alice-dev") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "username never filled: {value}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    session
+        .wait_text("#request-codes", |t| t.contains("7 unused recovery codes"))
+        .await;
+    let reason = sparekey_core::guides::request::PYPI_REASONS[2];
+    session
+        .wait_text("#request-reason", |text| text.contains(reason))
+        .await;
+    select_value(&session, "#request-reason", reason).await;
+    session.click("#request-mailbox-gone").await;
+    session.click("#request-draft").await;
+    let body = session
+        .wait_text("#request-body", |t| t.contains("alice-dev"))
+        .await;
+    assert!(body.contains("`alice-dev`"), "{body}");
+    assert!(
+        body.contains("confirmation email to my primary address"),
+        "{body}"
+    );
+    assert!(
+        body.contains("no longer have access to the primary email address"),
+        "{body}"
+    );
+    assert!(body.contains("another address"), "{body}");
+    // 7 unused codes: "never generated or lost the codes" is not ticked.
+    assert!(
+        body.contains(&format!("- [ ] {}", PYPI_STATEMENTS[0])),
+        "{body}"
+    );
+    let warning = session.dom_text("#request-warning").await;
+    assert!(warning.contains("Login using recovery codes"), "{warning}");
+    session.click("#request-copy").await;
+    session
+        .wait_text("#toast", |text| text.contains("Draft copied"))
         .await;
     session.close().await;
 }

@@ -466,7 +466,14 @@ fn first_day_vault(session: &GuiSession) -> PathBuf {
         ],
         "ONSWG4TFOQYTEMZU\n",
     );
-    session.cli_with_input(&["recovery", "add", "PyPI", "-"], PYPI_CODES);
+    // A set from 2023, replaced after regenerating: the account remembers
+    // it as superseded.
+    session.cli_with_input(
+        &["recovery", "add", "PyPI", "-", "--generated", "2023-05-01"],
+        "1a2b3c4d5e6f7081 92a3b4c5d6e7f809 a0b1c2d3e4f50617 28394a5b6c7d8e9f b0c1d2e3f4051627 3849a5b6c7d8e9f0 c1d2e3f405162738 495a6b7c8d9e0f1a",
+    );
+    session.cli(&["recovery", "use", "PyPI"]);
+    session.cli_with_input(&["recovery", "add", "PyPI", "-", "--replace"], PYPI_CODES);
     session.cli(&["recovery", "use", "PyPI"]);
     session.cli_with_input(&["recovery", "add", "GitLab", "-"], GITLAB_CODES);
     session.cli(&["recovery", "use", "GitLab"]);
@@ -544,6 +551,12 @@ async fn audit_every_screen(theme: Theme) {
         .wait_text("#account-guide", |t| t.contains("steps done"))
         .await;
     session.find("#recovery-count").await;
+    session.find("#recovery-superseded").await;
+    run(
+        &session,
+        "document.querySelector('#recovery-superseded').open = true;",
+    )
+    .await;
     audit.check("account (PyPI)").await;
     press(&session, "#recovery-use-next").await;
     session.find("#recovery-undo").await;
@@ -587,15 +600,20 @@ async fn audit_every_screen(theme: Theme) {
     session.find("#step-emergency-kit").await;
     audit.check("guide (any account)").await;
 
-    // I'm locked out: every branch of PyPI's and of the generic guide.
-    for service in ["pypi", "generic"] {
+    // I'm locked out: every branch of PyPI's and of the generic guide, and
+    // a mailbox's guide (no question: its steps at once).
+    for service in ["pypi", "generic", "google"] {
         press(&session, "#lockout-button").await;
         session.find("#lockout-services button").await;
         if service == "pypi" {
             audit.check("locked out").await;
         }
         press(&session, &format!("#lockout-service-{service}")).await;
-        session.find(".branch-choice").await;
+        session.find(".branch-choice, #branch-steps li").await;
+        if service == "pypi" {
+            // The vault holds unused PyPI codes: they come first.
+            session.find("#codes-first").await;
+        }
         audit.check(&format!("locked out ({service})")).await;
         let branches = session
             .client()
@@ -612,17 +630,39 @@ async fn audit_every_screen(theme: Theme) {
             audit
                 .check(&format!("locked out ({service}), {branch}"))
                 .await;
+            if branch == "branch-email" {
+                // Every step's sources, unfolded.
+                run(
+                    &session,
+                    "document.querySelectorAll('#branch-steps details.sources')\
+                     .forEach((d) => { d.open = true; });",
+                )
+                .await;
+                audit
+                    .check(&format!("locked out ({service}), {branch}, its sources"))
+                    .await;
+                audit.shoot("lockout-sources", (1000, 860), false).await;
+            }
         }
     }
     press(&session, "#lockout-button").await;
     press(&session, "#lockout-service-pypi").await;
     press(&session, "#branch-nothing-works").await;
-    session.type_into("#request-username", "alice-dev").await;
     session
         .wait_text("#request-reason", |t| !t.is_empty())
         .await;
+    // The username comes from the PyPI account.
+    wait_until(
+        &session,
+        "return document.querySelector('#request-username').value === 'alice';",
+        "the account's username in the request",
+    )
+    .await;
+    press(&session, "#request-mailbox-gone").await;
     press(&session, "#request-draft").await;
     session.find("#request-body").await;
+    // Unused codes in the vault: the draft says to use one first.
+    session.find("#request-warning").await;
     audit.check("locked out (PyPI), the drafted request").await;
     audit.shoot("lockout", (1000, 860), false).await;
 

@@ -628,8 +628,9 @@ fn ui_views_import_only_lib_and_api() {
 }
 
 /// The page may open links in the system browser only on the hosts the
-/// guides link to: a compromised page cannot send the person to a phishing
-/// site through the opener. Every guide link and the recovery form are
+/// guides link to or cite: a compromised page cannot send the person to a
+/// phishing site through the opener. Every guide link, every cited source
+/// (steps and the recovery request's facts) and the recovery form are
 /// inside the scope, and every host in the scope is one a guide uses.
 #[test]
 fn the_opener_reaches_only_the_hosts_the_guides_link_to() {
@@ -666,7 +667,30 @@ fn the_opener_reaches_only_the_hosts_the_guides_link_to() {
                 .all_steps()
                 .flat_map(|s| s.links.iter().map(|l| l.url.clone())),
         );
+        // Sources open in the browser too ("Source: …"); Sparekey's own
+        // documentation is shown, not opened.
+        links.extend(
+            guide
+                .all_steps()
+                .flat_map(|s| s.sources.iter().map(|src| src.url.clone()))
+                .filter(|u| !u.starts_with(sparekey_core::guides::SPAREKEY_SOURCE)),
+        );
     }
+    let draft = sparekey_core::guides::request::pypi_recovery_request(
+        &sparekey_core::guides::request::RequestInput {
+            username: "alice",
+            reason: "x",
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    links.extend(
+        draft
+            .next_steps
+            .iter()
+            .chain(&draft.meanwhile)
+            .flat_map(|f| f.sources.iter().map(|s| s.url.clone())),
+    );
     let allowed: BTreeSet<String> = scopes.iter().map(|s| host(s)).collect();
     let used: BTreeSet<String> = links.iter().map(|l| host(l)).collect();
     for link in &links {

@@ -176,7 +176,12 @@ export const accountQr = (id) => call("account_qr", { id });
 
 export const recoveryList = (id, reveal) => call("recovery_list", { id, reveal });
 
-export const recoverySave = (id, text, replace) => call("recovery_save", { id, text, replace });
+/**
+ * Saves pasted codes. `generated` is the day the service made them
+ * (YYYY-MM-DD; "" for the time in a PyPI download's `fileName`, else today).
+ */
+export const recoverySave = (id, text, replace, generated = "", fileName = null) =>
+  call("recovery_save", { id, text, replace, generated, fileName });
 
 export const recoveryUseNext = (id) => call("recovery_use_next", { id });
 
@@ -234,15 +239,21 @@ export const guideUncheck = (guideId, stepId, accountId) =>
 export const clockStatus = () => call("clock_status");
 
 /** @returns {Promise<{reasons: string[], form_url: string}>} */
-export const recoveryRequestForm = () => call("recovery_request_form");
+export const recoveryRequestForm = (accountId = null) => call("recovery_request_form", { accountId });
 
-/** Drafts PyPI's account-recovery request. */
-export const recoveryRequest = (username, reason) =>
-  call("recovery_request", { username, reason });
+/**
+ * Drafts PyPI's account-recovery request.
+ *
+ * @param {{accountId: string | null, username: string, reason: string, mailboxGone: boolean}} answers
+ */
+export const recoveryRequest = (answers) => call("recovery_request", { answers });
 
-/** Copies the drafted request from Rust (not cleared: a draft is no secret). */
-export const copyRecoveryRequest = (username, reason) =>
-  call("copy_recovery_request", { username, reason });
+/**
+ * Copies the drafted request from Rust (not cleared: a draft is no secret).
+ *
+ * @param {{accountId: string | null, username: string, reason: string, mailboxGone: boolean}} answers
+ */
+export const copyRecoveryRequest = (answers) => call("copy_recovery_request", { answers });
 
 export const kitStatus = () => call("kit_status");
 

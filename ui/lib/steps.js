@@ -39,15 +39,62 @@ export function progressBar(guide) {
 }
 
 /**
- * One step: its state, text, detail, links, check and action.
+ * How a source's address reads: a file of a GitHub repository as
+ * "owner/repo: path", any other page without its scheme.
+ *
+ * @param {string} url
+ * @returns {string}
+ */
+function sourceName(url) {
+  const blob = /^https:\/\/github\.com\/([^/]+\/[^/]+)\/blob\/[0-9a-f]{7,40}\/(.+)$/.exec(url);
+  return blob ? `${blob[1]}: ${blob[2]}` : url.replace(/^https:\/\//, "");
+}
+
+/**
+ * A step's (or a fact's) sources: "Source: …" lines, each opening its page
+ * in the system browser; Sparekey's own documentation is named, not opened.
+ *
+ * @param {{url: string, supports: string}[]} sources
+ * @param {string} checked YYYY-MM-DD
+ * @returns {HTMLElement | null}
+ */
+export function sourceList(sources, checked) {
+  if (!sources || !sources.length) {
+    return null;
+  }
+  return h(
+    "details",
+    { class: "sources" },
+    h("summary", { text: `${sources.length === 1 ? "Source" : `Sources (${sources.length})`}${checked ? `, checked ${checked}` : ""}` }),
+    h(
+      "ul",
+      {},
+      ...sources.map((s) => {
+        const own = s.url.startsWith("sparekey:");
+        return h(
+          "li",
+          {},
+          own
+            ? h("span", { class: "source-own", text: `Source: Sparekey's ${s.url.slice("sparekey:".length).replace("#", ", section ")}` })
+            : h("button", { type: "button", class: "link-button source", dataset: { url: s.url }, title: s.url, text: `Source: ${sourceName(s.url)} ↗`, onclick: () => api.openUrl(s.url).catch(toastError) }),
+          h("span", { class: "hint source-supports", text: ` (${s.supports})` }),
+        );
+      }),
+    ),
+  );
+}
+
+/**
+ * One step: its state, text, detail, links, sources, check and action.
  *
  * @param {any} app
  * @param {any} guide
  * @param {any} step a StepView
  * @param {string | null} accountId
  * @param {(next: any) => void} changed
+ * @param {(branch: string) => void} [goTo] shows another branch of the guide
  */
-export function stepItem(app, guide, step, accountId, changed) {
+export function stepItem(app, guide, step, accountId, changed, goTo) {
   const status = step.status;
   const isNext = guide.next_step === step.id;
   const meta = [];
@@ -68,6 +115,8 @@ export function stepItem(app, guide, step, accountId, changed) {
     }),
   );
   const slot = h("div", { class: "step-slot" });
+  const target = step.goto ? (guide.branches || []).find((/** @type {any} */ b) => b.id === step.goto) : null;
+  const goButton = target && goTo ? h("button", { type: "button", class: "secondary", id: `goto-${step.id}`, dataset: { goto: target.id }, text: `Go to: ${target.label} →`, onclick: () => goTo(target.id) }) : null;
   return h(
     "li",
     { class: `step state-${status.state}${isNext ? " next" : ""}`, id: `step-${step.id}`, dataset: { state: status.state, step: step.id } },
@@ -83,7 +132,8 @@ export function stepItem(app, guide, step, accountId, changed) {
     status.detail ? h("p", { class: "hint step-detail" }, ...prose(sentence(status.detail))) : null,
     meta.length ? h("p", { class: "step-meta" }, ...meta) : null,
     links.length ? h("div", { class: "step-links" }, ...links) : null,
-    h("div", { class: "actions step-actions" }, actionButton(app, guide, step, accountId, slot), ...checkControls(guide, step, accountId, changed)),
+    sourceList(step.sources, step.checked),
+    h("div", { class: "actions step-actions" }, goButton, actionButton(app, guide, step, accountId, slot), ...checkControls(guide, step, accountId, changed)),
     slot,
   );
 }

@@ -3,7 +3,7 @@
 // its recovery codes, and how far its lockout-proof guide is.
 
 import * as api from "../api.js";
-import { h, field, setFieldError, clearErrors, add, fill } from "../lib/dom.js";
+import { h, field, clearErrors, add, fill } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { errorMessage, errorNote, showFieldError, toastError } from "../lib/errors.js";
 import { formatDate, groupSecret, plural, sentence } from "../lib/format.js";
@@ -303,11 +303,15 @@ async function renderRecovery(app, id, card, data, options = {}) {
   const rerender = (next, more = {}) => renderRecovery(app, id, card, next, more);
   const heading = h("h3", { id: "recovery-title", text: "Recovery codes" });
   const textarea = h("textarea", { id: "recovery-text", rows: "5", spellcheck: "false", autocomplete: "off", placeholder: "Paste the codes the service gave you, as they are." });
+  const generated = /** @type {HTMLInputElement} */ (h("input", { id: "recovery-generated", type: "date" }));
+  /** The name of a file loaded into the text box (a PyPI download's name says when). */
+  let fileName = /** @type {string | null} */ (null);
   const saveForm = (replace) => {
     const form = h(
       "form",
       { class: "recovery-form", novalidate: true },
       field(replace ? "New codes (replace all)" : "Codes", textarea, "One code per line, or separated by spaces or commas. PyPI, GitHub, GitLab and npm sets are recognised."),
+      field("Generated on", generated, "When the service made these codes. Leave empty for today (a PyPI download's file name says it)."),
       h(
         "div",
         { class: "actions" },
@@ -320,12 +324,12 @@ async function renderRecovery(app, id, card, data, options = {}) {
       event.preventDefault();
       clearErrors(form);
       try {
-        const saved = await api.recoverySave(id, /** @type {HTMLTextAreaElement} */ (textarea).value, replace);
+        const saved = await api.recoverySave(id, /** @type {HTMLTextAreaElement} */ (textarea).value, replace, generated.value, fileName);
         toast(`Saved ${plural(saved.total, "recovery code")}.${saved.note ? ` Note: ${sentence(saved.note)}` : ""}`);
         await app.reload();
         rerender(saved);
       } catch (error) {
-        setFieldError("recovery-text", errorMessage(error));
+        showFieldError(error, { "generated date": "recovery-generated" }, "recovery-text");
       }
     });
     return form;
@@ -336,6 +340,7 @@ async function renderRecovery(app, id, card, data, options = {}) {
       const file = input.files && input.files[0];
       if (file) {
         /** @type {HTMLTextAreaElement} */ (textarea).value = await file.text();
+        fileName = file.name;
         input.value = "";
       }
     });
@@ -351,6 +356,24 @@ async function renderRecovery(app, id, card, data, options = {}) {
     return;
   }
   const count = h("p", { class: "recovery-count", id: "recovery-count" }, h("strong", { text: String(recovery.unused) }), ` of ${recovery.total} unused`);
+  const generatedLine = h("p", { class: "hint", id: "recovery-generated-at", text: recovery.generated_at ? `Generated ${formatDate(recovery.generated_at)}, saved ${formatDate(recovery.saved_at)}.` : `Saved ${formatDate(recovery.saved_at)}; generated on an unknown date.` });
+  const history = recovery.superseded.length
+    ? h(
+        "details",
+        { class: "superseded", id: "recovery-superseded" },
+        h("summary", { text: `${plural(recovery.superseded.length, "earlier set")} (no longer valid)` }),
+        h(
+          "ul",
+          {},
+          ...recovery.superseded
+            .slice()
+            .reverse()
+            .map((/** @type {any} */ old) =>
+              h("li", { text: `${plural(old.total, "code")} generated ${old.generated_at ? formatDate(old.generated_at) : "on an unknown date"}, ${old.used} used, replaced ${formatDate(old.replaced_at)}` }),
+            ),
+        ),
+      )
+    : null;
   const low = recovery.running_low
     ? h(
         "div",
@@ -416,5 +439,5 @@ async function renderRecovery(app, id, card, data, options = {}) {
     onclick: () => rerender(null, { reveal: !reveal }),
   });
   const replace = h("button", { type: "button", id: "recovery-replace", class: "ghost", text: "Replace all…", onclick: () => rerender(recovery, { replacing: true }) });
-  fill(card, heading, count, low, h("div", { class: "actions" }, useNext, undo), list, h("div", { class: "actions subtle" }, revealButton, replace));
+  fill(card, heading, count, generatedLine, low, h("div", { class: "actions" }, useNext, undo), list, history, h("div", { class: "actions subtle" }, revealButton, replace));
 }

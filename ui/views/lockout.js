@@ -9,7 +9,7 @@ import { h, field, clearErrors, add, fill, swap, prose } from "../lib/dom.js";
 import { sentence } from "../lib/format.js";
 import { toast } from "../lib/toast.js";
 import { errorNote, showFieldError, toastError } from "../lib/errors.js";
-import { stepItem } from "../lib/steps.js";
+import { sourceList, stepItem } from "../lib/steps.js";
 
 /**
  * @param {any} app
@@ -103,25 +103,42 @@ async function showRecover(app, body, options) {
     for (const button of body.querySelectorAll(".branch-choice")) {
       button.setAttribute("aria-pressed", String(/** @type {HTMLElement} */ (button).dataset.branch === id));
     }
-    renderBranch(app, guide, id, accountId, branchSlot, options);
+    renderBranch(app, guide, id, accountId, branchSlot, { ...options, choose });
+    branchSlot.scrollIntoView({ block: "start" });
   };
+  // Core says when the vault holds unused codes for the account: first.
+  const first = guide.codes_first;
   add(body,
     h(
       "section",
       { class: "card" },
       h("p", { class: "lead", text: guide.summary }),
       guide.account ? h("p", { class: "hint", text: `Using what Sparekey saved for ${guide.account.display}.` }) : null,
-      h("h3", { id: "lockout-question", text: guide.question || "What happened?" }),
-      h(
-        "div",
-        { class: "choice-list", role: "group", "aria-labelledby": "lockout-question" },
-        ...guide.branches.map((/** @type {any} */ b) =>
-          h("button", { type: "button", class: "choice branch-choice", id: `branch-${b.id}`, dataset: { branch: b.id }, "aria-pressed": "false", text: b.label, onclick: () => choose(b.id) }),
-        ),
-      ),
+      first
+        ? h(
+            "div",
+            { class: "note codes-first", id: "codes-first", role: "note" },
+            h("strong", { text: first.message }),
+            first.branch ? h("div", { class: "actions" }, h("button", { type: "button", class: "primary", id: "codes-first-go", text: "Show how →", onclick: () => choose(first.branch) })) : null,
+          )
+        : null,
+      guide.branches.length ? h("h3", { id: "lockout-question", text: guide.question || "What happened?" }) : null,
+      guide.branches.length
+        ? h(
+            "div",
+            { class: "choice-list", role: "group", "aria-labelledby": "lockout-question" },
+            ...guide.branches.map((/** @type {any} */ b) =>
+              h("button", { type: "button", class: "choice branch-choice", id: `branch-${b.id}`, dataset: { branch: b.id }, "aria-pressed": "false", text: b.label, onclick: () => choose(b.id) }),
+            ),
+          )
+        : null,
     ),
     branchSlot,
   );
+  // A guide without a question (a mailbox, crates.io): its steps at once.
+  if (!guide.branches.length) {
+    fill(branchSlot, h("ol", { class: "steps", id: "branch-steps" }, ...guide.steps.map((/** @type {any} */ s) => stepItem(app, guide, s, accountId, () => app.showLockout({ service: options.service })))));
+  }
   if (options.branch) {
     choose(options.branch);
   }
@@ -133,7 +150,7 @@ async function showRecover(app, body, options) {
  * @param {string} branchId
  * @param {string | null} accountId
  * @param {HTMLElement} slot
- * @param {{draft?: boolean}} options
+ * @param {{draft?: boolean, choose?: (id: string) => void}} options
  */
 function renderBranch(app, guide, branchId, accountId, slot, options) {
   const branch = guide.branches.find((/** @type {any} */ b) => b.id === branchId);
@@ -145,7 +162,7 @@ function renderBranch(app, guide, branchId, accountId, slot, options) {
     try {
       const next = await api.guideView(guide.id, accountId);
       Object.assign(guide, next);
-      renderBranch(app, guide, branchId, accountId, slot, {});
+      renderBranch(app, guide, branchId, accountId, slot, { choose: options.choose });
     } catch (error) {
       toastError(error);
     }
@@ -153,9 +170,9 @@ function renderBranch(app, guide, branchId, accountId, slot, options) {
   // Core evaluated the clock with the guide: say it loudly when it is off.
   const clockOff = branch.steps.some((/** @type {any} */ s) => s.check.type === "auto" && s.check.auto === "clock_synchronized" && s.status.state === "not_done");
   const clockStep = branch.steps.find((/** @type {any} */ s) => s.check.type === "auto" && s.check.auto === "clock_synchronized");
-  const list = h("ol", { class: "steps", id: "branch-steps" }, ...branch.steps.map((/** @type {any} */ s) => stepItem(app, guide, s, accountId, () => rerender())));
+  const list = h("ol", { class: "steps", id: "branch-steps" }, ...branch.steps.map((/** @type {any} */ s) => stepItem(app, guide, s, accountId, () => rerender(), options.choose)));
   const hasDraft = branch.steps.some((/** @type {any} */ s) => s.action === "draft_recovery_request");
-  const request = hasDraft ? requestCard(options.draft === true) : null;
+  const request = hasDraft ? requestCard(options.draft === true, accountId) : null;
   fill(slot,
     h("h3", { class: "branch-title", text: branch.label }),
     clockOff && clockStep
@@ -182,21 +199,26 @@ function renderBranch(app, guide, branchId, accountId, slot, options) {
 }
 
 /**
- * The PyPI account-recovery request: username and reason in, core's draft out.
+ * The PyPI account-recovery request: username and reason in, core's draft
+ * out. With an account (vault unlocked), core fills the username and knows
+ * its unused codes.
  *
  * @param {boolean} focus focus the username field
+ * @param {string | null} accountId
  * @returns {HTMLElement}
  */
-function requestCard(focus) {
+function requestCard(focus, accountId) {
   const card = h("section", { class: "card request", id: "request-card", "aria-labelledby": "request-title" });
   const username = /** @type {HTMLInputElement} */ (h("input", { id: "request-username", type: "text", autocomplete: "username", spellcheck: "false" }));
   const reason = /** @type {HTMLSelectElement} */ (h("select", { id: "request-reason" }));
   const other = /** @type {HTMLTextAreaElement} */ (h("textarea", { id: "request-reason-other", rows: "3", placeholder: "What happened, in a sentence or two." }));
+  const mailbox = /** @type {HTMLInputElement} */ (h("input", { id: "request-mailbox-gone", type: "checkbox" }));
   const otherField = field("Your reason", other);
   otherField.hidden = true;
   reason.addEventListener("change", () => {
     otherField.hidden = reason.value !== "";
   });
+  const codesNote = h("div", { id: "request-codes" });
   const result = h("div", { class: "request-result", id: "request-result" });
   const form = h(
     "form",
@@ -204,29 +226,36 @@ function requestCard(focus) {
     field("PyPI username", username, "The name on pypi.org/user/NAME/, not your email address."),
     field("Reason", reason),
     otherField,
+    h("label", { class: "check", for: "request-mailbox-gone" }, mailbox, " I can no longer read the account's primary mailbox (the request asks PyPI to use another address)"),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", id: "request-draft", text: "Draft the request" })),
   );
   add(card,
     h("h3", { id: "request-title", text: "Draft PyPI's account-recovery request" }),
     h("p", { class: "hint", text: "Only PyPI's admins can help now. Sparekey writes the request in the order of their form; nothing is sent until you submit it yourself on GitHub." }),
+    codesNote,
     form,
     result,
   );
   api
-    .recoveryRequestForm()
+    .recoveryRequestForm(accountId)
     .then((info) => {
       add(reason, ...info.reasons.map((/** @type {string} */ r) => h("option", { value: r, text: r })), h("option", { value: "", text: "Something else…" }));
+      if (info.username && !username.value) {
+        username.value = info.username;
+      }
+      if (info.unused_codes) {
+        fill(codesNote, h("p", { class: "warning", role: "note", text: `Sparekey still holds ${info.unused_codes} unused recovery ${info.unused_codes === 1 ? "code" : "codes"} for this account: try one first ("I lost my 2FA app or security key, but I have my recovery codes").` }));
+      }
     })
     .catch(toastError);
-  const reasonText = () => (reason.value === "" ? other.value : reason.value);
+  const answers = () => ({ accountId, username: username.value, reason: reason.value === "" ? other.value : reason.value, mailboxGone: mailbox.checked });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(form);
-    const user = username.value;
-    const why = reasonText();
+    const asked = answers();
     try {
-      const draft = await api.recoveryRequest(user, why);
-      showDraft(result, draft, user, why);
+      const draft = await api.recoveryRequest(asked);
+      showDraft(result, draft, asked);
     } catch (error) {
       showFieldError(error, { reason: reason.value === "" ? "request-reason-other" : "request-reason" }, "request-username");
     }
@@ -238,13 +267,24 @@ function requestCard(focus) {
 }
 
 /**
+ * Facts with their sources, as a list.
+ *
+ * @param {string} id
+ * @param {any[]} facts
+ * @returns {HTMLElement}
+ */
+function factList(id, facts) {
+  return h("ol", { class: "next-steps", id }, ...facts.map((/** @type {any} */ f) => h("li", {}, h("span", { text: f.text }), sourceList(f.sources, f.checked))));
+}
+
+/**
  * @param {HTMLElement} slot
  * @param {any} draft a RecoveryRequest
- * @param {string} user
- * @param {string} why
+ * @param {any} asked what the draft was made from (copied again from Rust)
  */
-function showDraft(slot, draft, user, why) {
+function showDraft(slot, draft, asked) {
   fill(slot,
+    draft.warning ? h("div", { class: "warning", id: "request-warning", role: "alert" }, ...prose(sentence(draft.warning))) : null,
     h("h4", { id: "request-body-title", text: `Your request: "${draft.title}"` }),
     h("pre", { class: "draft", id: "request-body", tabindex: "0", "aria-labelledby": "request-body-title", text: draft.body }),
     h(
@@ -257,7 +297,7 @@ function showDraft(slot, draft, user, why) {
         text: "Copy draft",
         onclick: async () => {
           try {
-            await api.copyRecoveryRequest(user, why);
+            await api.copyRecoveryRequest(asked);
             toast("Draft copied. Paste the fields into PyPI's form.");
           } catch (error) {
             toastError(error);
@@ -276,7 +316,9 @@ function showDraft(slot, draft, user, why) {
     h("h4", { text: "Have this ready" }),
     h("ul", { class: "evidence", id: "request-evidence" }, ...draft.evidence.map((/** @type {string} */ e) => h("li", { text: e }))),
     h("h4", { text: "What happens next" }),
-    h("ol", { class: "next-steps", id: "request-next" }, ...draft.next_steps.map((/** @type {string} */ e) => h("li", { text: e }))),
+    factList("request-next", draft.next_steps),
+    h("h4", { text: "Meanwhile, keep releases going" }),
+    factList("request-meanwhile", draft.meanwhile),
   );
   slot.scrollIntoView({ block: "start" });
 }

@@ -121,6 +121,13 @@ pub enum Command {
         /// (asked on a terminal when omitted)
         #[arg(long)]
         reason: Option<String>,
+        /// The account in the vault (opens it): fills the username and, while
+        /// it has unused recovery codes, leaves "lost the codes" unticked
+        #[arg(long, value_name = "QUERY")]
+        account: Option<String>,
+        /// The primary mailbox is gone: ask the admins to use another address
+        #[arg(long)]
+        mailbox_gone: bool,
     },
     /// Import accounts from another app's export: shows a preview, writes only once confirmed.
     Import(ImportArgs),
@@ -231,6 +238,10 @@ pub enum RecoveryCommand {
         /// Replace the codes already saved (after regenerating them at the service)
         #[arg(long)]
         replace: bool,
+        /// When the service generated the codes, YYYY-MM-DD [default: the
+        /// time in a PyPI download's name, else today]
+        #[arg(long, value_name = "DATE")]
+        generated: Option<String>,
     },
     /// List an account's recovery codes, used and unused (masked unless --reveal).
     List {

@@ -119,7 +119,7 @@ impl Account {
                 unused: self.recovery.unused_count(),
             });
         }
-        self.recovery.replace(set);
+        self.recovery.replace(set, now);
         self.updated_at = now;
         Ok(())
     }

@@ -61,6 +61,54 @@ pub fn format_compact(secs: i64) -> String {
     format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z")
 }
 
+/// Unix seconds of UTC `year-month-day hour:minute:second`, or `None` for
+/// a date that does not exist (month 13, February 30).
+pub fn from_utc(
+    year: i64,
+    month: u32,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+) -> Option<i64> {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if day == 0 || day > days_in_month || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((month + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second))
+}
+
+/// Midnight UTC of a `YYYY-MM-DD` date, or `None` when `text` is not one.
+pub fn parse_date(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = text.get(r)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    from_utc(i64::from(num(0..4)?), num(5..7)?, num(8..10)?, 0, 0, 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +119,24 @@ mod tests {
         assert_eq!(format_utc(1_704_067_200), "2024-01-01 00:00 UTC");
         assert_eq!(format_compact(951_782_400 + 3661), "20000229T010101Z");
         assert_eq!(format_date(4_102_444_799), "2099-12-31");
+    }
+
+    #[test]
+    fn dates_parse_back() {
+        for secs in [0, 951_782_400, 1_704_067_200, 4_102_358_400] {
+            assert_eq!(parse_date(&format_date(secs)), Some(secs));
+        }
+        assert_eq!(from_utc(2024, 8, 2, 0, 21, 8), Some(1_722_558_068));
+        for bad in [
+            "2024-13-01",
+            "2023-02-29",
+            "2024-1-01",
+            "24-01-011",
+            "abcd-ef-gh",
+            "",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        assert_eq!(parse_date("2024-02-29"), Some(1_709_164_800));
     }
 }

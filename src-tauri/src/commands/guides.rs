@@ -6,7 +6,7 @@
 
 use sparekey_core::{
     account::AccountSummary,
-    app::guides::{self, ClockStatus, RecoveryRequest, RequestForm, StepRef},
+    app::guides::{self, ClockStatus, DraftInput, RecoveryRequest, RequestForm, StepRef},
     guides::{self as guide_data, Context, GuideSummary, GuideView},
 };
 use tauri::{AppHandle, Runtime, State};
@@ -107,26 +107,78 @@ pub fn clock_status() -> ClockStatus {
     guides::clock_status()
 }
 
-/// PyPI's account-recovery form: its reasons and address.
-#[tauri::command]
-pub fn recovery_request_form() -> RequestForm {
-    guides::request_form()
+/// PyPI's account-recovery form: its reasons and address, and (vault
+/// unlocked, account given) the account's username and unused codes.
+#[tauri::command(async)]
+pub fn recovery_request_form(
+    state: State<'_, AppState>,
+    account_id: Option<String>,
+) -> Result<RequestForm, AppError> {
+    let account_id = account_id.filter(|id| !id.is_empty());
+    if account_id.is_none() || !state.is_unlocked() {
+        return Ok(guides::request_form(None, None)?);
+    }
+    state.with_vault(|vault| {
+        Ok(guides::request_form(
+            Some(vault.doc()),
+            account_id.as_deref(),
+        )?)
+    })
+}
+
+/// The request as the page sends it.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestAnswers {
+    /// The account in the vault, if one was chosen.
+    #[serde(default)]
+    pub account_id: Option<String>,
+    /// The PyPI username.
+    pub username: String,
+    /// What happened.
+    pub reason: String,
+    /// The primary mailbox is gone.
+    #[serde(default)]
+    pub mailbox_gone: bool,
+}
+
+fn draft(state: &AppState, answers: &RequestAnswers) -> Result<RecoveryRequest, AppError> {
+    let account_id = answers.account_id.as_deref().filter(|id| !id.is_empty());
+    let input = DraftInput {
+        account_id,
+        username: &answers.username,
+        reason: &answers.reason,
+        mailbox_gone: answers.mailbox_gone,
+    };
+    if account_id.is_none() || !state.is_unlocked() {
+        return Ok(guides::draft_request(
+            None,
+            &DraftInput {
+                account_id: None,
+                ..input
+            },
+        )?);
+    }
+    state.with_vault(|vault| Ok(guides::draft_request(Some(vault.doc()), &input)?))
 }
 
 /// The drafted PyPI account-recovery request.
-#[tauri::command]
-pub fn recovery_request(username: String, reason: String) -> Result<RecoveryRequest, AppError> {
-    Ok(guides::draft_request(&username, &reason)?)
+#[tauri::command(async)]
+pub fn recovery_request(
+    state: State<'_, AppState>,
+    answers: RequestAnswers,
+) -> Result<RecoveryRequest, AppError> {
+    draft(&state, &answers)
 }
 
 /// Copies the drafted request to the clipboard.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn copy_recovery_request<R: Runtime>(
     app: AppHandle<R>,
-    username: String,
-    reason: String,
+    state: State<'_, AppState>,
+    answers: RequestAnswers,
 ) -> Result<(), AppError> {
-    let draft = guides::draft_request(&username, &reason)?;
+    let draft = draft(&state, &answers)?;
     app.clipboard()
         .write_text(draft.body)
         .map_err(|error| AppError::new("clipboard", format!("Could not copy: {error}")))

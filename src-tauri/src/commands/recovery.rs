@@ -26,18 +26,28 @@ pub fn recovery_list(
     state.with_vault(|vault| Ok(recovery::view(vault, &id, reveal)?))
 }
 
-/// Saves pasted recovery codes. With `replace`, replaces a saved set (after
-/// regenerating codes at the service); without it, refuses to overwrite one.
+/// Saves pasted recovery codes, generated on `generated` (`YYYY-MM-DD`;
+/// empty: the time in a PyPI download's `file_name`, else today). With
+/// `replace`, replaces a saved set (after regenerating codes at the
+/// service); without it, refuses to overwrite one.
 #[tauri::command(async)]
 pub fn recovery_save(
     state: State<'_, AppState>,
     id: String,
     text: String,
     replace: bool,
+    generated: Option<String>,
+    file_name: Option<String>,
 ) -> Result<RecoveryView, AppError> {
     let text = Zeroizing::new(text);
+    let generated_at = recovery::generated_date(generated.as_deref(), sparekey_core::time::now())?
+        .or_else(|| {
+            file_name
+                .as_deref()
+                .and_then(sparekey_core::recovery::generated_from_file_name)
+        });
     let parsed = recovery::parse(CodesSource::Text(&text))?;
-    state.with_vault(|vault| Ok(recovery::save(vault, &id, parsed, replace)?))
+    state.with_vault(|vault| Ok(recovery::save(vault, &id, parsed, replace, generated_at)?))
 }
 
 /// What "use next code" did.

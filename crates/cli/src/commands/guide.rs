@@ -127,6 +127,18 @@ fn show(s: &Session, id: &str, account: Option<&str>, branch: Option<&str>) -> R
         ));
     }
     out.line(&view.summary)?;
+    if let Some(first) = &view.codes_first {
+        out.line(format!(
+            "\n{} See step {}{}.",
+            first.message,
+            first.step,
+            first
+                .branch
+                .as_ref()
+                .map(|b| format!(" (--branch {b})"))
+                .unwrap_or_default()
+        ))?;
+    }
     print_steps(out, view.steps.iter().map(|v| (&v.step, Some(v))))?;
     print_branches(out, guide, branch, |b| {
         view.branches
@@ -174,6 +186,15 @@ fn print_branches<'a>(
         print_steps(out, steps_of(b).into_iter())?;
     }
     Ok(())
+}
+
+/// A source as a terminal shows it: the address, or for Sparekey's own
+/// documentation the file and section.
+pub fn source_label(url: &str) -> String {
+    match url.strip_prefix(guides::SPAREKEY_SOURCE) {
+        Some(doc) => format!("Sparekey's {}", doc.replace('#', ", section ")),
+        None => url.to_owned(),
+    }
 }
 
 fn print_footer(out: &Out, guide: &Guide) -> Result<()> {
@@ -248,6 +269,21 @@ fn print_steps<'a>(
         out.line(format!("{indent}{}", step.text))?;
         for link in &step.links {
             out.line(format!("{indent}-> {}  ({})", link.url, link.label))?;
+        }
+        if let Some(target) = &step.goto {
+            out.line(format!(
+                "{indent}=> then follow the answer [{target}] (--branch {target})"
+            ))?;
+        }
+        for source in &step.sources {
+            out.line(format!(
+                "{indent}Source: {} ({})",
+                source_label(&source.url),
+                source.supports
+            ))?;
+        }
+        if !step.checked.is_empty() {
+            out.line(format!("{indent}Sources checked {}", step.checked))?;
         }
         if let Some(cli) = &step.cli {
             out.line(format!("{indent}$ {cli}"))?;

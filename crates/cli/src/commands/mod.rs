@@ -61,7 +61,18 @@ pub fn run(cli: Cli) -> Result<()> {
             service,
             username,
             reason,
-        } => recovery_request::run(&session, service, username, reason),
+            account,
+            mailbox_gone,
+        } => recovery_request::run(
+            &session,
+            service,
+            recovery_request::Answers {
+                username,
+                reason,
+                account,
+                mailbox_gone,
+            },
+        ),
         Command::Import(args) => import::run(&session, args),
         Command::Export(args) => export::run(&session, args),
         Command::Restore(args) => match args.backup.clone() {

@@ -19,7 +19,8 @@ pub fn run(s: &Session, cmd: RecoveryCommand) -> Result<()> {
             query,
             file,
             replace,
-        } => add(s, &query, file, replace),
+            generated,
+        } => add(s, &query, file, replace, generated.as_deref()),
         RecoveryCommand::List { query, reveal } => list(s, &query, reveal),
         RecoveryCommand::Use { query } => use_next(s, &query),
         RecoveryCommand::Unuse { query, number } => {
@@ -35,7 +36,14 @@ pub fn run(s: &Session, cmd: RecoveryCommand) -> Result<()> {
     }
 }
 
-fn add(s: &Session, query: &str, file: Option<PathBuf>, replace: bool) -> Result<()> {
+fn add(
+    s: &Session,
+    query: &str,
+    file: Option<PathBuf>,
+    replace: bool,
+    generated: Option<&str>,
+) -> Result<()> {
+    let generated_at = recovery::generated_date(generated, time::now())?;
     let file = file.unwrap_or_else(|| PathBuf::from("-"));
     // Parsed before the vault is opened: bad input fails fast.
     let parsed = if file == Path::new("-") {
@@ -52,7 +60,7 @@ fn add(s: &Session, query: &str, file: Option<PathBuf>, replace: bool) -> Result
     };
     let mut vault = s.open()?;
     let id = s.account_id(&vault, query)?;
-    let view = recovery::save(&mut vault, &id, parsed, replace)?;
+    let view = recovery::save(&mut vault, &id, parsed, replace, generated_at)?;
     if let Some(n) = &view.note {
         note(format!("note: {n}"));
     }
@@ -66,8 +74,11 @@ fn add(s: &Session, query: &str, file: Option<PathBuf>, replace: bool) -> Result
         service => format!("{} ", service.label()),
     };
     s.out.line(format!(
-        "Saved {} {service}recovery codes for {}",
-        view.total, view.account
+        "Saved {} {service}recovery codes for {} (generated {})",
+        view.total,
+        view.account,
+        view.generated_at
+            .map_or_else(|| "on an unknown date".to_owned(), time::format_date)
     ))
 }
 
@@ -90,8 +101,13 @@ fn list(s: &Session, query: &str, reveal: bool) -> Result<()> {
         ));
     }
     s.out.line(format!(
-        "{}: {} of {} codes unused",
-        view.account, view.unused, view.total
+        "{}: {} of {} codes unused{}",
+        view.account,
+        view.unused,
+        view.total,
+        view.generated_at
+            .map(|at| format!(", generated {}", time::format_date(at)))
+            .unwrap_or_default()
     ))?;
     for row in &view.codes {
         let state = match row.used_at {
@@ -101,6 +117,16 @@ fn list(s: &Session, query: &str, reveal: bool) -> Result<()> {
         };
         s.out
             .line(format!("{:>3}. {:<24} {state}", row.number, row.code))?;
+    }
+    for old in view.superseded.iter().rev() {
+        s.out.line(format!(
+            "     superseded: {} codes generated {} ({} used), replaced {}",
+            old.total,
+            old.generated_at
+                .map_or_else(|| "on an unknown date".to_owned(), time::format_date),
+            old.used,
+            time::format_date(old.replaced_at),
+        ))?;
     }
     running_low(&view);
     Ok(())

@@ -141,17 +141,54 @@ pub struct RequestForm {
     pub reasons: Vec<&'static str>,
     /// Where the request is filed.
     pub form_url: &'static str,
+    /// The username to fill in: the account's name, when it is a valid PyPI
+    /// username.
+    pub username: Option<String>,
+    /// Unused recovery codes Sparekey holds for the account (`None`: no
+    /// account, or the vault is locked).
+    pub unused_codes: Option<usize>,
 }
 
-/// PyPI's account-recovery form: its reasons and address.
-pub fn request_form() -> RequestForm {
-    RequestForm {
+/// PyPI's account-recovery form: its reasons and address, and what the vault
+/// knows of the account (its username, its unused codes), if one is given.
+pub fn request_form(doc: Option<&Document>, account_id: Option<&str>) -> Result<RequestForm> {
+    let account = match (doc, account_id) {
+        (Some(doc), Some(id)) => Some(doc.account(id)?),
+        _ => None,
+    };
+    Ok(RequestForm {
         reasons: request::PYPI_REASONS.to_vec(),
         form_url: request::PYPI_FORM_URL,
-    }
+        username: account.and_then(|a| request::pypi_username(&a.name).ok()),
+        unused_codes: account.map(|a| a.recovery.unused_count()),
+    })
 }
 
-/// A drafted PyPI account-recovery request.
-pub fn draft_request(username: &str, reason: &str) -> Result<RecoveryRequest> {
-    request::pypi_recovery_request(username, reason)
+/// What the user typed into the request form.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DraftInput<'a> {
+    /// The account in the vault the request is for, if known.
+    pub account_id: Option<&'a str>,
+    /// The PyPI username.
+    pub username: &'a str,
+    /// What happened.
+    pub reason: &'a str,
+    /// The primary mailbox is gone.
+    pub mailbox_gone: bool,
+}
+
+/// A drafted PyPI account-recovery request. With the vault and an account,
+/// the draft knows its unused recovery codes (and then does not claim
+/// there are none).
+pub fn draft_request(doc: Option<&Document>, input: &DraftInput<'_>) -> Result<RecoveryRequest> {
+    let unused_codes = match (doc, input.account_id) {
+        (Some(doc), Some(id)) => Some(doc.account(id)?.recovery.unused_count()),
+        _ => None,
+    };
+    request::pypi_recovery_request(&request::RequestInput {
+        username: input.username,
+        reason: input.reason,
+        mailbox_gone: input.mailbox_gone,
+        unused_codes,
+    })
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::{
     account::Account,
-    recovery::{self, ParsedCodes, RecoverySet, Service},
+    recovery::{self, ParsedCodes, RecoverySet, Service, SupersededSet},
     secret::SecretString,
     time,
     vault::Vault,
@@ -43,6 +43,12 @@ pub struct RecoveryView {
     pub running_low: bool,
     /// The codes, masked unless revealed.
     pub codes: Vec<RecoveryRow>,
+    /// When the service generated this set (Unix seconds), if known.
+    pub generated_at: Option<i64>,
+    /// When it was saved in Sparekey (Unix seconds; 0 for no set).
+    pub saved_at: i64,
+    /// The sets it replaced, oldest first (dates and counts only).
+    pub superseded: Vec<SupersededSet>,
     /// A note from the parser (e.g. an unexpected count), after saving.
     pub note: Option<String>,
 }
@@ -63,6 +69,9 @@ pub fn view_of(account: &Account, reveal: Reveal, note: Option<String>) -> Recov
         account: account.label(),
         service: set.service(),
         total: set.len(),
+        generated_at: set.generated_at(),
+        saved_at: set.updated_at(),
+        superseded: set.superseded().to_vec(),
         unused: set.unused_count(),
         running_low: set.is_running_low(),
         codes: set
@@ -106,19 +115,45 @@ pub fn parse(source: CodesSource<'_>) -> Result<ParsedCodes> {
     }
 }
 
+/// When a set of codes was generated, as the user says it: a `YYYY-MM-DD`
+/// date, or nothing for "today". A date in the future is refused.
+pub fn generated_date(text: Option<&str>, now: i64) -> Result<Option<i64>> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let at = time::parse_date(text).ok_or_else(|| {
+        Error::invalid(
+            "generated date",
+            format!("{text:?} is not a date: use YYYY-MM-DD, e.g. 2024-08-02"),
+        )
+    })?;
+    if at > now {
+        return Err(Error::invalid(
+            "generated date",
+            format!("{text} is in the future: give the day the service showed the codes"),
+        ));
+    }
+    Ok(Some(at))
+}
+
 /// Saves parsed codes for an account. With `replace`, replaces a saved set
-/// (after regenerating the codes at the service); without it, an account
-/// that has codes keeps them ([`Error::CodesAlreadySaved`]). The view's
-/// `note` carries the parser's count warning.
+/// (after regenerating the codes at the service) and keeps the old one's
+/// dates as superseded; without it, an account that has codes keeps them
+/// ([`Error::CodesAlreadySaved`]). The set's generation time is the one the
+/// parser found (a PyPI download's name), else `generated_at`, else now.
+/// The view's `note` carries the parser's count warning.
 pub fn save(
     vault: &mut Vault,
     id: &str,
     parsed: ParsedCodes,
     replace: bool,
+    generated_at: Option<i64>,
 ) -> Result<RecoveryView> {
     let note = parsed.count_note();
     let now = time::now();
     let set = RecoverySet::from_parsed(parsed, now)?;
+    let generated = set.generated_at().or(generated_at).unwrap_or(now);
+    let set = set.generated(Some(generated));
     vault.update(|doc| {
         let account = doc.account_mut(id)?;
         account.save_recovery_codes(set, replace, now)?;

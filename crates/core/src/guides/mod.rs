@@ -44,6 +44,7 @@ const FILES: &[(&str, &str)] = &[
     ("npm.toml", include_str!("data/npm.toml")),
     ("crates-io.toml", include_str!("data/crates-io.toml")),
     ("generic.toml", include_str!("data/generic.toml")),
+    ("mailboxes.toml", include_str!("data/mailboxes.toml")),
 ];
 
 /// The service a guide is for, as used in guide ids (`pypi-prevent`).
@@ -55,6 +56,139 @@ pub const BACKUP_MAX_AGE_DAYS: u32 = 90;
 /// The fewest unused recovery codes that count as enough
 /// ([`AutoCheck::UnusedCodesAtLeast3`]).
 pub const MIN_UNUSED_CODES: usize = crate::recovery::RUNNING_LOW_AT + 1;
+
+/// The sites each service's guides may link to and cite, as URL prefixes:
+/// a link or source outside its service's sites is a mistake (or a
+/// phishing page) and fails [`validate`]. The generic guides may use every
+/// service's sites and the IETF's (RFC 6238, TOTP).
+pub const SERVICE_SITES: &[(&str, &[&str])] = &[
+    (
+        "pypi",
+        &[
+            "https://pypi.org/",
+            "https://blog.pypi.org/",
+            "https://docs.pypi.org/",
+            "https://github.com/pypi/",
+        ],
+    ),
+    (
+        "github",
+        &["https://github.com/", "https://docs.github.com/"],
+    ),
+    (
+        "gitlab",
+        &["https://gitlab.com/", "https://docs.gitlab.com/"],
+    ),
+    (
+        "npm",
+        &[
+            "https://www.npmjs.com/",
+            "https://docs.npmjs.com/",
+            "https://github.com/npm/",
+        ],
+    ),
+    (
+        "crates-io",
+        &[
+            "https://crates.io/",
+            "https://doc.rust-lang.org/cargo/",
+            "https://docs.github.com/",
+        ],
+    ),
+    (
+        "google",
+        &[
+            "https://support.google.com/",
+            "https://accounts.google.com/",
+        ],
+    ),
+    (
+        "microsoft",
+        &[
+            "https://support.microsoft.com/",
+            "https://account.live.com/",
+        ],
+    ),
+    (
+        "proton",
+        &["https://proton.me/", "https://account.proton.me/"],
+    ),
+    ("fastmail", &["https://www.fastmail.com/"]),
+];
+
+/// Sources about Sparekey itself cite its own documentation:
+/// `sparekey:README.md#heading` (a file of the repository and a heading's
+/// anchor). They are shown, never opened.
+pub const SPAREKEY_SOURCE: &str = "sparekey:";
+
+/// Pages that do something the moment they are opened: a guide never links
+/// to them. Each with why.
+pub const ACTION_URLS: &[(&str, &str)] = &[
+    (
+        "https://pypi.org/manage/account/recovery-codes/regenerate",
+        "opening it generates a new set of codes at once and kills the saved one",
+    ),
+    (
+        "https://pypi.org/manage/account/recovery-codes/generate",
+        "opening it generates the codes at once when there are none yet",
+    ),
+    (
+        "https://pypi.org/account/recovery-code/",
+        "without the login in progress it only says \"Invalid or expired two factor login\"",
+    ),
+    ("https://pypi.org/account/logout", "opening it logs out"),
+];
+
+/// The sites a service's guides may use (see [`SERVICE_SITES`]).
+pub fn service_sites(service: &str) -> Vec<&'static str> {
+    if service == GENERIC_SERVICE {
+        let mut all: Vec<&str> = SERVICE_SITES
+            .iter()
+            .flat_map(|(_, sites)| sites.iter().copied())
+            .collect();
+        all.push("https://datatracker.ietf.org/");
+        return all;
+    }
+    SERVICE_SITES
+        .iter()
+        .find(|(s, _)| *s == service)
+        .map(|(_, sites)| sites.to_vec())
+        .unwrap_or_default()
+}
+
+/// Why a guide of `service` may not use `url`, or `None` when it may: the
+/// URL is `https://` on one of the service's sites and does nothing when
+/// opened.
+pub fn url_problem(service: &str, url: &str) -> Option<String> {
+    if url.chars().any(char::is_whitespace) {
+        return Some(format!("{url:?} contains a space"));
+    }
+    let sites = service_sites(service);
+    if !sites.iter().any(|site| url.starts_with(site)) {
+        return Some(format!(
+            "{url} is not https:// on {service}'s own sites ({})",
+            sites.join(", ")
+        ));
+    }
+    let bare = url.split(['#', '?']).next().unwrap_or(url);
+    ACTION_URLS
+        .iter()
+        .find(|(action, _)| bare.trim_end_matches('/') == action.trim_end_matches('/'))
+        .map(|(_, why)| format!("{url} must not be linked: {why}"))
+}
+
+/// True for a `YYYY-MM-DD` date.
+fn is_iso_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && matches!(text[5..7].parse::<u32>(), Ok(1..=12))
+        && matches!(text[8..10].parse::<u32>(), Ok(1..=31))
+}
 
 /// Prevent ("make it lockout-proof") or recover ("I am locked out").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -111,6 +245,11 @@ pub struct Guide {
     /// shown.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub branches: Vec<Branch>,
+    /// For recover guides: the step that says how to log in with a recovery
+    /// code. When the vault holds unused codes for the account, front ends
+    /// put it first ("use one of these first").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codes_step: Option<String>,
 }
 
 /// One answer to a recover guide's question, with its own steps.
@@ -155,6 +294,30 @@ pub struct Step {
     /// The `sparekey-cli` command line that does it, for the terminal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cli: Option<String>,
+    /// Another branch of the same guide this step sends the user to ("go to
+    /// Nothing works"); front ends show it as a way there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goto: Option<String>,
+    /// Where every statement of the step comes from: the pages a reviewer
+    /// checks it against. Required ([`validate`]).
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    /// When the sources were last checked against the step, `YYYY-MM-DD`.
+    /// Required ([`validate`]).
+    #[serde(default)]
+    pub checked: String,
+}
+
+/// A citation: a page and what it supports.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The page, `https://` on the service's own sites (see
+    /// [`SERVICE_SITES`]).
+    pub url: String,
+    /// What the page supports, e.g. "the confirmation goes to the primary
+    /// address only".
+    pub supports: String,
 }
 
 /// A link to a real page.
@@ -299,6 +462,56 @@ pub enum Action {
     CreateKit,
 }
 
+/// "Use one of these first": a recover guide for an account that still has
+/// unused recovery codes in the vault.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CodesFirst {
+    /// Unused codes saved for the account.
+    pub unused: usize,
+    /// Codes in the saved set.
+    pub total: usize,
+    /// When the service generated the set (Unix seconds), if known.
+    pub generated_at: Option<i64>,
+    /// The branch holding the step that says how to use a code.
+    pub branch: Option<String>,
+    /// That step's id.
+    pub step: String,
+    /// What to tell the user, e.g. "Sparekey holds 7 unused recovery codes
+    /// for this account (generated 2024-08-02): use one of these first."
+    pub message: String,
+}
+
+/// For a recover guide with a [`Guide::codes_step`]: the account's unused
+/// codes, if it has any.
+pub fn codes_first(guide: &Guide, account: &Account) -> Option<CodesFirst> {
+    let step = guide.codes_step.as_ref()?;
+    let set = &account.recovery;
+    let unused = set.unused_count();
+    if guide.kind != GuideKind::Recover || unused == 0 || !guide.applies_to(account) {
+        return None;
+    }
+    let generated_at = set.generated_at();
+    let when = generated_at
+        .map(|at| format!(" (generated {})", crate::time::format_date(at)))
+        .unwrap_or_default();
+    Some(CodesFirst {
+        unused,
+        total: set.len(),
+        generated_at,
+        branch: guide
+            .branches
+            .iter()
+            .find(|b| b.steps.iter().any(|s| &s.id == step))
+            .map(|b| b.id.clone()),
+        step: step.clone(),
+        message: format!(
+            "Sparekey holds {unused} unused recovery {} for this account{when}: use one of \
+             these first.",
+            if unused == 1 { "code" } else { "codes" }
+        ),
+    })
+}
+
 /// What front ends list: a guide without its steps.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GuideSummary {
@@ -437,8 +650,12 @@ fn load() -> std::result::Result<Vec<Guide>, String> {
 ///
 /// Rules: guide ids unique and `<service>-<kind>`; step and branch ids unique
 /// within a guide; every step has a link or a check; every link is
-/// `https://`; `next` names an existing guide; recover guides with branches
-/// ask a question; `stale_after_days` only on manual checks; no empty texts.
+/// `https://` on the service's own sites ([`SERVICE_SITES`]) and does
+/// nothing when opened ([`ACTION_URLS`]); every step cites its sources (on
+/// the same sites, or Sparekey's own documentation) with the date they were
+/// checked; `goto` names a branch of the guide; `next` names an existing
+/// guide; recover guides with branches ask a question; `stale_after_days`
+/// only on manual checks; no empty texts.
 pub fn validate(guides: &[Guide]) -> Vec<String> {
     let mut problems = Vec::new();
     let mut ids = HashSet::new();
@@ -476,6 +693,13 @@ pub fn validate(guides: &[Guide]) -> Vec<String> {
                 p(format!("next names {next:?}, which is not a guide"));
             }
         }
+        if let Some(step) = &g.codes_step {
+            if g.kind != GuideKind::Recover || g.step(step).is_none() {
+                p(format!(
+                    "codes_step {step:?} is not a step of this recover guide"
+                ));
+            }
+        }
         let mut branch_ids = HashSet::new();
         for b in &g.branches {
             if !branch_ids.insert(b.id.as_str()) {
@@ -509,6 +733,42 @@ pub fn validate(guides: &[Guide]) -> Vec<String> {
                     p(format!(
                         "step {}: link {:?} is not https:// or has no label",
                         s.id, l.url
+                    ));
+                } else if let Some(problem) = url_problem(&g.service, &l.url) {
+                    p(format!("step {}: link {problem}", s.id));
+                }
+            }
+            if s.sources.is_empty() {
+                p(format!(
+                    "step {} has no sources: cite the page each statement comes from",
+                    s.id
+                ));
+            }
+            for src in &s.sources {
+                if src.supports.trim().is_empty() {
+                    p(format!(
+                        "step {}: source {} does not say what it supports",
+                        s.id, src.url
+                    ));
+                }
+                if src.url.starts_with(SPAREKEY_SOURCE) {
+                    continue;
+                }
+                if let Some(problem) = url_problem(&g.service, &src.url) {
+                    p(format!("step {}: source {problem}", s.id));
+                }
+            }
+            if !is_iso_date(&s.checked) {
+                p(format!(
+                    "step {}: checked {:?} is not the YYYY-MM-DD date its sources were checked",
+                    s.id, s.checked
+                ));
+            }
+            if let Some(target) = &s.goto {
+                if g.branch(target).is_none() {
+                    p(format!(
+                        "step {} goes to branch {target:?}, which the guide does not have",
+                        s.id
                     ));
                 }
             }

@@ -160,6 +160,9 @@ pub struct GuideView {
     /// The first main step that counts and is not done (or is stale): what
     /// to do next.
     pub next_step: Option<String>,
+    /// For a recover guide, when the vault holds unused recovery codes for
+    /// the account: use one of these first.
+    pub codes_first: Option<super::CodesFirst>,
 }
 
 /// Evaluates `guide` against `doc` for the account with `account_id` (or
@@ -229,6 +232,7 @@ pub fn evaluate(
         steps,
         branches,
         next_step,
+        codes_first: account.and_then(|a| super::codes_first(guide, a)),
     })
 }
 

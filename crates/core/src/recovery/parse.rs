@@ -22,6 +22,10 @@ pub struct ParsedCodes {
     /// Header and prose lines recognised and dropped, trimmed (e.g.
     /// `PyPI recovery codes`), to show the user. Never a code.
     pub ignored_lines: Vec<String>,
+    /// When the service generated the codes, if the input says: PyPI's
+    /// download is named `PyPI-Recovery-Codes-<user>-<ISO time>.txt`
+    /// (read as UTC).
+    pub generated_at: Option<i64>,
 }
 
 impl ParsedCodes {
@@ -115,12 +119,57 @@ pub fn parse_codes_file(path: &Path) -> Result<ParsedCodes> {
             "is not UTF-8 text: choose the .txt file the service gave you",
         )
     })?;
-    parse_with_hint(text, service_from_file_name(path)).map_err(|err| match err {
-        Error::InvalidInput { reason, .. } => Error::InvalidInput {
-            field: field(),
-            reason,
-        },
-        other => other,
+    let mut parsed =
+        parse_with_hint(text, service_from_file_name(path)).map_err(|err| match err {
+            Error::InvalidInput { reason, .. } => Error::InvalidInput {
+                field: field(),
+                reason,
+            },
+            other => other,
+        })?;
+    if parsed.service == Service::Pypi {
+        parsed.generated_at = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(time_in_file_name);
+    }
+    Ok(parsed)
+}
+
+/// When a PyPI download named `name` was generated
+/// (`PyPI-Recovery-Codes-<user>-<ISO time>.txt`), for codes read from a
+/// file by a front end that passes only the text.
+pub fn generated_from_file_name(name: &str) -> Option<i64> {
+    (service_from_file_name(Path::new(name)) == Service::Pypi)
+        .then(|| time_in_file_name(name))
+        .flatten()
+}
+
+/// The first `YYYY-MM-DDTHH:MM:SS` in a file name (`:` may be `_` or `-`,
+/// as browsers replace it), as UTC Unix seconds.
+fn time_in_file_name(name: &str) -> Option<i64> {
+    let b = name.as_bytes();
+    (0..b.len().saturating_sub(18)).find_map(|i| {
+        let w = b.get(i..i + 19)?;
+        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = &w[r];
+            if !part.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            std::str::from_utf8(part).ok()?.parse().ok()
+        };
+        let sep = |c: u8| matches!(c, b':' | b'_' | b'-');
+        if w[4] != b'-' || w[7] != b'-' || w[10] != b'T' || !sep(w[13]) || !sep(w[16]) {
+            return None;
+        }
+        crate::time::from_utc(
+            i64::from(digits(0..4)?),
+            digits(5..7)?,
+            digits(8..10)?,
+            digits(11..13)?,
+            digits(14..16)?,
+            digits(17..19)?,
+        )
     })
 }
 
@@ -308,6 +357,7 @@ fn parse_with_hint(text: &str, hint: Service) -> Result<ParsedCodes> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Built first so that codes collected before an error are zeroized.
     let mut out = ParsedCodes {
+        generated_at: None,
         service: Service::Unknown,
         codes: Vec::new(),
         ignored_lines: Vec::new(),
@@ -455,10 +505,32 @@ mod tests {
         assert_eq!(parsed.service, Service::Pypi);
         assert_eq!(parsed.codes, PYPI_CODES);
         assert!(parsed.ignored_lines.is_empty());
+        // The name carries when PyPI generated them: 2024-08-02 00:21:08 UTC.
+        assert_eq!(parsed.generated_at, Some(1_722_558_068));
         // The same text pasted has no header: 16-hex codes alone say nothing.
         let pasted = parse_codes(&std::fs::read_to_string(&path).unwrap()).unwrap();
         assert_eq!(pasted.service, Service::Unknown);
         assert_eq!(pasted.count_note(), None);
+        assert_eq!(pasted.generated_at, None);
+    }
+
+    #[test]
+    fn generation_times_in_file_names() {
+        assert_eq!(
+            time_in_file_name("PyPI-Recovery-Codes-a-2-b-2024-08-02T00:21:08.1.txt"),
+            Some(1_722_558_068)
+        );
+        assert_eq!(
+            time_in_file_name("PyPI-Recovery-Codes-2024-bob-2024-08-02T00-21-08 (1).txt"),
+            Some(1_722_558_068)
+        );
+        for none in [
+            "PyPI-Recovery-Codes-bob.txt",
+            "x-2024-13-02T00_21_08.txt",
+            "",
+        ] {
+            assert_eq!(time_in_file_name(none), None, "{none}");
+        }
     }
 
     #[test]

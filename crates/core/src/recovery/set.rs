@@ -164,6 +164,38 @@ pub struct RecoverySet {
     service: Service,
     updated_at: i64,
     codes: Vec<RecoveryCode>,
+    /// When the service generated the set, if known (PyPI's download name
+    /// carries it; otherwise the user says, by default the day it was
+    /// saved). Absent in vaults written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    generated_at: Option<i64>,
+    /// The sets this one replaced, oldest first: dates and counts only (the
+    /// dead codes themselves are dropped).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    superseded: Vec<SupersededSet>,
+}
+
+/// Most superseded sets a set remembers.
+pub const MAX_SUPERSEDED: usize = 20;
+
+/// A set that was replaced after the service regenerated the codes: what is
+/// left to answer "which set is live?" (an admin says "your codes are from
+/// 2023"). It holds no code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupersededSet {
+    /// The service that issued it.
+    pub service: Service,
+    /// When the service generated it, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<i64>,
+    /// When it was saved in Sparekey.
+    pub saved_at: i64,
+    /// When it was replaced.
+    pub replaced_at: i64,
+    /// Codes it had.
+    pub total: usize,
+    /// Codes marked used when it was replaced.
+    pub used: usize,
 }
 
 impl RecoverySet {
@@ -193,13 +225,33 @@ impl RecoverySet {
             service,
             updated_at: now,
             codes,
+            generated_at: None,
+            superseded: Vec::new(),
         })
     }
 
-    /// A new set from parsed codes (see [`parse_codes`](super::parse_codes)), entered at `now`.
+    /// A new set from parsed codes (see [`parse_codes`](super::parse_codes)),
+    /// entered at `now`; it keeps the generation time the parser found (a
+    /// PyPI download's name).
     pub fn from_parsed(mut parsed: ParsedCodes, now: i64) -> Result<RecoverySet> {
         let codes = std::mem::take(&mut parsed.codes);
-        RecoverySet::new(codes, parsed.service, now)
+        Ok(RecoverySet::new(codes, parsed.service, now)?.generated(parsed.generated_at))
+    }
+
+    /// The set with the time the service generated it.
+    pub fn generated(mut self, at: Option<i64>) -> RecoverySet {
+        self.generated_at = at;
+        self
+    }
+
+    /// When the service generated the set, if known.
+    pub fn generated_at(&self) -> Option<i64> {
+        self.generated_at
+    }
+
+    /// The sets this one replaced, oldest first.
+    pub fn superseded(&self) -> &[SupersededSet] {
+        &self.superseded
     }
 
     /// All codes, in the service's order.
@@ -306,10 +358,26 @@ impl RecoverySet {
         })
     }
 
-    /// Replaces the whole set after the service regenerated it: every old
-    /// code, used or not, is dropped (and zeroized).
-    pub fn replace(&mut self, new: RecoverySet) {
+    /// Replaces the whole set after the service regenerated it, at `now`:
+    /// every old code, used or not, is dropped (and zeroized); the old set's
+    /// dates and counts are kept as superseded (at most [`MAX_SUPERSEDED`]),
+    /// with the history it carried.
+    pub fn replace(&mut self, new: RecoverySet, now: i64) {
+        let mut history = std::mem::take(&mut self.superseded);
+        if !self.is_empty() {
+            history.push(SupersededSet {
+                service: self.service,
+                generated_at: self.generated_at,
+                saved_at: self.updated_at,
+                replaced_at: now,
+                total: self.len(),
+                used: self.used_count(),
+            });
+        }
+        let drop = history.len().saturating_sub(MAX_SUPERSEDED);
+        history.drain(..drop);
         *self = new;
+        self.superseded = history;
     }
 
     /// Takes the used marks of `other` for the codes both sets hold (same
@@ -336,12 +404,24 @@ impl<'de> Deserialize<'de> for RecoverySet {
             service: Service,
             updated_at: i64,
             codes: Vec<RecoveryCode>,
+            #[serde(default)]
+            generated_at: Option<i64>,
+            #[serde(default)]
+            superseded: Vec<SupersededSet>,
         }
         let raw = Raw::deserialize(deserializer)?;
+        if raw.superseded.len() > MAX_SUPERSEDED {
+            return Err(serde::de::Error::custom(format!(
+                "recovery codes: {} superseded sets; at most {MAX_SUPERSEDED} are kept",
+                raw.superseded.len()
+            )));
+        }
         let set = RecoverySet {
             service: raw.service,
             updated_at: raw.updated_at,
             codes: raw.codes,
+            generated_at: raw.generated_at,
+            superseded: raw.superseded,
         };
         check_codes(&set.codes)
             .map_err(|reason| serde::de::Error::custom(format!("recovery codes: {reason}")))?;
@@ -436,12 +516,63 @@ mod tests {
         let mut set = set_of(3);
         set.take_next(1).unwrap();
         let new = RecoverySet::new(vec!["new1-aaaa".into()], Service::Github, 50).unwrap();
-        set.replace(new);
+        set.replace(new, 60);
         assert_eq!(set.len(), 1);
         assert_eq!(set.used_count(), 0);
         assert_eq!(set.service(), Service::Github);
         assert_eq!(set.updated_at(), 50);
         assert!(set.codes().iter().all(|c| !c.code().starts_with("code")));
+        // The old set is remembered by its dates and counts, not its codes.
+        assert_eq!(
+            set.superseded(),
+            [SupersededSet {
+                service: Service::Unknown,
+                generated_at: None,
+                saved_at: 1_000,
+                replaced_at: 60,
+                total: 3,
+                used: 1,
+            }]
+        );
+        assert!(!serde_json::to_string(&set).unwrap().contains("code0000"));
+    }
+
+    #[test]
+    fn history_of_replaced_sets_answers_which_set_is_live() {
+        let mut set = set_of(8).generated(Some(1_690_000_000)); // 2023
+        for i in 0..(MAX_SUPERSEDED + 2) {
+            let at = 1_700_000_000 + i as i64 * 1_000;
+            let next = RecoverySet::new(vec![format!("n{i:04}-abcd")], Service::Pypi, at)
+                .unwrap()
+                .generated(Some(at - 5));
+            set.replace(next, at);
+        }
+        assert_eq!(set.superseded().len(), MAX_SUPERSEDED);
+        // The oldest entries went first; the newest is the set replaced last.
+        let last = set.superseded().last().unwrap();
+        assert_eq!(last.generated_at, Some(1_700_000_000 + 20_000 - 5));
+        assert!(set
+            .superseded()
+            .iter()
+            .all(|s| s.generated_at != Some(1_690_000_000)));
+        let json = serde_json::to_string(&set).unwrap();
+        let back: RecoverySet = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, set);
+        assert_eq!(back.generated_at(), Some(1_700_000_000 + 21_000 - 5));
+    }
+
+    #[test]
+    fn a_set_written_before_generated_dates_still_opens() {
+        // The shape vaults of the previous version hold.
+        let old = r#"{"service":"pypi","updated_at":1700000000,"codes":[{"code":"9f2c8e1d4b7a3f2a","used_at":null}]}"#;
+        let set: RecoverySet = serde_json::from_str(old).unwrap();
+        assert_eq!(set.generated_at(), None);
+        assert!(set.superseded().is_empty());
+        assert_eq!(
+            serde_json::to_string(&set).unwrap(),
+            old,
+            "written back unchanged"
+        );
     }
 
     #[test]

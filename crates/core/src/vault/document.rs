@@ -667,6 +667,20 @@ mod tests {
     }
 
     #[test]
+    fn recovery_sets_saved_before_generation_dates_still_open() {
+        // An account as the previous version wrote it: no generated_at, no
+        // superseded sets.
+        let old = br#"{"format":"sparekey-vault","version":1,"accounts":[{"id":"0123456789abcdef0123456789abcdef","issuer":"PyPI","name":"alice","created_at":1,"updated_at":2,"recovery":{"service":"pypi","updated_at":1700000000,"codes":[{"code":"9f2c8e1d4b7a3f2a","used_at":null},{"code":"0a1b2c3d4e5f6a7b","used_at":1700000500}]}}]}"#;
+        let doc = Document::from_json(old, path()).unwrap();
+        let set = &doc.accounts[0].recovery;
+        assert_eq!((set.len(), set.unused_count()), (2, 1));
+        assert_eq!(set.generated_at(), None);
+        assert!(set.superseded().is_empty());
+        let again = Document::from_json(&doc.to_json(), path()).unwrap();
+        assert_eq!(again.accounts[0].recovery, *set);
+    }
+
+    #[test]
     fn edit_refuses_a_taken_label_and_settings_have_limits() {
         let mut doc = Document::default();
         doc.add_account(Account::new("PyPI", "alice", None, 0).unwrap())

@@ -551,7 +551,7 @@ fn backup_restores_elsewhere_and_age_reads_it() {
     let codes = RecoverySet::new(vec!["0123456789abcdef".into(); 1], Service::Pypi, 1).unwrap();
     vault
         .update(|d| {
-            d.account_mut(&id)?.recovery.replace(codes);
+            d.account_mut(&id)?.recovery.replace(codes, 0);
             Ok(())
         })
         .unwrap();
@@ -655,7 +655,7 @@ fn html_pages_escape_text_and_load_nothing() {
     vault
         .update(|d| {
             let a = d.account_mut(&id)?;
-            a.recovery.replace(codes);
+            a.recovery.replace(codes, 0);
             a.recovery.mark_used(0, 2)
         })
         .unwrap();
