@@ -1791,6 +1791,9 @@ fn reading_with_a_conflict_copy_and_a_held_lock_works() {
     let out = env.run(&["rename", "pypi", "--name", "alice2"]);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     check_ok(&["rename"], out);
-    assert!(stderr.contains("note: Merged vault.sync-conflict-"), "{stderr}");
+    assert!(
+        stderr.contains("note: Merged vault.sync-conflict-"),
+        "{stderr}"
+    );
     assert!(!copy.exists(), "the merged copy moved to backups/");
 }

@@ -458,7 +458,7 @@ fn change(v: &mut Vault, op: &Op, n: u32, folders: &[PathBuf; 2]) -> crate::Resu
             if let Some(a) = accounts.iter().find(|a| a.recovery.is_empty()) {
                 let id = a.id.clone();
                 let parsed = app::recovery::parse(app::recovery::CodesSource::Text(CODES))?;
-                app::recovery::save(v, &id, parsed, false).map(drop)
+                app::recovery::save(v, &id, parsed, false, None).map(drop)
             } else if let Some(a) = accounts.iter().find(|a| a.recovery.unused_count() > 0) {
                 let id = a.id.clone();
                 app::recovery::use_next(v, &id).map(drop)
