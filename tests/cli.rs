@@ -1797,3 +1797,185 @@ fn reading_with_a_conflict_copy_and_a_held_lock_works() {
     );
     assert!(!copy.exists(), "the merged copy moved to backups/");
 }
+
+/// Regression tests of the safety-net review (issue 16), one per scenario,
+/// through the CLI and the real `age` tool.
+mod safety_net {
+    use super::*;
+
+    /// Whether the key file `key` opens the age file `file` (the age tool).
+    fn age_opens(key: &Path, file: &Path) -> bool {
+        Command::new("age")
+            .arg("-d")
+            .arg("-i")
+            .arg(key)
+            .arg(file)
+            .output()
+            .expect("the age tool")
+            .status
+            .success()
+    }
+
+    /// `vault.age` and every file in `backups/`.
+    fn vault_files(env: &Env) -> Vec<PathBuf> {
+        let mut files = vec![env.vault().join("vault.age")];
+        if let Ok(entries) = fs::read_dir(env.vault().join("backups")) {
+            files.extend(entries.flatten().map(|e| e.path()));
+        }
+        files
+    }
+
+    fn keygen(path: &Path) -> String {
+        let out = Command::new("age-keygen")
+            .arg("-o")
+            .arg(path)
+            .output()
+            .expect("age-keygen (Debian's age package)");
+        assert!(out.status.success());
+        let text = fs::read_to_string(path).unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix("# public key: "))
+            .unwrap()
+            .to_owned()
+    }
+
+    #[test]
+    fn a_replaced_kit_opens_no_copy_and_a_restore_keeps_the_current_kit() {
+        let env = Env::init();
+        env.ok(&["add", "--uri", PYPI_URI]);
+        let k1 = env.tmp.path().join("k1.txt");
+        let k2 = env.tmp.path().join("k2.txt");
+        env.ok(&["kit", "create", "--out", k1.to_str().unwrap()]);
+        env.ok(&[
+            "add",
+            "--uri",
+            "otpauth://totp/GitHub:alice?secret=KRSXG5CTMVRXEZLU",
+        ]);
+        env.ok(&["kit", "replace", "--out", k2.to_str().unwrap()]);
+        for file in vault_files(&env) {
+            assert!(!age_opens(&k1, &file), "the replaced kit opens {file:?}");
+            assert!(
+                age_opens(&k2, &file),
+                "the current kit does not open {file:?}"
+            );
+        }
+        // Putting an older version back keeps the current kit in force.
+        env.ok(&["backups", "restore"]);
+        assert!(age_opens(&k2, &env.vault().join("vault.age")));
+        for file in vault_files(&env) {
+            assert!(
+                !age_opens(&k1, &file),
+                "after restore the replaced kit opens {file:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_kit_replace_that_cannot_write_its_file_keeps_the_old_kit() {
+        let env = Env::init();
+        env.ok(&["add", "--uri", PYPI_URI]);
+        let k1 = env.tmp.path().join("k1.txt");
+        env.ok(&["kit", "create", "--out", k1.to_str().unwrap()]);
+        let nowhere = env.tmp.path().join("missing").join("k2.txt");
+        env.fail(&["kit", "replace", "--out", nowhere.to_str().unwrap()]);
+        for file in vault_files(&env) {
+            assert!(
+                age_opens(&k1, &file),
+                "the kit in force does not open {file:?}"
+            );
+        }
+        assert!(env
+            .ok(&["kit", "verify", k1.to_str().unwrap()])
+            .contains("opens it"));
+    }
+
+    #[test]
+    fn automatic_backups_to_another_vaults_folder_are_refused_and_write_nothing() {
+        let usb = tempfile::tempdir().unwrap();
+        let other = Env::init();
+        other.ok(&["backups", "auto", "--folder", usb.path().to_str().unwrap()]);
+        let before = fs::read(usb.path().join("identity.age")).unwrap();
+        let env = Env::init();
+        let error = env.fail(&["backups", "auto", "--folder", usb.path().to_str().unwrap()]);
+        assert!(error.contains("another vault"), "{error}");
+        assert_eq!(fs::read(usb.path().join("identity.age")).unwrap(), before);
+    }
+
+    #[test]
+    fn passwd_leaves_the_old_passphrase_opening_nothing_in_the_backup_folder() {
+        let env = Env::init();
+        env.ok(&["add", "--uri", PYPI_URI]);
+        let usb = env.tmp.path().join("usb");
+        fs::create_dir(&usb).unwrap();
+        env.ok(&["backups", "auto", "--folder", usb.to_str().unwrap()]);
+        let old = env.tmp.path().join("old-pass");
+        fs::copy(env.tmp.path().join("pass"), &old).unwrap();
+        let new = env.tmp.path().join("new-pass");
+        fs::write(&new, "a new passphrase here\n").unwrap();
+        env.ok(&[
+            "passwd",
+            "--new-passphrase-file",
+            new.to_str().unwrap(),
+            "--work-factor",
+            "10",
+        ]);
+        let list_with = |pass: &Path| {
+            Command::new(sparekey_tests::bin("sparekey-cli"))
+                .arg("--vault")
+                .arg(&usb)
+                .arg("--passphrase-file")
+                .arg(pass)
+                .args(["list"])
+                .stdin(Stdio::null())
+                .output()
+                .unwrap()
+        };
+        assert!(
+            !list_with(&old).status.success(),
+            "the old passphrase opens the folder"
+        );
+        assert!(check_ok(&["list"], list_with(&new)).contains("PyPI"));
+    }
+
+    #[test]
+    fn a_planted_conflict_copy_adds_no_recipient_and_is_named() {
+        let env = Env::new();
+        // The vault's public key is no secret (`init --json` prints it).
+        let init = env.json(&["init", "--work-factor", "10"]);
+        let own = init["recipient"].as_str().unwrap().to_owned();
+        env.ok(&["add", "--uri", PYPI_URI]);
+        let evil_key = env.tmp.path().join("evil.key");
+        let evil = keygen(&evil_key);
+        let doc = format!(
+            r#"{{"format":"sparekey-vault","version":1,"accounts":[],"own_recipient":"{own}",
+               "extra_recipients":["{evil}"],
+               "emergency_kit":{{"recipient":"{evil}","created_at":4000000000}}}}"#
+        );
+        let plain = env.tmp.path().join("doc.json");
+        fs::write(&plain, doc).unwrap();
+        let planted = env
+            .vault()
+            .join("vault.sync-conflict-20261203-010203-EVILEVL.age");
+        let out = Command::new("age")
+            .args(["-r", &own, "-r", &evil, "-o"])
+            .arg(&planted)
+            .arg(&plain)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = env.run(&["rename", "pypi", "--name", "alice2"]);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        check_ok(&["rename"], out);
+        assert!(stderr.contains("someone may have planted it"), "{stderr}");
+        for file in vault_files(&env) {
+            assert!(
+                !age_opens(&evil_key, &file),
+                "the planted key opens {file:?}"
+            );
+        }
+    }
+}
