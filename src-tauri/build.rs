@@ -43,6 +43,8 @@ fn main() {
         "choose_backup_folder",
         "kit_status",
         "kit_create",
+        "kit_commit",
+        "kit_discard",
         "kit_verify",
         "kit_save",
         "unlock_with_kit",

@@ -894,6 +894,9 @@ async fn counts_follow_the_vault() {
     press(&session, "#settings-button").await;
     press(&session, "#kit-create").await;
     session.find("#kit-key").await;
+    // Shown to print is not yet in force: the count drops on confirming.
+    assert_eq!(session.text("#health-count").await, badge);
+    press(&session, "#kit-done").await;
     let after = session.wait_text("#health-count", |t| t != badge).await;
     assert_eq!(
         after.parse::<u32>().ok(),
@@ -1029,6 +1032,23 @@ async fn the_kit_is_made_from_health_and_saved_to_a_file() {
     assert!(saved.contains(&file.display().to_string()), "{saved}");
     assert_eq!(std::fs::read_to_string(&file).expect("the kit file"), shown);
     crate::support::platform::assert_private(&file);
+    // Saved is not yet in force: the vault depends on the kit only once the
+    // user confirms having it; then the saved file opens it (the age tool).
+    let age_opens = || {
+        std::process::Command::new("age")
+            .arg("-d")
+            .arg("-i")
+            .arg(&file)
+            .arg(session.vault_dir().join("vault.age"))
+            .output()
+            .expect("the age tool")
+            .status
+            .success()
+    };
+    assert!(!age_opens(), "a kit not yet confirmed is in force");
+    press(&session, "#kit-done").await;
+    session.find("#kit-status[data-state=\"exists\"]").await;
+    assert!(age_opens(), "the confirmed kit does not open the vault");
     session.close().await;
 }
 

@@ -72,7 +72,7 @@ const CHANGES_VAULT = new Set([
   "guide_check",
   "guide_uncheck",
   "set_auto_backup",
-  "kit_create",
+  "kit_commit",
   "kit_verify",
   "kit_set_passphrase",
   "import_confirm",
@@ -258,18 +258,25 @@ export const copyRecoveryRequest = (answers) => call("copy_recovery_request", { 
 export const kitStatus = () => call("kit_status");
 
 /**
- * Makes the emergency kit (with `replace`, a new one in place of the
- * current, which stops working); its key comes back this once, to print.
+ * Makes the emergency kit (with `replace`, a new one to take the current
+ * one's place); its key comes back this once, to print or save. It is not
+ * in force until kitCommit: the current kit keeps working meanwhile.
  *
  * @param {boolean} replace
  */
 export const kitCreate = (replace) => call("kit_create", { replace });
 
+/** Puts the kit from kitCreate in force (a kit it replaces stops working). */
+export const kitCommit = () => call("kit_commit");
+
+/** Forgets the kit from kitCreate; nothing changes. */
+export const kitDiscard = () => call("kit_discard");
+
 export const kitVerify = (text) => call("kit_verify", { text });
 
 /**
  * Saves the kit just made (its text, from kitCreate) to a file picked in the
- * native save dialog; only the vault's current kit is written.
+ * native save dialog; only that kit (or the vault's current one) is written.
  *
  * @param {string} text
  * @returns {Promise<{saved: boolean, path: string | null}>}

@@ -133,6 +133,8 @@ pub fn run() {
             commands::auto_backup::choose_backup_folder,
             commands::kit::kit_status,
             commands::kit::kit_create,
+            commands::kit::kit_commit,
+            commands::kit::kit_discard,
             commands::kit::kit_verify,
             commands::kit::kit_save,
             commands::kit::unlock_with_kit,

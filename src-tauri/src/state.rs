@@ -8,7 +8,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use sparekey_core::{
-    app::session::{merge_notes, MergeNote},
+    app::{
+        kit::PreparedKit,
+        session::{merge_notes, MergeNote},
+    },
     import::Preview,
     vault::{store::VaultPaths, Vault},
 };
@@ -73,6 +76,9 @@ pub struct AppState {
     import: Mutex<PendingImport>,
     /// What changes merged from sync conflict copies, until the page asks.
     merged: Mutex<Vec<MergeNote>>,
+    /// A kit shown to be printed or saved, not yet in force; dropped (and
+    /// wiped) on lock.
+    kit: Mutex<Option<PreparedKit>>,
 }
 
 /// An import between choosing its inputs and confirming it: the inputs (to
@@ -109,6 +115,7 @@ impl AppState {
             clock,
             import: Mutex::default(),
             merged: Mutex::default(),
+            kit: Mutex::default(),
         }
     }
 
@@ -135,6 +142,7 @@ impl AppState {
     /// Returns whether it was unlocked.
     pub fn lock(&self) -> bool {
         *self.pending_import() = PendingImport::default();
+        *self.prepared_kit() = None;
         let vault = self.slot().take();
         let was_unlocked = vault.is_some();
         drop(vault);
@@ -215,6 +223,13 @@ impl AppState {
         let out = self.with_vault_passive(f);
         self.touch();
         out
+    }
+
+    /// The kit being made (see [`sparekey_core::app::kit::prepare`]).
+    pub fn prepared_kit(&self) -> MutexGuard<'_, Option<PreparedKit>> {
+        self.kit
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The import in progress (see [`PendingImport`]).

@@ -452,8 +452,18 @@ impl GuiSession {
 
     /// Clicks the element matching `css` (waiting for it first).
     pub async fn click(&self, css: &str) {
-        self.find(css)
-            .await
+        let element = self.find(css).await;
+        // As a person would: scroll it into sight first. The window's page
+        // scrolls inside `main`, and WebDriver only scrolls the window, so
+        // a button low in a long screen is otherwise under the footer.
+        let _ = self
+            .client()
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
+                vec![serde_json::json!(css)],
+            )
+            .await;
+        element
             .click()
             .await
             .unwrap_or_else(|error| panic!("cannot click `{css}`: {error}"));

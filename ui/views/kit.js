@@ -12,15 +12,34 @@ import { formatDateTime } from "../lib/format.js";
 import { showStrength } from "../lib/passphrase.js";
 
 /**
- * The printable kit, shown once: leaving the page forgets the key.
+ * The printable kit, shown once: leaving the page forgets the key. It comes
+ * into force only when the user says it is printed or saved ("I have it"),
+ * so the vault never depends on a kit nobody has; leaving without that
+ * changes nothing.
  *
  * @param {any} app
  * @param {any} kit a NewKit
  */
 export function showKitPage(app, kit) {
   const view = app.screen("kit");
-  const done = () => app.showSettings();
-  app.onBack = done;
+  const leave = async () => {
+    try {
+      await api.kitDiscard();
+    } catch {
+      // Locked meanwhile: the kit is forgotten anyway.
+    }
+    app.showSettings();
+  };
+  const done = async () => {
+    try {
+      await api.kitCommit();
+      toast("The new kit is in force: it opens the vault and every backup.");
+      app.showSettings();
+    } catch (error) {
+      toastError(error);
+    }
+  };
+  app.onBack = leave;
   const command = `age -d -i kit.txt ${kit.vault_file}`;
   const saved = h("p", { class: "hint no-print", id: "kit-saved", role: "status" });
   // The file is the kit too: Rust writes it (private to you) where you choose.
@@ -45,15 +64,16 @@ export function showKitPage(app, kit) {
     h(
       "div",
       { class: "warning no-print", role: "note" },
-      h("strong", { text: "Print it now. " }),
-      "This key is shown only this once; Sparekey does not keep it. Anyone holding it can open your vault: store the printout like a passport.",
+      h("strong", { text: "Print it or save it now, then confirm. " }),
+      "This key is shown only this once; Sparekey does not keep it. It opens the vault only once you confirm you have it (until then any current kit keeps working). Anyone holding it can open your vault: store it like a passport.",
     ),
     h(
       "div",
       { class: "actions no-print" },
-      h("button", { type: "button", class: "primary", id: "kit-print", text: "Print", onclick: () => window.print() }),
+      h("button", { type: "button", class: "secondary", id: "kit-print", text: "Print", onclick: () => window.print() }),
       h("button", { type: "button", class: "secondary", id: "kit-save", text: "Save as file…", onclick: save }),
-      h("button", { type: "button", class: "secondary", id: "kit-done", text: "Done", onclick: done }),
+      h("button", { type: "button", class: "primary", id: "kit-done", text: "I have it: put this kit in force", onclick: done }),
+      h("button", { type: "button", class: "ghost", id: "kit-cancel", text: "Cancel", onclick: leave }),
     ),
     saved,
     h(

@@ -36,8 +36,9 @@ pub struct PrintableKit {
 }
 
 /// Makes the emergency kit, or with `replace` (confirmed in the UI) a new
-/// one in place of the current, which stops working. Returns it once, to
-/// print: the only time the key crosses to the page.
+/// one to take the current one's place, and returns it once, to print or
+/// save: the only time the key crosses to the page. It is not in force
+/// until [`kit_commit`]: the current kit keeps working meanwhile.
 #[tauri::command(async)]
 pub fn kit_create(
     state: State<'_, AppState>,
@@ -48,11 +49,29 @@ pub fn kit_create(
     } else {
         KitChange::New
     };
-    state.with_vault(|vault| {
-        let kit = kit::create(vault, change)?;
-        let qr_svg = kit.qr_svg()?.as_str().to_owned();
-        Ok(PrintableKit { kit, qr_svg })
-    })
+    let (prepared, kit) = state.with_vault(|vault| Ok(kit::prepare(vault, change)?))?;
+    let qr_svg = kit.qr_svg()?.as_str().to_owned();
+    *state.prepared_kit() = Some(prepared);
+    Ok(PrintableKit { kit, qr_svg })
+}
+
+/// Puts the kit [`kit_create`] made in force, once the person has printed
+/// or saved it; a kit it replaces stops opening the vault and its backups.
+#[tauri::command(async)]
+pub fn kit_commit(state: State<'_, AppState>) -> Result<KitStatus, AppError> {
+    let prepared = state.prepared_kit().take().ok_or_else(|| {
+        AppError::from(sparekey_core::Error::invalid(
+            "emergency kit",
+            "no new kit is waiting: make one first",
+        ))
+    })?;
+    state.with_vault(|vault| Ok(kit::commit(vault, &prepared)?))
+}
+
+/// Forgets the kit [`kit_create`] made without putting it in force.
+#[tauri::command]
+pub fn kit_discard(state: State<'_, AppState>) {
+    *state.prepared_kit() = None;
 }
 
 /// What saving the kit to a file did.
@@ -75,14 +94,23 @@ pub fn kit_save<R: Runtime>(
     text: String,
 ) -> Result<KitSaved, AppError> {
     let text = SecretString::from(text);
-    state.with_vault(|vault| Ok(kit::check_current(vault, &text)?))?;
+    let prepared = state
+        .prepared_kit()
+        .as_ref()
+        .is_some_and(|kit| kit.is(&text));
+    if !prepared {
+        state.with_vault(|vault| Ok(kit::check_current(vault, &text)?))?;
+    }
     let filter = ("Emergency kit", "txt");
     let Some((path, existing)) =
         choose_save_path(&app, "Save the emergency kit", filter, kit::KIT_FILE_NAME)?
     else {
         return Ok(KitSaved::default());
     };
-    state.with_vault(|vault| Ok(kit::save_file(vault, &text, &path, existing)?))?;
+    match state.prepared_kit().as_ref().filter(|kit| kit.is(&text)) {
+        Some(kit) => kit::save_prepared_file(kit, &text, &path, existing)?,
+        None => state.with_vault(|vault| Ok(kit::save_file(vault, &text, &path, existing)?))?,
+    }
     Ok(KitSaved {
         saved: true,
         path: Some(path.display().to_string()),

@@ -95,6 +95,41 @@ pub fn create(vault: &mut Vault, change: KitChange) -> Result<NewKit> {
     new_kit(vault.paths(), &made)
 }
 
+/// A kit made but not yet in force: what a window shows to print or save
+/// before the vault depends on it ([`prepare`], then [`commit`]). No
+/// `Debug`: it holds the key; wiped on drop.
+pub struct PreparedKit {
+    change: KitChange,
+    key: KitKey,
+}
+
+impl PreparedKit {
+    /// Whether `text` is this kit (its file text, or its key line).
+    pub fn is(&self, text: &SecretString) -> bool {
+        crate::vault::store::parse_kit(text)
+            .is_ok_and(|key| key.to_public().to_string() == self.key.recipient())
+    }
+}
+
+/// Makes a kit without putting it in force: the vault's current kit (if
+/// any) keeps working until [`commit`], which the person confirms once the
+/// kit is printed or saved. Refused as [`create`] refuses.
+pub fn prepare(vault: &Vault, change: KitChange) -> Result<(PreparedKit, NewKit)> {
+    check_change(vault, change)?;
+    let key = Vault::prepare_kit(time::now());
+    let kit = new_kit(vault.paths(), &key)?;
+    Ok((PreparedKit { change, key }, kit))
+}
+
+/// Puts a prepared kit in force (see [`Vault::commit_kit`]); with
+/// [`KitChange::Replace`], the kit it replaces stops opening the vault and
+/// every copy of it.
+pub fn commit(vault: &mut Vault, prepared: &PreparedKit) -> Result<KitStatus> {
+    check_change(vault, prepared.change)?;
+    vault.commit_kit(&prepared.key)?;
+    Ok(status(vault))
+}
+
 /// The kit as front ends show, print or save it.
 fn new_kit(paths: &VaultPaths, made: &KitKey) -> Result<NewKit> {
     let body = made.text().expose_secret();
@@ -175,6 +210,24 @@ pub fn save_file(
     existing: fs::Existing,
 ) -> Result<()> {
     check_current(vault, text)?;
+    fs::write_private(file, text.expose_secret().as_bytes(), existing)
+}
+
+/// Saves a prepared kit (the text [`prepare`] returned, handed back by a
+/// front end) to `file`, before it is put in force: the order that keeps a
+/// kit from being in force that nobody has. Only that kit's text is written.
+pub fn save_prepared_file(
+    prepared: &PreparedKit,
+    text: &SecretString,
+    file: &Path,
+    existing: fs::Existing,
+) -> Result<()> {
+    if !prepared.is(text) {
+        return Err(Error::invalid(
+            "emergency kit",
+            "this is not the kit being made: save the one shown",
+        ));
+    }
     fs::write_private(file, text.expose_secret().as_bytes(), existing)
 }
 
