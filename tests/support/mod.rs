@@ -452,18 +452,23 @@ impl GuiSession {
 
     /// Clicks the element matching `css` (waiting for it first).
     pub async fn click(&self, css: &str) {
-        let element = self.find(css).await;
-        // As a person would: scroll it into sight first. The window's page
-        // scrolls inside `main`, and WebDriver only scrolls the window, so
-        // a button low in a long screen is otherwise under the footer.
+        self.find(css).await;
+        // As a person would: if something covers it, scroll it into sight
+        // first. The page scrolls inside `main` and WebDriver only scrolls
+        // the window, so a button low in a long screen is otherwise under
+        // the footer. (Found again after: scrolling may re-render.)
         let _ = self
             .client()
             .execute(
-                "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
+                "const el = document.querySelector(arguments[0]);\
+                 const r = el.getBoundingClientRect();\
+                 const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);\
+                 if (!hit || !(hit === el || el.contains(hit))) el.scrollIntoView({block: 'center'});",
                 vec![serde_json::json!(css)],
             )
             .await;
-        element
+        self.find(css)
+            .await
             .click()
             .await
             .unwrap_or_else(|error| panic!("cannot click `{css}`: {error}"));
