@@ -117,6 +117,8 @@ fn benches(c: &mut Criterion) {
                 let page = sparekey_core::list::page(
                     &vault.doc().accounts,
                     black_box("git 42"),
+                    "",
+                    "",
                     sparekey_core::list::ListSort::Issuer,
                     100,
                 );
@@ -127,6 +129,7 @@ fn benches(c: &mut Criterion) {
             b.iter(|| {
                 let page = sparekey_core::list::page(
                     &vault.doc().accounts,
+                    "",
                     "",
                     sparekey_core::list::ListSort::Issuer,
                     100,

@@ -155,6 +155,10 @@ pub struct Step {
     /// The `sparekey-cli` command line that does it, for the terminal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cli: Option<String>,
+    /// For a manual step: the fact of the account's ways back in that
+    /// shows it done, so it ticks itself (see [`crate::ways::Fact`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<crate::ways::Fact>,
 }
 
 /// A link to a real page.
