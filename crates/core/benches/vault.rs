@@ -118,7 +118,6 @@ fn benches(c: &mut Criterion) {
                     &vault.doc().accounts,
                     black_box("git 42"),
                     "",
-                    "",
                     sparekey_core::list::ListSort::Issuer,
                     100,
                 );
