@@ -498,6 +498,29 @@ async fn audit_every_screen(theme: Theme) {
     let exports = tempfile::tempdir().expect("a folder for exports");
     let session = start(theme, true, Some(exports.path())).await;
     first_day_vault(&session);
+    // Ways back in: PyPI and GitHub recovered by one mailbox outside the
+    // vault (a weak point in the graph), GitLab recorded with one way.
+    for account in ["PyPI", "GitHub"] {
+        session.cli(&["account", "add-way", account, "email", "alice@gmail.com"]);
+        session.cli(&[
+            "account",
+            "add-way",
+            account,
+            "security-key",
+            "YubiKey 5C NFC",
+            "--place",
+            "keyring",
+        ]);
+    }
+    session.cli(&[
+        "account",
+        "add-way",
+        "PyPI",
+        "email",
+        "alice@uni.example",
+        "--work",
+    ]);
+    session.cli(&["account", "confirm", "GitLab"]);
     let mut audit = Audit::new(&session, theme);
 
     // Locked: unlock, the kit, "I'm locked out".
@@ -544,7 +567,37 @@ async fn audit_every_screen(theme: Theme) {
         .wait_text("#account-guide", |t| t.contains("steps done"))
         .await;
     session.find("#recovery-count").await;
+    session.find("#ways-in li").await;
+    session.find("#check-phone-form").await;
     audit.check("account (PyPI)").await;
+    // Every row kind of the inventory, being edited.
+    for add in [
+        "#way-add-totp_elsewhere",
+        "#way-add-email",
+        "#way-add-printed",
+    ] {
+        press(&session, add).await;
+    }
+    session.find(".ways-row[data-part='copy']").await;
+    audit
+        .check("account (PyPI), ways back in being edited")
+        .await;
+    press(&session, "#check-sheet").await;
+    session
+        .wait_text("#check-sheet-result", |t| !t.is_empty())
+        .await;
+    audit
+        .check("account (PyPI), a sheet check that failed")
+        .await;
+    session
+        .client()
+        .execute(
+            "document.querySelector('#ways').scrollIntoView({block: 'start'});",
+            vec![],
+        )
+        .await
+        .expect("scroll to the ways back in");
+    audit.shoot("ways", (1000, 860), true).await;
     press(&session, "#recovery-use-next").await;
     session.find("#recovery-undo").await;
     audit.check("account (PyPI), a code used").await;
@@ -629,8 +682,20 @@ async fn audit_every_screen(theme: Theme) {
     // Health.
     press(&session, "#health-button").await;
     session.find("#health-findings li").await;
+    session
+        .find("#recovery-graph g.graph-node.weak[data-kind='mailbox']")
+        .await;
     audit.check("health").await;
     audit.shoot("health", (1000, 860), false).await;
+    session
+        .client()
+        .execute(
+            "document.querySelector('#graph-card').scrollIntoView({block: 'start'});",
+            vec![],
+        )
+        .await
+        .expect("scroll to the graph");
+    audit.shoot("graph", (1000, 860), true).await;
 
     // Settings and the kit.
     press(&session, "#settings-button").await;

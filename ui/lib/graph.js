@@ -6,8 +6,8 @@
 
 import { svg, h } from "./dom.js";
 
-const WIDTH = 720;
-const NODE_W = 200;
+const WIDTH = 760;
+const NODE_W = 236;
 const NODE_H = 46;
 const GAP = 18;
 const TOP = 28;
@@ -15,7 +15,7 @@ const TOP = 28;
 const COLUMN_X = [10, (WIDTH - NODE_W) / 2, WIDTH - NODE_W - 10];
 const HEADINGS = ["Accounts", "Recovery mailboxes", "Guarded by"];
 /** Characters of a label that fit a node. */
-const FIT = 27;
+const FIT = 25;
 
 /** @param {string} text */
 function fit(text) {
