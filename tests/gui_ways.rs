@@ -27,7 +27,10 @@ fn oathtool_now(secret: &str) -> String {
         .output()
         .expect("oathtool is missing: install Debian's `oathtool`");
     assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    String::from_utf8(out.stdout)
+        .expect("oathtool prints text")
+        .trim()
+        .to_owned()
 }
 
 /// Clicks the element matching `css` after bringing it to the middle of
@@ -128,13 +131,14 @@ async fn filling_the_inventory_clears_the_finding_and_check_my_phone_records_it(
         "--account",
         "PyPI",
     ]);
-    let guide: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    let guide: serde_json::Value =
+        serde_json::from_str(&shown).expect("guide show --json prints JSON");
     let step = guide["steps"]
         .as_array()
-        .unwrap()
+        .expect("the guide's steps")
         .iter()
         .find(|s| s["id"] == "security-key")
-        .unwrap();
+        .expect("the security-key step");
     assert_eq!(step["status"]["state"], "done", "{step}");
 
     // Check my phone: a wrong code says so and records nothing...

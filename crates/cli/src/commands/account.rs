@@ -165,7 +165,7 @@ fn show(s: &Session, query: &str) -> Result<()> {
             .json(&serde_json::json!({ "account": summary, "ways": view }));
     }
     let out = &s.out;
-    out.line(summary.display.to_string())?;
+    out.line(&summary.display)?;
     out.line(format!("  2FA:            {}", output::describe(&summary)))?;
     let codes = match summary.recovery.total {
         0 => "none".to_owned(),

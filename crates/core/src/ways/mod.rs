@@ -13,7 +13,7 @@
 //!
 //! From it, [`ways_in`] counts the independent ways back in (the vault
 //! itself counts once, however much of the account it holds), [`findings`]
-//! names the single points of failure for Health, and [`graph`] draws the
+//! names the single points of failure for Health, and [`graph()`] draws the
 //! recovery graph: accounts → the mailboxes that recover them → the
 //! accounts that guard those mailboxes. [`check_phone`] and [`check_sheet`]
 //! prove a second copy exists before it is needed.
