@@ -597,7 +597,7 @@ async fn audit_every_screen(theme: Theme) {
         )
         .await
         .expect("scroll to the ways back in");
-    audit.shoot("ways", (1000, 860), true).await;
+    audit.shoot("ways", (1000, 860), false).await;
     press(&session, "#recovery-use-next").await;
     session.find("#recovery-undo").await;
     audit.check("account (PyPI), a code used").await;
@@ -695,7 +695,7 @@ async fn audit_every_screen(theme: Theme) {
         )
         .await
         .expect("scroll to the graph");
-    audit.shoot("graph", (1000, 860), true).await;
+    audit.shoot("graph", (1000, 860), false).await;
 
     // Settings and the kit.
     press(&session, "#settings-button").await;

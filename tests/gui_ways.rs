@@ -265,9 +265,19 @@ async fn tags_and_pins_from_the_account_page_filter_and_order_the_list() {
     press(&session, "#pin-account").await;
     session.wait_text("#pin-account", |t| t == "Pinned").await;
     session.type_into("#edit-tags", "release, work").await;
+    // Saving shows the page again: mark this one to know when it is gone.
+    session
+        .client()
+        .execute(
+            "document.querySelector('#account-title').dataset.old = 'yes';",
+            vec![],
+        )
+        .await
+        .expect("run the script");
     press(&session, "#save-account").await;
     session.wait_text("#toast", |t| t.contains("Saved")).await;
-    session.click("#back").await;
+    session.find("#account-title:not([data-old])").await;
+    press(&session, "#back").await;
     session.find("#accounts li.account").await;
     // Pinned first.
     wait_order(&session, json!(["PyPI", "GitHub"])).await;

@@ -497,8 +497,8 @@ async function renderWays(app, id, card, data, options = {}) {
   const findings = view.findings.map((/** @type {any} */ f) => h("div", { class: "warning ways-finding", role: "note", dataset: { kind: f.kind } }, ...prose(f.message)));
 
   const rows = h("div", { class: "ways-rows" });
-  const input = (/** @type {string} */ rowId, /** @type {string} */ label, /** @type {string} */ value, /** @type {(v: string) => void} */ set) => {
-    const el = /** @type {HTMLInputElement} */ (h("input", { id: rowId, type: "text", value, autocomplete: "off", "aria-label": label, placeholder: label }));
+  const input = (/** @type {string} */ rowId, /** @type {string} */ label, /** @type {string} */ value, /** @type {(v: string) => void} */ set, /** @type {string} */ hint) => {
+    const el = /** @type {HTMLInputElement} */ (h("input", { id: rowId, type: "text", value, autocomplete: "off", "aria-label": label, placeholder: hint }));
     el.addEventListener("input", () => set(el.value));
     return el;
   };
@@ -512,8 +512,8 @@ async function renderWays(app, id, card, data, options = {}) {
         "div",
         { class: "ways-row", dataset: { part: "factor", kind: f.kind } },
         h("span", { class: "ways-kind", text: kindLabel(f.kind) }),
-        input(`way-factor-${i}-name`, `Name of ${kindLabel(f.kind)}`, f.name || "", (v) => (f.name = v)),
-        input(`way-factor-${i}-place`, `Where ${kindLabel(f.kind)} is kept`, f.place || "", (v) => (f.place = v)),
+        input(`way-factor-${i}-name`, `Name of ${kindLabel(f.kind)}`, f.name || "", (v) => (f.name = v), "Name or device"),
+        input(`way-factor-${i}-place`, `Where ${kindLabel(f.kind)} is kept`, f.place || "", (v) => (f.place = v), "Where it is kept"),
         checked(f.checked_at),
         remove(kindLabel(f.kind), () => draft.factors.splice(i, 1)),
       ),
@@ -523,8 +523,8 @@ async function renderWays(app, id, card, data, options = {}) {
         h(
           "select",
           { id: `way-email-${i}-mailbox`, "aria-label": "Account that controls this mailbox" },
-          h("option", { value: "", text: "Mailbox not in the vault" }),
-          ...view.mailbox_choices.map((/** @type {[string, string]} */ [choice, name]) => h("option", { value: choice, text: `Mailbox: ${name}`, selected: e.mailbox_account === choice })),
+          h("option", { value: "", text: "Not in the vault" }),
+          ...view.mailbox_choices.map((/** @type {[string, string]} */ [choice, name]) => h("option", { value: choice, text: name, selected: e.mailbox_account === choice })),
         )
       );
       select.addEventListener("change", () => (e.mailbox_account = select.value || null));
@@ -533,8 +533,8 @@ async function renderWays(app, id, card, data, options = {}) {
       return h(
         "div",
         { class: "ways-row", dataset: { part: "email" } },
-        h("span", { class: "ways-kind", text: "Recovery email" }),
-        input(`way-email-${i}-address`, "Email address", e.address || "", (v) => (e.address = v)),
+        h("span", { class: "ways-kind", text: "Recovery email, and the vault account of its mailbox" }),
+        input(`way-email-${i}-address`, "Email address", e.address || "", (v) => (e.address = v), "name@example.com"),
         select,
         h("label", { class: "check", for: `way-email-${i}-work` }, work, " Work or school"),
         remove("recovery email", () => draft.emails.splice(i, 1)),
@@ -545,7 +545,7 @@ async function renderWays(app, id, card, data, options = {}) {
         "div",
         { class: "ways-row", dataset: { part: "copy", kind: c.kind } },
         h("span", { class: "ways-kind", text: COPY_KINDS[c.kind] || c.kind }),
-        input(`way-copy-${i}-place`, `Where the ${c.kind === "printed" ? "printed sheet" : "copy"} is kept`, c.place || "", (v) => (c.place = v)),
+        input(`way-copy-${i}-place`, `Where the ${c.kind === "printed" ? "printed sheet" : "copy"} is kept`, c.place || "", (v) => (c.place = v), "Where it is kept"),
         checked(c.checked_at),
         remove(COPY_KINDS[c.kind] || "copy", () => draft.copies.splice(i, 1)),
       ),
