@@ -6,13 +6,14 @@
 
 import { svg, h } from "./dom.js";
 
-const WIDTH = 760;
 const NODE_W = 236;
 const NODE_H = 46;
+/** Between the nodes of a column. */
 const GAP = 18;
+/** Between columns, room for the edges. */
+const GAP_X = 96;
+const MARGIN = 10;
 const TOP = 28;
-/** Where each column's nodes start (x). */
-const COLUMN_X = [10, (WIDTH - NODE_W) / 2, WIDTH - NODE_W - 10];
 const HEADINGS = ["Accounts", "Recovery mailboxes", "Guarded by"];
 /** Characters of a label that fit a node. */
 const FIT = 25;
@@ -35,9 +36,18 @@ export function drawGraph(graph, open) {
   const at = new Map();
   const rows = [0, 0, 0];
   for (const node of graph.nodes) {
+    rows[Math.min(2, node.column)] += 1;
+  }
+  // Only the columns in use take room, side by side.
+  const used = [0, 1, 2].filter((c) => rows[c] > 0);
+  const columnX = [0, 0, 0];
+  used.forEach((c, i) => (columnX[c] = MARGIN + i * (NODE_W + GAP_X)));
+  const width = 2 * MARGIN + used.length * NODE_W + (used.length - 1) * GAP_X;
+  const placed = [0, 0, 0];
+  for (const node of graph.nodes) {
     const column = Math.min(2, node.column);
-    at.set(node.id, { x: COLUMN_X[column], y: TOP + rows[column] * (NODE_H + GAP) });
-    rows[column] += 1;
+    at.set(node.id, { x: columnX[column], y: TOP + placed[column] * (NODE_H + GAP) });
+    placed[column] += 1;
   }
   const height = TOP + Math.max(...rows) * (NODE_H + GAP) + 4;
   const weak = graph.nodes.filter((/** @type {any} */ n) => n.weak).map((/** @type {any} */ n) => n.label);
@@ -54,7 +64,7 @@ export function drawGraph(graph, open) {
     const x2 = forward ? b.x : b.x + NODE_W;
     const y1 = a.y + NODE_H / 2;
     const y2 = b.y + NODE_H / 2;
-    const bend = forward ? 60 : -60;
+    const bend = forward ? GAP_X / 2 : -GAP_X / 2;
     return svg("path", { class: `graph-edge ${e.kind}`, d: `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}`, "marker-end": "url(#graph-arrow)", dataset: { from: e.from, to: e.to } });
   });
   const nodes = graph.nodes.map((/** @type {any} */ n) => {
@@ -88,10 +98,10 @@ export function drawGraph(graph, open) {
       svg("text", { x: p.x + NODE_W / 2, y: p.y + 36, class: "graph-detail", "text-anchor": "middle", text: n.weak ? `weak point · ${n.detail}` : n.detail }),
     );
   });
-  const headings = HEADINGS.map((text, i) => (rows[i] ? svg("text", { x: COLUMN_X[i] + NODE_W / 2, y: 16, class: "graph-heading", "text-anchor": "middle", text }) : null));
+  const headings = HEADINGS.map((text, i) => (rows[i] ? svg("text", { x: columnX[i] + NODE_W / 2, y: 16, class: "graph-heading", "text-anchor": "middle", text }) : null));
   return svg(
     "svg",
-    { id: "recovery-graph", class: "recovery-graph", viewBox: `0 0 ${WIDTH} ${height}`, role: "group", "aria-label": title, preserveAspectRatio: "xMidYMin meet" },
+    { id: "recovery-graph", class: "recovery-graph", viewBox: `0 0 ${width} ${height}`, width, height, role: "group", "aria-label": title, preserveAspectRatio: "xMidYMin meet" },
     svg("defs", {}, marker),
     ...headings,
     ...edges,
