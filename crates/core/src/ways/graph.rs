@@ -7,11 +7,11 @@
 //! mailbox on the right. A front end places each column's nodes top to
 //! bottom in the order given.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
-use super::{has_2fa, mailbox_is_safe, mailbox_key, ways_in, MAILBOX_SHARED_BY};
+use super::{has_2fa, mailbox_is_safe, mailbox_key, ways_in, ById, MAILBOX_SHARED_BY};
 use crate::{health::FindingKind, list, vault::Document};
 
 /// A node of the graph.
@@ -67,7 +67,7 @@ pub(super) struct Mailbox {
 }
 
 /// Every recovery mailbox named in a recorded inventory, by address.
-pub(super) fn mailboxes(doc: &Document) -> Vec<Mailbox> {
+pub(super) fn mailboxes(doc: &Document, by_id: &ById<'_>) -> Vec<Mailbox> {
     let mut by_key: BTreeMap<String, Mailbox> = BTreeMap::new();
     for i in list::order(&doc.accounts) {
         let account = &doc.accounts[i];
@@ -85,9 +85,10 @@ pub(super) fn mailboxes(doc: &Document) -> Vec<Mailbox> {
             });
             if entry.account.is_none() && email.mailbox_account.is_some() {
                 entry.account.clone_from(&email.mailbox_account);
-                entry.safe = mailbox_is_safe(doc, email);
+                entry.safe = mailbox_is_safe(by_id, email);
             }
-            if !entry.recovers.contains(&account.id) {
+            // An account lists an address once (validated), so no repeat.
+            if entry.recovers.last() != Some(&account.id) {
                 entry.recovers.push(account.id.clone());
             }
         }
@@ -100,13 +101,15 @@ pub(super) fn mailboxes(doc: &Document) -> Vec<Mailbox> {
 /// accounts and mailboxes that [`super::findings`] names.
 pub fn graph(doc: &Document) -> Graph {
     let findings = super::findings(doc);
-    let weak_account = |id: &str| {
-        findings.iter().any(|f| {
-            f.account_id.as_deref() == Some(id) && f.kind != FindingKind::MailboxSinglePoint
-        })
-    };
-    let boxes = mailboxes(doc);
-    let guards: Vec<&str> = boxes.iter().filter_map(|m| m.account.as_deref()).collect();
+    let weak: HashSet<&str> = findings
+        .iter()
+        .filter(|f| f.kind != FindingKind::MailboxSinglePoint)
+        .filter_map(|f| f.account_id.as_deref())
+        .collect();
+    let weak_account = |id: &str| weak.contains(id);
+    let by_id = ById::new(doc);
+    let boxes = mailboxes(doc, &by_id);
+    let guards: HashSet<&str> = boxes.iter().filter_map(|m| m.account.as_deref()).collect();
     let mut out = Graph::default();
     let mut right = Vec::new();
     for i in list::order(&doc.accounts) {

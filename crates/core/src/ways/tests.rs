@@ -318,6 +318,17 @@ fn validation_names_what_is_wrong() {
         ..Ways::default()
     });
     assert!(e.contains("at most"), "{e}");
+    // A row added and left empty is dropped, not refused; spaces go.
+    let form = Ways {
+        emails: vec![email("  ", None, false), email(" a@b.c ", None, false)],
+        factors: vec![key(" YubiKey ")],
+        ..Ways::default()
+    }
+    .trimmed();
+    assert_eq!(form.emails.len(), 1);
+    assert_eq!(form.emails[0].address, "a@b.c");
+    assert_eq!(form.factors[0].name, "YubiKey");
+    assert!(form.validate(&doc, &id).is_ok());
 }
 
 #[test]
