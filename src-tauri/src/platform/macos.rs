@@ -7,7 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-pub(super) use super::fallback::{configure_webview, one_heap, return_freed_memory, since_boot};
+pub(super) use super::fallback::{
+    configure_webview, on_sleep_or_lock, one_heap, return_freed_memory, since_boot,
+};
 pub(super) use super::unix::SocketBell as SystemBell;
 
 /// Sets `RLIMIT_CORE` to zero for the app's own process. macOS has no
