@@ -65,6 +65,14 @@ fn main() {
         "export_save",
         "health_report",
         "health_counts",
+        // Ways back in, tags and pins, the recovery graph.
+        "ways_view",
+        "ways_save",
+        "ways_check_phone",
+        "ways_check_sheet",
+        "account_set_tags",
+        "account_set_pinned",
+        "recovery_graph",
     ]);
     let attributes = tauri_build::Attributes::new().app_manifest(manifest);
     if let Err(error) = tauri_build::try_build(attributes) {

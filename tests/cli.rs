@@ -814,6 +814,7 @@ fn health_json_lists_risks_and_exits_zero() {
         kinds,
         [
             "no_recovery_codes",
+            "vault_single_point",
             "no_recent_backup",
             "no_emergency_kit",
             "clock_unsynchronized",
@@ -1091,11 +1092,12 @@ fn import_previews_then_writes_only_with_yes() {
         .iter()
         .map(|a| a["label"].as_str().unwrap())
         .collect();
+    // Bank is a favourite in the export: pinned, so listed first.
     assert_eq!(
         labels,
         [
-            "Mastodon:alice@example.com",
             "Bank:bob",
+            "Mastodon:alice@example.com",
             "VPN:carol",
             "Steam:dave"
         ]
@@ -1978,4 +1980,231 @@ mod safety_net {
             );
         }
     }
+}
+
+/// Runs `dot -Tsvg` (Debian's graphviz) on `dot_text`: the SVG, or a panic
+/// with dot's complaint.
+fn dot_to_svg(dot_text: &str) -> String {
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("dot is missing: install Debian's `graphviz` (scripts/setup does)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(dot_text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "dot refused the graph: {}\n{dot_text}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn ways_back_in_show_the_single_loss_and_the_graph_draws_through_dot() {
+    let env = Env::init();
+    env.ok(&["add", "--uri", PYPI_URI]);
+    env.ok(&[
+        "add",
+        "--uri",
+        "otpauth://totp/GitHub:alice?secret=GEZDGNBVGY3TQOJQ&issuer=GitHub",
+    ]);
+    // A hostile name: DOT must quote it.
+    env.ok(&[
+        "add",
+        "--issuer",
+        "Google",
+        "--name",
+        "al\"ice\\@gmail.com",
+        "--secret",
+        "MFRGGZDFMZTWQ2LK",
+    ]);
+    for account in ["PyPI", "GitHub"] {
+        env.ok(&[
+            "account",
+            "add-way",
+            account,
+            "email",
+            "alice@gmail.com",
+            "--mailbox",
+            "Google",
+        ]);
+        env.ok(&[
+            "account",
+            "add-way",
+            account,
+            "security-key",
+            "YubiKey",
+            "--place",
+            "keyring",
+        ]);
+    }
+    let shown = env.ok(&["account", "show", "PyPI"]);
+    assert!(
+        shown.contains("2. security key YubiKey (keyring)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("alice@gmail.com, mailbox: Google"),
+        "{shown}"
+    );
+
+    // The shared mailbox is the single loss: Health names it and the accounts.
+    let report = env.json(&["health"]);
+    let shared: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "mailbox_single_point")
+        .collect();
+    assert_eq!(shared.len(), 1, "{report}");
+    let message = shared[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("GitHub (alice)") && message.contains("PyPI (alice)"),
+        "{message}"
+    );
+    assert_eq!(shared[0]["opens"], "ways");
+    assert_eq!(report["unrecorded_ways"], 1, "Google is not recorded yet");
+
+    // The graph: valid DOT, drawn by graphviz with the weak mailbox marked.
+    let dot_text = env.ok(&["health", "--graph"]);
+    assert!(dot_text.starts_with("digraph recovery {"), "{dot_text}");
+    let svg = dot_to_svg(&dot_text);
+    assert!(
+        svg.contains("alice@gmail.com") && svg.contains("weak point"),
+        "{svg}"
+    );
+    assert!(svg.contains("#c62828"), "the weak point is drawn red");
+
+    // Google gets two ways in: the mailbox is lockout-proof, the finding clears.
+    env.ok(&["account", "add-way", "Google", "passkey", "Pixel"]);
+    env.ok(&["account", "add-way", "Google", "printed", "--place", "safe"]);
+    let report = env.json(&["health"]);
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["kind"] != "mailbox_single_point"),
+        "{report}"
+    );
+    let svg = dot_to_svg(&env.ok(&["health", "--graph"]));
+    assert!(!svg.contains("weak point"), "{svg}");
+
+    // Removing ways by their numbers brings the finding back (the vault
+    // alone is one way).
+    env.ok(&["account", "remove-way", "Google", "factor", "1"]);
+    env.ok(&["account", "remove-way", "Google", "copy", "1"]);
+    let text = env.ok(&["health"]);
+    assert!(
+        text.contains("The mailbox alice@gmail.com recovers 2 accounts"),
+        "{text}"
+    );
+    let err = env.fail(&["account", "remove-way", "Google", "factor", "5"]);
+    assert!(err.contains("no second factor number 5"), "{err}");
+    let err = env.fail(&["account", "add-way", "PyPI", "email", "not-an-address"]);
+    assert!(err.contains("not an email address"), "{err}");
+}
+
+#[test]
+fn check_phone_and_check_sheet_prove_a_second_copy_without_using_a_code() {
+    let env = Env::init();
+    env.ok(&["add", "--uri", PYPI_URI]);
+    let secret = PYPI_URI
+        .split("secret=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    // The code a phone with the same secret shows, 30 s ago (one step back).
+    let when = format!("@{}", now - 30);
+    let code = oathtool(&["--totp", "-b", "--now", &when, secret]);
+    let text = env.ok(&[
+        "account",
+        "check-phone",
+        "PyPI",
+        "--code",
+        code.trim(),
+        "--device",
+        "Pixel 8",
+    ]);
+    assert!(text.contains("It matches"), "{text}");
+    let shown = env.ok(&["account", "show", "PyPI"]);
+    assert!(shown.contains("TOTP on another device Pixel 8"), "{shown}");
+    assert!(shown.contains(", checked "), "{shown}");
+    // Ten minutes ago is no match, and exits 1.
+    let old = oathtool(&["--totp", "-b", "--now", &format!("@{}", now - 600), secret]);
+    let out = env.run(&["account", "check-phone", "PyPI", "--code", old.trim()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("does not match"));
+
+    // A printed sheet: one code typed from it is in the set and stays unused.
+    let codes = "PyPI recovery codes\n0123456789abcdef\n1111222233334444\n5555666677778888\n\
+                 9999aaaabbbbcccc\n0000111122223333\n4444555566667777\n88889999aaaabbbb\n\
+                 ccccddddeeeeffff\n";
+    let out = env.run_stdin(&["recovery", "add", "PyPI", "-"], codes);
+    check_ok(&["recovery", "add"], out);
+    let out = env.run_stdin(
+        &["account", "check-sheet", "PyPI", "--code-file", "-"],
+        "1111 2222 3333 4444\n",
+    );
+    let text = check_ok(&["account", "check-sheet"], out);
+    assert!(text.contains("It is in the set"), "{text}");
+    let summary = env.json(&["list"]);
+    assert_eq!(summary[0]["recovery"]["unused"], 8, "the code stays unused");
+    let shown = env.ok(&["account", "show", "PyPI"]);
+    assert!(shown.contains("printed, checked"), "{shown}");
+    let out = env.run_stdin(
+        &["account", "check-sheet", "PyPI", "--code-file", "-"],
+        "ffffeeeeddddcccc\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("not one of"));
+}
+
+#[test]
+fn tags_and_pins_from_the_command_line_and_list_by_tag() {
+    let env = Env::init();
+    env.ok(&["add", "--uri", PYPI_URI]);
+    env.ok(&[
+        "add",
+        "--uri",
+        "otpauth://totp/GitHub:alice?secret=GEZDGNBVGY3TQOJQ&issuer=GitHub",
+    ]);
+    env.ok(&["account", "tag", "PyPI", "release", " Work "]);
+    env.ok(&["account", "tag", "GitHub", "work"]);
+    env.ok(&["account", "pin", "GitHub"]);
+    let listed = env.json(&["list"]);
+    let labels: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["GitHub:alice", "PyPI:alice"], "pinned first");
+    assert_eq!(listed[1]["tags"], serde_json::json!(["release", "Work"]));
+    let release = env.json(&["list", "--tag", "RELEASE"]);
+    assert_eq!(release.as_array().unwrap().len(), 1);
+    let text = env.ok(&["list", "--tag", "work"]);
+    assert!(text.contains("pinned  [work]"), "{text}");
+    assert!(env
+        .ok(&["list", "--tag", "home"])
+        .contains("No account has the tag"));
+    env.ok(&["account", "unpin", "GitHub"]);
+    env.ok(&["account", "tag", "PyPI"]);
+    let listed = env.json(&["list"]);
+    assert_eq!(listed[0]["label"], "PyPI:alice");
+    assert_eq!(listed[0]["tags"], serde_json::json!([]));
 }

@@ -3,7 +3,7 @@
 //!
 //! - `cli`: the `sparekey-cli` binary as real processes, against the `age`
 //!   and `oathtool` reference tools;
-//! - `gui`, `gui_guides`, `gui_transfer`: the `sparekey` app driven through
+//! - `gui`, `gui_guides`, `gui_transfer`, `gui_ways`: the `sparekey` app driven through
 //!   WebDriver (`tauri-driver` + `WebKitWebDriver`) under a display;
 //! - `security`: properties of the source tree and the shipped binaries;
 //! - `bundle`: the icons and settings every system's bundle needs;
@@ -19,5 +19,6 @@ mod gui;
 mod gui_guides;
 mod gui_screens;
 mod gui_transfer;
+mod gui_ways;
 mod security;
 mod support;

@@ -77,6 +77,11 @@ const CHANGES_VAULT = new Set([
   "kit_set_passphrase",
   "import_confirm",
   "export_save",
+  "ways_save",
+  "ways_check_phone",
+  "ways_check_sheet",
+  "account_set_tags",
+  "account_set_pinned",
 ]);
 
 /**
@@ -136,9 +141,10 @@ export const touch = () => call("touch");
  * @param {string} search words that must all occur in issuer, name or tags
  * @param {"issuer" | "newest"} sort
  * @param {number} limit
+ * @param {string} [tag] only accounts with this tag
  * @returns {Promise<Overview>}
  */
-export const listAccounts = (search, sort, limit) => call("list_accounts", { search, sort, limit });
+export const listAccounts = (search, sort, limit, tag = "") => call("list_accounts", { search, sort, limit, tag: tag || null });
 
 /** One account's summary (for its page). */
 export const accountSummary = (id) => call("account_summary", { id });
@@ -354,3 +360,26 @@ export const autoBackupStatus = () => call("auto_backup_status");
 export const setAutoBackup = (folder, keep) => call("set_auto_backup", { folder, keep });
 /** @returns {Promise<string | null>} a folder picked in the native dialog, null if cancelled */
 export const chooseBackupFolder = () => call("choose_backup_folder");
+
+// ---- Ways back in, tags and pins ---------------------------------------------
+
+/** An account's ways back in (core's WaysView). */
+export const waysView = (id) => call("ways_view", { id });
+
+/** Saves an account's whole inventory of ways back in. */
+export const waysSave = (id, ways) => call("ways_save", { id, ways });
+
+/** "Check my phone": the code another authenticator shows. */
+export const waysCheckPhone = (id, code, device) => call("ways_check_phone", { id, code, device: device || null });
+
+/** A printed sheet: one unused code from it (it stays unused). */
+export const waysCheckSheet = (id, code) => call("ways_check_sheet", { id, code });
+
+/** Sets an account's tags. */
+export const accountSetTags = (id, tags) => call("account_set_tags", { id, tags });
+
+/** Pins or unpins an account. */
+export const accountSetPinned = (id, pinned) => call("account_set_pinned", { id, pinned });
+
+/** The recovery graph (core's Graph). */
+export const recoveryGraph = () => call("recovery_graph");

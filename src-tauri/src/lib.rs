@@ -155,6 +155,13 @@ pub fn run() {
             commands::transfer::export_save,
             commands::health::health_report,
             commands::health::health_counts,
+            commands::ways::ways_view,
+            commands::ways::ways_save,
+            commands::ways::ways_check_phone,
+            commands::ways::ways_check_sheet,
+            commands::ways::account_set_tags,
+            commands::ways::account_set_pinned,
+            commands::ways::recovery_graph,
         ])
         .build(tauri::generate_context!());
 

@@ -37,6 +37,39 @@ export function h(tag, props = {}, ...children) {
   return element;
 }
 
+/** The SVG namespace. */
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/**
+ * Creates an SVG element: `svg("rect", {x: 0, width: 10})`. Attributes are
+ * set as given (skipped when null/false); `text` sets the text content;
+ * keys starting with "on" become listeners. Nothing is parsed as markup.
+ *
+ * @param {string} tag
+ * @param {Record<string, any>} [props]
+ * @param {...Child} children
+ * @returns {SVGElement}
+ */
+export function svg(tag, props = {}, ...children) {
+  const element = /** @type {SVGElement} */ (document.createElementNS(SVG_NS, tag));
+  for (const [key, value] of Object.entries(props)) {
+    if (value === null || value === undefined || value === false) {
+      continue;
+    }
+    if (key.startsWith("on") && typeof value === "function") {
+      element.addEventListener(key.slice(2), value);
+    } else if (key === "text") {
+      element.textContent = String(value);
+    } else if (key === "dataset") {
+      Object.assign(element.dataset, value);
+    } else {
+      element.setAttribute(key, String(value));
+    }
+  }
+  element.append(...nodes(children));
+  return element;
+}
+
 /**
  * A child as the helpers below take it: an element, a string (made a text
  * node), or nothing (null, undefined or false: left out, where the DOM's own

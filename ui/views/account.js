@@ -1,9 +1,11 @@
-// One account: its live code, editing, deleting (confirmed), moving it to a
-// phone (QR code, only on request), revealing the secret (only on request),
-// its recovery codes, and how far its lockout-proof guide is.
+// One account: its live code, editing (tags too), pinning, deleting
+// (confirmed), moving it to a phone (QR code, only on request), revealing the
+// secret (only on request), its recovery codes, its ways back in (the
+// inventory, "Check my phone", checking a printed sheet) and how far its
+// lockout-proof guide is.
 
 import * as api from "../api.js";
-import { h, field, clearErrors, add, fill } from "../lib/dom.js";
+import { h, field, setFieldError, clearErrors, add, fill, prose } from "../lib/dom.js";
 import { toast } from "../lib/toast.js";
 import { errorMessage, errorNote, showFieldError, toastError } from "../lib/errors.js";
 import { formatDate, groupSecret, plural, sentence } from "../lib/format.js";
@@ -82,12 +84,14 @@ export async function showAccount(app, id) {
   const name = h("input", { id: "edit-name", type: "text", value: account.name, autocomplete: "off" });
   const note = h("textarea", { id: "edit-note", rows: "2" });
   /** @type {HTMLTextAreaElement} */ (note).value = account.note;
+  const tags = h("input", { id: "edit-tags", type: "text", value: account.tags.join(", "), autocomplete: "off" });
   const editForm = h(
     "form",
     { class: "card", id: "edit-form", novalidate: true },
     h("h3", { text: "Details" }),
     h("div", { class: "grid2" }, field("Issuer", issuer), field("Account name", name)),
     field("Note", note),
+    field("Tags", tags, "Separated by commas, e.g. work, release."),
     h("p", { class: "hint", text: describe(account) }),
     h("div", { class: "actions" }, h("button", { type: "submit", id: "save-account", class: "secondary", text: "Save changes" })),
   );
@@ -97,6 +101,18 @@ export async function showAccount(app, id) {
     const value = (/** @type {HTMLElement} */ input) => /** @type {HTMLInputElement} */ (input).value;
     try {
       await api.updateAccount(id, { issuer: value(issuer), name: value(name), note: value(note) });
+      const wanted = value(tags)
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean);
+      if (wanted.join("\n") !== account.tags.join("\n")) {
+        try {
+          await api.accountSetTags(id, wanted);
+        } catch (error) {
+          setFieldError("edit-tags", errorMessage(error));
+          return;
+        }
+      }
       toast("Saved.");
       await app.reload();
       app.showAccount(id);
@@ -204,17 +220,37 @@ export async function showAccount(app, id) {
   );
 
   const recoveryCard = h("section", { class: "card", id: "recovery", "aria-labelledby": "recovery-title" });
+  const waysCard = h("section", { class: "card ways", id: "ways", "aria-labelledby": "ways-title" }, h("h3", { id: "ways-title", text: "Ways back in" }));
   add(view,
     h(
       "div",
       { class: "page-head" },
       h("button", { type: "button", class: "ghost back", id: "back", onclick: () => app.showList(), text: "← Accounts" }),
       h("div", { class: "title-block" }, h("h2", { id: "account-title", text: title }), account.issuer ? h("p", { class: "subtitle", text: account.name }) : null),
+      h("button", {
+        type: "button",
+        id: "pin-account",
+        class: account.pinned ? "secondary small pinned" : "ghost small",
+        "aria-pressed": account.pinned ? "true" : "false",
+        text: account.pinned ? "Pinned" : "Pin",
+        title: "Pinned accounts are listed first",
+        onclick: async () => {
+          try {
+            await api.accountSetPinned(id, !account.pinned);
+            toast(account.pinned ? "Unpinned." : "Pinned: listed first.");
+            await app.reload();
+            app.showAccount(id);
+          } catch (error) {
+            toastError(error);
+          }
+        },
+      }),
     ),
-    h("div", { class: "columns" }, h("div", { class: "col" }, h("section", { class: "card" }, codePanel), recoveryCard), h("div", { class: "col" }, accountGuideCard(app, id), editForm, moveCard, dangerCard)),
+    h("div", { class: "columns" }, h("div", { class: "col" }, h("section", { class: "card" }, codePanel), recoveryCard, waysCard), h("div", { class: "col" }, accountGuideCard(app, id), editForm, moveCard, dangerCard)),
     dialog,
   );
   renderRecovery(app, id, recoveryCard, null);
+  renderWays(app, id, waysCard, null);
   view.focus();
 }
 
@@ -440,4 +476,196 @@ async function renderRecovery(app, id, card, data, options = {}) {
   });
   const replace = h("button", { type: "button", id: "recovery-replace", class: "ghost", text: "Replace all…", onclick: () => rerender(recovery, { replacing: true }) });
   fill(card, heading, count, generatedLine, low, h("div", { class: "actions" }, useNext, undo), list, history, h("div", { class: "actions subtle" }, revealButton, replace));
+}
+
+/** The kinds of copies of the codes, as the form names them. */
+const COPY_KINDS = { printed: "Printed sheet", other_store: "Another store" };
+
+/**
+ * The ways-back-in card: what else gets the user into the account (second
+ * factors, recovery emails, copies of the codes), edited in place and saved
+ * whole; how many independent ways that makes and the single points of
+ * failure core finds; "Check my phone" and checking a printed sheet.
+ *
+ * @param {any} app
+ * @param {string} id
+ * @param {HTMLElement} card
+ * @param {any} data core's WaysView, or null to fetch it
+ * @param {{message?: HTMLElement}} [options]
+ */
+async function renderWays(app, id, card, data, options = {}) {
+  let view = data;
+  if (!view) {
+    try {
+      view = await api.waysView(id);
+    } catch (error) {
+      fill(card, h("h3", { id: "ways-title", text: "Ways back in" }), errorNote(error));
+      return;
+    }
+  }
+  const rerender = (/** @type {any} */ next, more = {}) => renderWays(app, id, card, next, more);
+  /** The inventory being edited (saved whole). */
+  const draft = JSON.parse(JSON.stringify(view.ways));
+  draft.factors = draft.factors || [];
+  draft.emails = draft.emails || [];
+  draft.copies = draft.copies || [];
+  const labels = Object.fromEntries(view.offered.map((/** @type {any} */ o) => [o.kind, o.label]));
+  const kindLabel = (/** @type {string} */ kind) => labels[kind] || kind.replace(/_/g, " ");
+
+  const count = view.ways_in.length;
+  const summary = view.recorded
+    ? h("p", { class: "ways-count", id: "ways-count" }, h("strong", { text: String(count) }), ` independent ${count === 1 ? "way" : "ways"} back in`)
+    : h("p", { class: "hint", id: "ways-count", text: "Not recorded yet: add what else gets you in, then save, so Health can tell what a single loss would lock you out of." });
+  const waysIn = h("ul", { class: "ways-in", id: "ways-in" }, ...view.ways_in.map((/** @type {any} */ w) => h("li", { dataset: { kind: w.kind }, text: w.label })));
+  const findings = view.findings.map((/** @type {any} */ f) => h("div", { class: "warning ways-finding", role: "note", dataset: { kind: f.kind } }, ...prose(f.message)));
+
+  const rows = h("div", { class: "ways-rows" });
+  const input = (/** @type {string} */ rowId, /** @type {string} */ label, /** @type {string} */ value, /** @type {(v: string) => void} */ set, /** @type {string} */ hint) => {
+    const el = /** @type {HTMLInputElement} */ (h("input", { id: rowId, type: "text", value, autocomplete: "off", "aria-label": label, placeholder: hint }));
+    el.addEventListener("input", () => set(el.value));
+    return el;
+  };
+  const remove = (/** @type {string} */ label, /** @type {() => void} */ drop) =>
+    h("button", { type: "button", class: "ghost small", "aria-label": `Remove ${label}`, text: "Remove", onclick: () => { drop(); draw(); } });
+  const checked = (/** @type {number | undefined} */ at) => (at ? h("span", { class: "hint", text: `checked ${formatDate(at)}` }) : null);
+
+  function draw() {
+    const factorRows = draft.factors.map((/** @type {any} */ f, /** @type {number} */ i) =>
+      h(
+        "div",
+        { class: "ways-row", dataset: { part: "factor", kind: f.kind } },
+        h("span", { class: "ways-kind", text: kindLabel(f.kind) }),
+        input(`way-factor-${i}-name`, `Name of ${kindLabel(f.kind)}`, f.name || "", (v) => (f.name = v), "Name or device"),
+        input(`way-factor-${i}-place`, `Where ${kindLabel(f.kind)} is kept`, f.place || "", (v) => (f.place = v), "Where it is kept"),
+        checked(f.checked_at),
+        remove(kindLabel(f.kind), () => draft.factors.splice(i, 1)),
+      ),
+    );
+    const emailRows = draft.emails.map((/** @type {any} */ e, /** @type {number} */ i) => {
+      const select = /** @type {HTMLSelectElement} */ (
+        h(
+          "select",
+          { id: `way-email-${i}-mailbox`, "aria-label": "Account that controls this mailbox" },
+          h("option", { value: "", text: "Not in the vault" }),
+          ...view.mailbox_choices.map((/** @type {[string, string]} */ [choice, name]) => h("option", { value: choice, text: name, selected: e.mailbox_account === choice })),
+        )
+      );
+      select.addEventListener("change", () => (e.mailbox_account = select.value || null));
+      const work = /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", id: `way-email-${i}-work`, checked: Boolean(e.work) }));
+      work.addEventListener("change", () => (e.work = work.checked));
+      return h(
+        "div",
+        { class: "ways-row", dataset: { part: "email" } },
+        h("span", { class: "ways-kind", text: "Recovery email, and the vault account of its mailbox" }),
+        input(`way-email-${i}-address`, "Email address", e.address || "", (v) => (e.address = v), "name@example.com"),
+        select,
+        h("label", { class: "check", for: `way-email-${i}-work` }, work, " Work or school"),
+        remove("recovery email", () => draft.emails.splice(i, 1)),
+      );
+    });
+    const copyRows = draft.copies.map((/** @type {any} */ c, /** @type {number} */ i) =>
+      h(
+        "div",
+        { class: "ways-row", dataset: { part: "copy", kind: c.kind } },
+        h("span", { class: "ways-kind", text: COPY_KINDS[c.kind] || c.kind }),
+        input(`way-copy-${i}-place`, `Where the ${c.kind === "printed" ? "printed sheet" : "copy"} is kept`, c.place || "", (v) => (c.place = v), "Where it is kept"),
+        checked(c.checked_at),
+        remove(COPY_KINDS[c.kind] || "copy", () => draft.copies.splice(i, 1)),
+      ),
+    );
+    fill(rows, ...factorRows, ...emailRows, ...copyRows, !factorRows.length && !emailRows.length && !copyRows.length ? h("p", { class: "hint", text: "Nothing recorded besides Sparekey." }) : null);
+  }
+  draw();
+
+  const quick = (/** @type {string} */ text, /** @type {string} */ addId, /** @type {() => void} */ push) =>
+    h("button", { type: "button", class: "secondary small", id: addId, text, onclick: () => { push(); draw(); } });
+  const addButtons = h(
+    "div",
+    { class: "actions ways-add" },
+    ...view.offered.map((/** @type {any} */ o) => quick(`+ ${o.label}`, `way-add-${o.kind}`, () => draft.factors.push({ kind: o.kind, name: "", place: "" }))),
+    quick("+ Recovery email", "way-add-email", () => draft.emails.push({ address: "", mailbox_account: null, work: false })),
+    quick("+ Printed codes", "way-add-printed", () => draft.copies.push({ kind: "printed", place: "" })),
+    quick("+ Codes in another store", "way-add-other-store", () => draft.copies.push({ kind: "other_store", place: "" })),
+  );
+  const error = h("p", { class: "field-error", id: "ways-error", role: "alert" });
+  const save = h("button", {
+    type: "button",
+    id: "ways-save",
+    class: "primary",
+    text: view.recorded ? "Save ways back in" : "Save: that is all",
+    onclick: async () => {
+      error.textContent = "";
+      try {
+        const saved = await api.waysSave(id, draft);
+        toast(`Saved: ${plural(saved.ways_in.length, "way")} back in.`);
+        rerender(saved);
+      } catch (failure) {
+        error.textContent = errorMessage(failure);
+      }
+    },
+  });
+
+  // "Check my phone" and a printed sheet: proof the second copy exists.
+  const checks = [];
+  if (view.totp_here) {
+    const code = /** @type {HTMLInputElement} */ (h("input", { id: "check-phone-code", type: "text", inputmode: "numeric", autocomplete: "off", "aria-label": "Code shown by the other authenticator", placeholder: "Code on the phone" }));
+    const device = /** @type {HTMLInputElement} */ (h("input", { id: "check-phone-device", type: "text", autocomplete: "off", "aria-label": "Which device", placeholder: "Device, e.g. Pixel 8" }));
+    const result = h("p", { id: "check-phone-result", role: "status", class: "check-result" });
+    const form = h("form", { class: "ways-check", id: "check-phone-form", novalidate: true }, h("h4", { text: "Check my phone" }), h("p", { class: "hint", text: "Before wiping a phone: type the code its authenticator shows for this account. Sparekey says whether it is the same secret." }), h("div", { class: "ways-row" }, code, device, h("button", { type: "submit", class: "secondary small", id: "check-phone", text: "Check" })), result);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        const checked = await api.waysCheckPhone(id, code.value, device.value);
+        code.value = "";
+        if (checked.matches) {
+          const next = await api.waysView(id);
+          rerender(next, { message: h("p", { class: "check-result ok", id: "check-result", role: "status", text: checked.message }) });
+        } else {
+          result.className = "check-result bad";
+          result.textContent = checked.message;
+        }
+      } catch (failure) {
+        result.className = "check-result bad";
+        result.textContent = errorMessage(failure);
+      }
+    });
+    checks.push(form);
+  }
+  if (view.codes_here > 0) {
+    const code = /** @type {HTMLInputElement} */ (h("input", { id: "check-sheet-code", type: "text", autocomplete: "off", spellcheck: "false", "aria-label": "One unused code from the printed sheet", placeholder: "One unused code from the sheet" }));
+    const result = h("p", { id: "check-sheet-result", role: "status", class: "check-result" });
+    const form = h("form", { class: "ways-check", id: "check-sheet-form", novalidate: true }, h("h4", { text: "Check a printed sheet" }), h("p", { class: "hint", text: "Type one unused code from the paper: Sparekey confirms it is in the saved set. The code stays unused." }), h("div", { class: "ways-row" }, code, h("button", { type: "submit", class: "secondary small", id: "check-sheet", text: "Check" })), result);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        const checked = await api.waysCheckSheet(id, code.value);
+        code.value = "";
+        if (checked.matches) {
+          const next = await api.waysView(id);
+          rerender(next, { message: h("p", { class: "check-result ok", id: "check-result", role: "status", text: checked.message }) });
+        } else {
+          result.className = "check-result bad";
+          result.textContent = checked.message;
+        }
+      } catch (failure) {
+        result.className = "check-result bad";
+        result.textContent = errorMessage(failure);
+      }
+    });
+    checks.push(form);
+  }
+
+  fill(
+    card,
+    h("h3", { id: "ways-title", text: "Ways back in" }),
+    summary,
+    count ? waysIn : null,
+    ...findings,
+    options.message || null,
+    rows,
+    addButtons,
+    h("div", { class: "actions" }, save),
+    error,
+    ...checks,
+  );
 }

@@ -33,6 +33,12 @@ export class AccountsView {
     /** @type {"issuer" | "newest"} */
     this.sort = "issuer";
     this.limit = PAGE;
+    /** Only accounts with this tag ("" = any). */
+    this.tag = "";
+    /** @type {string[]} every tag in the vault, for the filter */
+    this.tags = [];
+    /** @type {HTMLSelectElement | null} */
+    this.tagSelect = null;
     /** @type {import("../api.js").AccountList | null} the page shown, from Rust */
     this.page = null;
     /** Which search, sort and limit `page` answers. */
@@ -71,11 +77,12 @@ export class AccountsView {
     this.query = "";
     this.sort = "issuer";
     this.limit = PAGE;
+    this.tag = "";
   }
 
   /** @returns {string} the search, sort and limit as one key */
   request() {
-    return JSON.stringify([this.query, this.sort, this.limit]);
+    return JSON.stringify([this.query, this.sort, this.limit, this.tag]);
   }
 
   /**
@@ -98,11 +105,13 @@ export class AccountsView {
   async load() {
     const asked = ++this.requests;
     const key = this.request();
-    const overview = await api.listAccounts(this.query, this.sort, this.limit);
+    const overview = await api.listAccounts(this.query, this.sort, this.limit, this.tag);
     if (asked !== this.requests) {
       return false;
     }
     this.app.settings = overview.settings;
+    this.tags = overview.tags || [];
+    this.fillTags();
     this.page = overview.list;
     this.pageFor = key;
     return true;
@@ -170,6 +179,14 @@ export class AccountsView {
       this.limit = PAGE;
       this.refresh();
     });
+    const tagSelect = /** @type {HTMLSelectElement} */ (h("select", { id: "tag-filter", "aria-label": "Show accounts with tag" }));
+    tagSelect.addEventListener("change", () => {
+      this.tag = tagSelect.value;
+      this.limit = PAGE;
+      this.refresh();
+    });
+    this.tagSelect = tagSelect;
+    this.fillTags();
     const bar = h(
       "div",
       { class: "list-bar" },
@@ -181,6 +198,7 @@ export class AccountsView {
         h("kbd", { class: "search-key", "aria-hidden": "true", text: "/" }),
       ),
       sort,
+      tagSelect,
       h("button", { id: "add-button", type: "button", class: "primary", onclick: () => app.showAdd(), text: "Add account" }),
     );
     this.listElement = h("ul", { id: "accounts", class: "accounts", "aria-label": "Accounts" });
@@ -218,6 +236,20 @@ export class AccountsView {
     document.addEventListener("keydown", searchKeys);
   }
 
+  /** Offers every tag of the vault in the filter (hidden when there are none). */
+  fillTags() {
+    const select = this.tagSelect;
+    if (!select) {
+      return;
+    }
+    if (this.tag && !this.tags.includes(this.tag)) {
+      this.tags = [...this.tags, this.tag];
+    }
+    fill(select, h("option", { value: "", text: "All tags" }), ...this.tags.map((t) => h("option", { value: t, text: `Tag: ${t}` })));
+    select.value = this.tag;
+    select.hidden = this.tags.length === 0;
+  }
+
   /** The accounts changed (added here, or on disk): rebuild if shown. */
   dataChanged() {
     if (this.open && this.app.onTick && document.getElementById("accounts")) {
@@ -252,9 +284,11 @@ export class AccountsView {
     const issuers = new Set(shown.map((a) => a.issuer.toLowerCase()));
     const grouped = this.sort === "issuer" && issuers.size < shown.length;
     for (const account of shown) {
-      if (grouped && account.issuer !== group) {
-        group = account.issuer;
-        items.push(h("li", { class: "group", role: "presentation", text: group || "No issuer" }));
+      // Pinned accounts come first (Rust sorts them there), under their own heading.
+      const key = account.pinned ? "\u0000pinned" : account.issuer;
+      if (grouped && key !== group) {
+        group = key;
+        items.push(h("li", { class: "group", role: "presentation", text: account.pinned ? "Pinned" : group || "No issuer" }));
       }
       items.push(this.row(account, previous));
     }
@@ -282,7 +316,9 @@ export class AccountsView {
         ),
       );
     } else if (page.matching === 0) {
-      add(footer, h("p", { class: "empty-search", id: "no-match", text: `No account matches "${this.query}".` }));
+      const what = this.query ? `matches "${this.query}"` : "";
+      const tagged = this.tag ? `has the tag "${this.tag}"` : "";
+      add(footer, h("p", { class: "empty-search", id: "no-match", text: `No account ${[tagged, what].filter(Boolean).join(" and ")}.` }));
     } else if (hidden > 0) {
       const more = h("button", {
         type: "button",
@@ -391,6 +427,12 @@ export class AccountsView {
       );
     }
     const badges = h("div", { class: "badges" });
+    if (account.pinned) {
+      add(badges, h("span", { class: "badge pin", title: "Pinned: listed first", text: "Pinned" }));
+    }
+    for (const tag of account.tags.slice(0, 3)) {
+      add(badges, h("span", { class: "badge tag", title: "Tag", text: tag }));
+    }
     if (account.recovery.total > 0) {
       add(badges,
         h("span", {

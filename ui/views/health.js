@@ -1,10 +1,12 @@
 // Health: the vault's lockout risks as core finds them, most serious first,
-// each linked to the guide step that fixes it. Also keeps the header badge
+// each linked to the guide step (or the account's ways back in) that fixes
+// it, and the recovery graph: which mailbox recovers what, weak points marked. Also keeps the header badge
 // (number of critical and warning findings) up to date.
 
 import * as api from "../api.js";
 import { h, byId, add, fill, prose } from "../lib/dom.js";
 import { formatDateTime, plural } from "../lib/format.js";
+import { drawGraph } from "../lib/graph.js";
 
 /**
  * What fixes a finding about the whole vault: a button straight to it
@@ -14,6 +16,7 @@ import { formatDateTime, plural } from "../lib/format.js";
  */
 const FIXES = {
   no_emergency_kit: { text: "Make an emergency kit", go: (app) => app.showSettings({ section: "kit-card" }) },
+  vault_single_point: { text: "Make an emergency kit", go: (app) => app.showSettings({ section: "kit-card" }) },
   no_recent_backup: { text: "Export a backup", go: (app) => app.showExport() },
   auto_backup_stale: { text: "Check automatic backups", go: (app) => app.showSettings({ section: "auto-backup-form" }) },
 };
@@ -88,6 +91,8 @@ export async function showHealth(app) {
   const summary = h("p", { id: "health-summary", class: "lead" });
   const clock = h("p", { id: "health-clock", class: "hint" });
   const refresh = h("button", { type: "button", id: "health-refresh", class: "secondary", text: "Check again" });
+  const unrecorded = h("p", { id: "health-unrecorded", class: "hint" });
+  const graphSlot = h("div", { class: "graph-slot", id: "recovery-graph-slot" });
   add(view,
     h(
       "div",
@@ -95,7 +100,14 @@ export async function showHealth(app) {
       h("button", { type: "button", class: "ghost back", id: "back", onclick: () => app.showList(), text: "← Accounts" }),
       h("div", { class: "title-block" }, h("h2", { text: "Health" }), h("p", { class: "subtitle", text: "What could lock you out, most serious first." })),
     ),
-    h("section", { class: "card" }, summary, list, clock, h("div", { class: "actions" }, refresh)),
+    h("section", { class: "card" }, summary, list, unrecorded, clock, h("div", { class: "actions" }, refresh)),
+    h(
+      "section",
+      { class: "card", id: "graph-card", "aria-labelledby": "graph-title" },
+      h("h3", { id: "graph-title", text: "Recovery graph" }),
+      h("p", { class: "hint", text: "Accounts, the mailboxes that recover them, and the accounts that guard those mailboxes. Red is a single loss that locks you out of something." }),
+      graphSlot,
+    ),
   );
 
   async function load() {
@@ -104,6 +116,8 @@ export async function showHealth(app) {
       const report = await api.healthReport();
       render(report);
       refreshHealthBadge(report);
+      const graph = await api.recoveryGraph();
+      fill(graphSlot, drawGraph(graph, (accountId) => app.showAccount(accountId, "ways")));
     } catch (error) {
       app.fail(error);
     } finally {
@@ -116,6 +130,14 @@ export async function showHealth(app) {
     summary.textContent = riskCount(report.counts).summary;
     fill(list, ...report.findings.map((/** @type {any} */ f) => finding(f)));
     clock.textContent = `${clockText(report.clock)} Checked ${formatDateTime(report.checked_at)}.`;
+    fill(
+      unrecorded,
+      report.unrecorded_ways
+        ? `${plural(report.unrecorded_ways, "account")} with 2FA ${report.unrecorded_ways === 1 ? "has" : "have"} no record of ${report.unrecorded_ways === 1 ? "its" : "their"} ways back in, so a single loss there cannot be seen. `
+        : null,
+      report.first_unrecorded ? h("button", { type: "button", class: "ghost small", id: "record-ways", text: "Record them", onclick: () => app.showAccount(report.first_unrecorded, "ways") }) : null,
+    );
+    unrecorded.hidden = !report.unrecorded_ways;
     list.dataset.checkedAt = String(report.checked_at);
   }
 
@@ -126,6 +148,8 @@ export async function showHealth(app) {
     const fix = FIXES[f.kind];
     if (fix) {
       actions.push(h("button", { type: "button", class: "primary small", "data-fix": f.kind, text: fix.text, onclick: () => fix.go(app) }));
+    } else if (f.opens === "ways" && f.account_id) {
+      actions.push(h("button", { type: "button", class: "primary small", "data-fix": f.kind, text: "Fix it in the ways back in", onclick: () => app.showAccount(f.account_id, "ways") }));
     } else if (f.guide_id) {
       actions.push(
         h("button", {
@@ -137,7 +161,7 @@ export async function showHealth(app) {
         }),
       );
     }
-    if (f.account_id) {
+    if (f.account_id && f.opens !== "ways") {
       actions.push(h("button", { type: "button", class: "ghost small", text: "Open account", onclick: () => app.showAccount(f.account_id) }));
     }
     return h(

@@ -56,8 +56,16 @@ pub enum Command {
     },
     /// Add an account from an otpauth:// URI or from its parts.
     Add(AddArgs),
-    /// List the accounts.
-    List,
+    /// List the accounts (pinned first).
+    List {
+        /// Only the accounts with this tag (ignoring case)
+        #[arg(long, value_name = "TAG")]
+        tag: Option<String>,
+    },
+    /// One account: show it, set its tags, pin it, record its ways back in,
+    /// check a second copy of its secret or codes.
+    #[command(subcommand)]
+    Account(AccountCommand),
     /// Print the current code of an account (HOTP: takes the next code and saves the counter).
     Code {
         /// Part of "issuer:name" (case-insensitive), or the exact label
@@ -108,7 +116,13 @@ pub enum Command {
     #[command(subcommand)]
     Guide(GuideCommand),
     /// List lockout risks across the vault, most serious first (exit 0 even with findings).
-    Health,
+    Health {
+        /// Print the recovery graph (accounts, the mailboxes that recover
+        /// them, the accounts guarding those) as Graphviz DOT instead, e.g.
+        /// `sparekey-cli health --graph | dot -Tsvg > graph.svg`
+        #[arg(long)]
+        graph: bool,
+    },
     /// Draft an account-recovery request (the last resort when locked out).
     RecoveryRequest {
         /// The service (only pypi has a request form)
@@ -148,6 +162,105 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },
+}
+
+/// `account ...`
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Show an account: its 2FA, codes, tags and ways back in, with their
+    /// single points of failure.
+    Show {
+        /// Part of "issuer:name" (case-insensitive), or the exact label
+        query: String,
+    },
+    /// Set the account's tags (none: remove them all).
+    Tag {
+        /// The account
+        query: String,
+        /// The tags, e.g. work release
+        tags: Vec<String>,
+    },
+    /// Pin the account: it is listed first.
+    Pin {
+        /// The account
+        query: String,
+    },
+    /// Unpin the account.
+    Unpin {
+        /// The account
+        query: String,
+    },
+    /// Record a way back in: a second factor, a recovery email, or a copy
+    /// of the recovery codes outside the vault.
+    AddWay(AddWayArgs),
+    /// Remove a recorded way back in, by its number in `account show`.
+    RemoveWay {
+        /// The account
+        query: String,
+        /// What to remove from
+        #[arg(value_parser = PossibleValuesParser::new(["factor", "email", "copy"]))]
+        part: String,
+        /// Its number, as `account show` lists it (1 for the first)
+        number: usize,
+    },
+    /// Record the ways back in as complete as they are, so Health reasons
+    /// over them.
+    Confirm {
+        /// The account
+        query: String,
+    },
+    /// "Check my phone": type the code another authenticator shows;
+    /// Sparekey says whether it matches the stored secret (one step either
+    /// side) and records the date.
+    CheckPhone {
+        /// The account
+        query: String,
+        /// The code the other authenticator shows (asked on a terminal
+        /// when omitted)
+        #[arg(long)]
+        code: Option<String>,
+        /// The device it is on, e.g. "Pixel 8"
+        #[arg(long)]
+        device: Option<String>,
+    },
+    /// Check a printed sheet (or another store): type one unused code from
+    /// it; Sparekey says whether it is in the saved set (it stays unused)
+    /// and records the date.
+    CheckSheet {
+        /// The account
+        query: String,
+        /// Read the code from the first line of FILE ("-" for standard
+        /// input) instead of asking on the terminal
+        #[arg(long, value_name = "FILE")]
+        code_file: Option<PathBuf>,
+        /// The copy is in another store, not on paper
+        #[arg(long)]
+        other_store: bool,
+    },
+}
+
+/// `account add-way`
+#[derive(Debug, Args)]
+pub struct AddWayArgs {
+    /// The account
+    pub query: String,
+    /// What it is
+    #[arg(value_parser = PossibleValuesParser::new([
+        "totp-elsewhere", "security-key", "passkey", "sms", "service-app", "ssh-key", "token",
+        "email", "printed", "other-store",
+    ]))]
+    pub kind: String,
+    /// Its name (a key's or a device's), or for `email` the address
+    pub name: Option<String>,
+    /// Where it is kept
+    #[arg(long)]
+    pub place: Option<String>,
+    /// For `email`: the account in the vault that controls the mailbox
+    #[arg(long, value_name = "ACCOUNT")]
+    pub mailbox: Option<String>,
+    /// For `email`: a work or school address
+    #[arg(long)]
+    pub work: bool,
 }
 
 /// Services with an account-recovery request form.

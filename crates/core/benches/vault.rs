@@ -8,6 +8,9 @@
 //! - `all_codes`: the current code of every account.
 //! - `list_page_search` / `list_page_all`: the app's list page (100 rows)
 //!   for a two-word search and for no search, as on each key typed.
+//! - `ways_findings_and_graph`: Health's single points of failure and the
+//!   recovery graph, every account's ways back in recorded (a key, one of
+//!   100 mailboxes, each mailbox's account in the vault).
 //!
 //! - `hostile_header`: a planted conflict copy whose age header holds
 //!   20,000 stanzas (about 2 MB), refused by `crypto::check_header` before
@@ -117,6 +120,7 @@ fn benches(c: &mut Criterion) {
                 let page = sparekey_core::list::page(
                     &vault.doc().accounts,
                     black_box("git 42"),
+                    "",
                     sparekey_core::list::ListSort::Issuer,
                     100,
                 );
@@ -128,12 +132,46 @@ fn benches(c: &mut Criterion) {
                 let page = sparekey_core::list::page(
                     &vault.doc().accounts,
                     "",
+                    "",
                     sparekey_core::list::ListSort::Issuer,
                     100,
                 );
                 black_box(page.matching)
             })
         });
+        // Health's ways back in: every account recorded (a key, an address
+        // at one of 100 mailboxes, each mailbox's account in the vault).
+        let mut doc = vault.doc().clone();
+        let ids: Vec<String> = doc.accounts.iter().map(|a| a.id.clone()).collect();
+        for (i, a) in doc.accounts.iter_mut().enumerate() {
+            let mailbox = i % 100;
+            a.ways = sparekey_core::ways::Ways {
+                factors: vec![sparekey_core::ways::Factor {
+                    kind: sparekey_core::ways::FactorKind::SecurityKey,
+                    name: "YubiKey".into(),
+                    place: String::new(),
+                    checked_at: None,
+                }],
+                emails: vec![sparekey_core::ways::RecoveryEmail {
+                    address: format!("box{mailbox}@example.com"),
+                    mailbox_account: (ids[mailbox] != a.id).then(|| ids[mailbox].clone()),
+                    work: false,
+                }],
+                copies: Vec::new(),
+                reviewed_at: Some(1),
+            };
+        }
+        g.bench_with_input(
+            BenchmarkId::new("ways_findings_and_graph", n),
+            &n,
+            |b, _| {
+                b.iter(|| {
+                    let findings = sparekey_core::ways::findings(black_box(&doc));
+                    let graph = sparekey_core::ways::graph(&doc);
+                    black_box((findings.len(), graph.nodes.len()))
+                })
+            },
+        );
         g.finish();
     }
 }

@@ -7,6 +7,7 @@ use crate::{
     otp::{Otp, OtpKind},
     recovery::RecoverySet,
     secret::SecretString,
+    ways::Ways,
     Error, Result,
 };
 
@@ -41,6 +42,12 @@ pub struct Account {
     /// The account's recovery codes (possibly none).
     #[serde(default, skip_serializing_if = "RecoverySet::is_empty")]
     pub recovery: RecoverySet,
+    /// Pinned: listed first.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pinned: bool,
+    /// Its ways back in besides Sparekey (see [`crate::ways`]).
+    #[serde(default, skip_serializing_if = "Ways::is_empty")]
+    pub ways: Ways,
 }
 
 impl Account {
@@ -57,6 +64,8 @@ impl Account {
             updated_at: now,
             otp,
             recovery: RecoverySet::default(),
+            pinned: false,
+            ways: Ways::default(),
         })
     }
 
@@ -106,6 +115,12 @@ impl Account {
         self.tags = out;
         self.updated_at = now;
         Ok(())
+    }
+
+    /// Pins the account (listed first) or unpins it.
+    pub fn set_pinned(&mut self, pinned: bool, now: i64) {
+        self.pinned = pinned;
+        self.updated_at = now;
     }
 
     /// Saves a new set of recovery codes. Codes already saved are kept
@@ -230,6 +245,11 @@ pub struct AccountSummary {
     pub counter: Option<u64>,
     /// Tags.
     pub tags: Vec<String>,
+    /// Pinned: listed first.
+    pub pinned: bool,
+    /// How many independent ways back in the account has (see
+    /// [`crate::ways::ways_in`]); `None` while its ways are not recorded.
+    pub ways_in: Option<usize>,
     /// The user's note.
     pub note: String,
     /// Unix seconds when added.
@@ -299,6 +319,11 @@ impl Account {
                 _ => None,
             }),
             tags: self.tags.clone(),
+            pinned: self.pinned,
+            ways_in: self
+                .ways
+                .reviewed_at
+                .map(|_| crate::ways::ways_in(self).len()),
             note: self.note.clone(),
             created_at: self.created_at,
             updated_at: self.updated_at,

@@ -3,7 +3,8 @@
 //! [`check`] looks at every account and at the vault as a whole and returns
 //! [`Finding`]s: accounts with 2FA but no recovery codes, codes used up or
 //! running low, unfinished prevent guides, no recent encrypted backup, and an
-//! unsynchronized system clock. Each finding names the account (if any) and
+//! unsynchronized system clock; and, from each account's recorded ways
+//! back in, the single points of failure ([`crate::ways::findings`]). Each finding names the account (if any) and
 //! the guide step that fixes it, so a front end can link straight there. An
 //! unknown clock state is reported in [`HealthReport::clock`], never as a
 //! finding.
@@ -58,6 +59,28 @@ pub enum FindingKind {
     /// A sync tool left a conflict copy beside the vault that does not open
     /// with its key, so it cannot be merged.
     ConflictCopyUnreadable,
+    /// One security key (or passkey) is the only way in, and no recovery
+    /// codes are saved.
+    OneKeyNoCodes,
+    /// No emergency kit and no backup: the vault itself is a single point
+    /// of failure.
+    VaultSinglePoint,
+    /// The account's recorded ways back in are one only.
+    OneWayIn,
+    /// The recovery codes exist only inside this vault.
+    CodesOnlyInVault,
+    /// A mailbox recovers several accounts and is not lockout-proof itself.
+    MailboxSinglePoint,
+    /// A work or school address is the only recovery email.
+    WorkEmailOnly,
+}
+
+/// Where a front end goes to fix a finding that no guide step fixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Opens {
+    /// The account's ways back in (its inventory, on the account page).
+    Ways,
 }
 
 /// One lockout risk.
@@ -79,6 +102,8 @@ pub struct Finding {
     pub guide_id: Option<String>,
     /// The step of that guide that fixes it.
     pub step_id: Option<String>,
+    /// Where to fix it when no guide step does.
+    pub opens: Option<Opens>,
 }
 
 /// The result of a health check.
@@ -92,6 +117,11 @@ pub struct HealthReport {
     pub findings: Vec<Finding>,
     /// How many findings there are of each severity.
     pub counts: HealthCounts,
+    /// Accounts with 2FA whose ways back in are not recorded yet (the
+    /// ways findings cannot speak about them).
+    pub unrecorded_ways: usize,
+    /// The first of those, in list order, to open.
+    pub first_unrecorded: Option<String>,
 }
 
 /// How many findings of each severity a report holds: what the app's header
@@ -157,6 +187,7 @@ pub fn check(doc: &Document, ctx: &Context) -> Result<HealthReport> {
                 account_display: None,
                 guide_id: Some(generic.id.clone()),
                 step_id: step_with(AutoCheck::BackupRecent),
+                opens: None,
             });
         }
     }
@@ -170,6 +201,7 @@ pub fn check(doc: &Document, ctx: &Context) -> Result<HealthReport> {
             account_display: None,
             guide_id: None,
             step_id: None,
+            opens: None,
         });
     }
     if doc.emergency_kit.is_none() && !doc.accounts.is_empty() {
@@ -188,6 +220,7 @@ pub fn check(doc: &Document, ctx: &Context) -> Result<HealthReport> {
                 .all_steps()
                 .find(|s| s.check == Check::Auto(AutoCheck::EmergencyKit))
                 .map(|s| s.id.clone()),
+            opens: None,
         });
     }
     if ctx.clock == ClockSync::Unsynchronized {
@@ -206,15 +239,26 @@ pub fn check(doc: &Document, ctx: &Context) -> Result<HealthReport> {
                 .all_steps()
                 .find(|s| s.check == Check::Auto(AutoCheck::ClockSynchronized))
                 .map(|s| s.id.clone()),
+            opens: None,
         });
     }
+    findings.extend(crate::ways::findings(doc));
     // Stable: accounts keep the vault's order within a severity and kind.
     findings.sort_by_key(|f| (f.severity, f.kind));
+    let unrecorded: Vec<usize> = crate::list::order(&doc.accounts)
+        .into_iter()
+        .filter(|&i| {
+            let a = &doc.accounts[i];
+            a.ways.reviewed_at.is_none() && crate::ways::has_2fa(a)
+        })
+        .collect();
     Ok(HealthReport {
         checked_at: ctx.now,
         clock: ctx.clock,
         counts: count(&findings),
         findings,
+        unrecorded_ways: unrecorded.len(),
+        first_unrecorded: unrecorded.first().map(|&i| doc.accounts[i].id.clone()),
     })
 }
 
@@ -240,6 +284,7 @@ pub fn add_file_findings(report: &mut HealthReport, files: &VaultFiles) {
         account_display: None,
         guide_id: None,
         step_id: None,
+        opens: None,
     };
     if files.key_change_unfinished {
         report.findings.push(finding(
@@ -291,6 +336,7 @@ fn account_findings(
         account_display: Some(label.clone()),
         guide_id: Some(guide.id.clone()),
         step_id,
+        opens: None,
     };
     let codes = &account.recovery;
     if account.otp.is_some() && codes.is_empty() {

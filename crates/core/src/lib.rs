@@ -15,6 +15,7 @@
 //! - [`secret`]: types that zeroize and never print their content.
 //! - [`guides`]: prevent/recover guides (embedded data) and progress per account.
 //! - [`health`]: lockout-risk findings across the vault.
+//! - [`ways`]: each account's ways back in, their single points of failure, the recovery graph.
 //! - [`export`]: otpauth lists, Aegis JSON, QR pages, encrypted backups, recovery sheets.
 //! - [`import`]: reading other authenticators' exports, as a preview first.
 //! - [`clock`]: whether the system clock is synchronized (TOTP depends on it).
@@ -55,5 +56,6 @@ pub mod recovery;
 pub mod secret;
 pub mod time;
 pub mod vault;
+pub mod ways;
 
 pub use error::{Error, Result};

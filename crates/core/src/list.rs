@@ -38,14 +38,17 @@ pub struct ListPage<'a> {
     pub total: usize,
 }
 
-/// The accounts a list shows for `search`, in `sort` order, at most `limit`.
+/// The accounts a list shows for `search`, in `sort` order with pinned
+/// accounts first, at most `limit`.
 ///
 /// An account matches when every word of `search` (split at whitespace,
-/// ignoring case) occurs in its issuer, name or tags; an empty search
-/// matches every account.
+/// ignoring case) occurs in its issuer, name or tags, and, when `tag` is
+/// not empty, it has that tag (ignoring case); an empty search matches
+/// every account.
 pub fn page<'a>(
     accounts: &'a [Account],
     search: &str,
+    tag: &str,
     sort: ListSort,
     limit: usize,
 ) -> ListPage<'a> {
@@ -55,12 +58,15 @@ pub fn page<'a>(
     let mut text = String::new();
     let mut found: Vec<usize> = order(accounts)
         .into_iter()
+        .filter(|&i| has_tag(&accounts[i], tag))
         .filter(|&i| words.is_empty() || matches(&accounts[i], &words, &mut text))
         .collect();
     if sort == ListSort::Newest {
         // Stable: accounts added in the same second stay in issuer order.
         found.sort_by_key(|&i| Reverse(accounts[i].created_at));
     }
+    // Stable: pinned accounts first, each group in the order above.
+    found.sort_by_key(|&i| !accounts[i].pinned);
     let matching = found.len();
     ListPage {
         shown: found
@@ -86,6 +92,30 @@ pub fn order(accounts: &[Account]) -> Vec<usize> {
         (issuer, name)
     });
     order
+}
+
+/// Whether `account` has `tag` (ignoring case, surrounding spaces); an
+/// empty `tag` is any.
+pub fn has_tag(account: &Account, tag: &str) -> bool {
+    let tag = tag.trim();
+    tag.is_empty()
+        || account
+            .tags
+            .iter()
+            .any(|t| t.to_lowercase() == tag.to_lowercase())
+}
+
+/// Every tag of `accounts`, sorted ignoring case, each once (the first
+/// spelling met).
+pub fn tags(accounts: &[Account]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in accounts.iter().flat_map(|a| &a.tags) {
+        if !out.iter().any(|t| t.to_lowercase() == tag.to_lowercase()) {
+            out.push(tag.clone());
+        }
+    }
+    out.sort_by_key(|t| t.to_lowercase());
+    out
 }
 
 /// Whether every word occurs in the account's issuer, name or tags (all
@@ -157,7 +187,7 @@ mod tests {
     #[test]
     fn an_empty_search_lists_every_account_in_issuer_order() {
         let accounts = vault();
-        let page = page(&accounts, "  ", ListSort::Issuer, 100);
+        let page = page(&accounts, "  ", "", ListSort::Issuer, 100);
         assert_eq!(
             labels(&page),
             ["github:Alice", "GitHub:carol", "npm:bob", "PyPI:alice"]
@@ -168,13 +198,13 @@ mod tests {
     #[test]
     fn every_word_must_occur_in_issuer_name_or_tags_ignoring_case() {
         let accounts = vault();
-        let found = page(&accounts, "ALICE", ListSort::Issuer, 100);
+        let found = page(&accounts, "ALICE", "", ListSort::Issuer, 100);
         assert_eq!(labels(&found), ["github:Alice", "PyPI:alice"]);
-        let found = page(&accounts, "work git", ListSort::Issuer, 100);
+        let found = page(&accounts, "work git", "", ListSort::Issuer, 100);
         assert_eq!(labels(&found), ["GitHub:carol"]);
-        let found = page(&accounts, "release", ListSort::Issuer, 100);
+        let found = page(&accounts, "release", "", ListSort::Issuer, 100);
         assert_eq!(labels(&found), ["PyPI:alice"]);
-        let found = page(&accounts, "gitlab", ListSort::Issuer, 100);
+        let found = page(&accounts, "gitlab", "", ListSort::Issuer, 100);
         assert!(found.shown.is_empty());
         assert_eq!((found.matching, found.total), (0, 4));
     }
@@ -182,7 +212,7 @@ mod tests {
     #[test]
     fn newest_first_keeps_issuer_order_within_the_same_second() {
         let accounts = vault();
-        let page = page(&accounts, "", ListSort::Newest, 100);
+        let page = page(&accounts, "", "", ListSort::Newest, 100);
         assert_eq!(
             labels(&page),
             ["npm:bob", "github:Alice", "PyPI:alice", "GitHub:carol"]
@@ -192,9 +222,34 @@ mod tests {
     #[test]
     fn a_page_is_the_first_matches_and_counts_the_rest() {
         let accounts = vault();
-        let page = page(&accounts, "i", ListSort::Issuer, 2);
+        let page = page(&accounts, "i", "", ListSort::Issuer, 2);
         assert_eq!(labels(&page), ["github:Alice", "GitHub:carol"]);
         assert_eq!((page.matching, page.total), (3, 4));
+    }
+
+    #[test]
+    fn a_tag_filters_ignoring_case_and_pinned_accounts_come_first() {
+        let mut accounts = vault();
+        let found = page(&accounts, "", "WORK", ListSort::Issuer, 100);
+        assert_eq!(labels(&found), ["GitHub:carol", "PyPI:alice"]);
+        let found = page(&accounts, "pypi", "work", ListSort::Issuer, 100);
+        assert_eq!(labels(&found), ["PyPI:alice"]);
+        assert!(page(&accounts, "", "home", ListSort::Issuer, 100)
+            .shown
+            .is_empty());
+        accounts[0].pinned = true; // npm:bob
+        accounts[3].pinned = true; // PyPI:alice
+        let found = page(&accounts, "", "", ListSort::Issuer, 100);
+        assert_eq!(
+            labels(&found),
+            ["npm:bob", "PyPI:alice", "github:Alice", "GitHub:carol"]
+        );
+        let found = page(&accounts, "", "", ListSort::Newest, 100);
+        assert_eq!(
+            labels(&found),
+            ["npm:bob", "PyPI:alice", "github:Alice", "GitHub:carol"]
+        );
+        assert_eq!(tags(&accounts), ["release", "Work"]);
     }
 
     #[test]

@@ -14,13 +14,14 @@ use zeroize::Zeroizing;
 use crate::{clipboard, error::AppError, state::AppState};
 
 /// One page of the account list: the accounts matching `search` (every
-/// word, in issuer, name or tags), sorted by `sort` (`issuer` or `newest`),
+/// word, in issuer, name or tags) and `tag` (none: any), pinned first, sorted by `sort` (`issuer` or `newest`),
 /// at most `limit`, with their codes; and the settings. Re-reads the vault
 /// first if another process changed it.
 #[tauri::command(async)]
 pub fn list_accounts(
     state: State<'_, AppState>,
     search: String,
+    tag: Option<String>,
     sort: String,
     limit: usize,
 ) -> Result<Overview, AppError> {
@@ -28,7 +29,13 @@ pub fn list_accounts(
         .ok_or_else(|| AppError::invalid("sort", "is not `issuer` or `newest`"))?;
     state.with_vault(|vault| {
         vault.refresh()?;
-        Ok(accounts::overview(vault, &search, sort, limit)?)
+        Ok(accounts::overview(
+            vault,
+            &search,
+            tag.as_deref().unwrap_or(""),
+            sort,
+            limit,
+        )?)
     })
 }
 

@@ -21,5 +21,6 @@ pub mod recovery;
 pub mod session;
 pub mod settings;
 pub mod transfer;
+pub mod ways;
 
 pub use session::trace_startup;

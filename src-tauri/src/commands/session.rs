@@ -81,7 +81,13 @@ pub const FIRST_PAGE: usize = 16;
 /// The first page of the list and the settings: what create, unlock and
 /// restore answer with.
 pub(super) fn overview(vault: &Vault) -> Result<Overview, AppError> {
-    Ok(accounts::overview(vault, "", ListSort::Issuer, FIRST_PAGE)?)
+    Ok(accounts::overview(
+        vault,
+        "",
+        "",
+        ListSort::Issuer,
+        FIRST_PAGE,
+    )?)
 }
 
 /// Keeps `vault` as the unlocked one and answers with its first page.

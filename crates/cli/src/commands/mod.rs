@@ -3,6 +3,7 @@
 //! both need is in core. Commands use `session`, `input` and `output`, never
 //! this dispatcher or each other.
 
+mod account;
 mod add;
 mod backups;
 mod code;
@@ -40,7 +41,8 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Init { work_factor } => init::run(&session, work_factor),
         Command::Add(args) => add::run(&session, args),
-        Command::List => list::run(&session),
+        Command::List { tag } => list::run(&session, tag.as_deref()),
+        Command::Account(cmd) => account::run(&session, cmd),
         Command::Code { query, at } => code::run(&session, &query, at),
         Command::Rename {
             query,
@@ -56,7 +58,7 @@ pub fn run(cli: Cli) -> Result<()> {
             work_factor,
         } => passwd::run(&session, new_passphrase_file.as_deref(), work_factor),
         Command::Guide(cmd) => guide::run(&session, cmd),
-        Command::Health => health::run(&session),
+        Command::Health { graph } => health::run(&session, graph),
         Command::RecoveryRequest {
             service,
             username,

@@ -246,13 +246,22 @@ pub struct Overview {
     pub list: AccountList,
     /// The vault's settings.
     pub settings: Settings,
+    /// Every tag in the vault, for filtering.
+    pub tags: Vec<String>,
 }
 
 /// The page of accounts matching `search` (every word, in issuer, name or
-/// tags), in `sort` order, at most `limit`, with their live codes; and the
-/// settings.
-pub fn overview(vault: &Vault, search: &str, sort: ListSort, limit: usize) -> Result<Overview> {
-    let page = list::page(&vault.doc().accounts, search, sort, limit);
+/// tags) and having `tag` (empty: any), pinned first, then in `sort`
+/// order, at most `limit`, with their live codes; the settings and the
+/// vault's tags.
+pub fn overview(
+    vault: &Vault,
+    search: &str,
+    tag: &str,
+    sort: ListSort,
+    limit: usize,
+) -> Result<Overview> {
+    let page = list::page(&vault.doc().accounts, search, tag, sort, limit);
     Ok(Overview {
         list: AccountList {
             codes: account::live_codes(page.shown.iter().copied(), time::unsigned(time::now()))?,
@@ -261,6 +270,7 @@ pub fn overview(vault: &Vault, search: &str, sort: ListSort, limit: usize) -> Re
             total: page.total,
         },
         settings: vault.doc().settings.clone(),
+        tags: list::tags(&vault.doc().accounts),
     })
 }
 
@@ -268,6 +278,33 @@ pub fn overview(vault: &Vault, search: &str, sort: ListSort, limit: usize) -> Re
 /// the document, which scripts reading `list --json` rely on).
 pub fn summaries(vault: &Vault) -> Vec<AccountSummary> {
     vault.doc().accounts.iter().map(Account::summary).collect()
+}
+
+/// The summaries of the accounts with `tag` (ignoring case; empty: every
+/// account), pinned accounts first, otherwise in the order they were added.
+pub fn listed(vault: &Vault, tag: &str) -> Vec<AccountSummary> {
+    let accounts = &vault.doc().accounts;
+    let mut out: Vec<&Account> = accounts.iter().filter(|a| list::has_tag(a, tag)).collect();
+    out.sort_by_key(|a| !a.pinned);
+    out.into_iter().map(Account::summary).collect()
+}
+
+/// Sets an account's tags: trimmed, empty ones dropped, each once.
+pub fn set_tags(vault: &mut Vault, id: &str, tags: &[String]) -> Result<AccountSummary> {
+    vault.update(|doc| {
+        let account = doc.account_mut(id)?;
+        account.set_tags(tags, time::now())?;
+        Ok(account.summary())
+    })
+}
+
+/// Pins an account (listed first) or unpins it.
+pub fn set_pinned(vault: &mut Vault, id: &str, pinned: bool) -> Result<AccountSummary> {
+    vault.update(|doc| {
+        let account = doc.account_mut(id)?;
+        account.set_pinned(pinned, time::now());
+        Ok(account.summary())
+    })
 }
 
 /// An account as a choice in a list of all of them.

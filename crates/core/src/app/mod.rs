@@ -14,6 +14,8 @@
 //! - [`backups`]: the vault's own earlier versions, automatic backups.
 //! - [`guides`]: guides, health, the clock, the recovery request.
 //! - [`transfer`]: exports, exported backups, imports.
+//! - [`ways`]: an account's ways back in, checking a second copy, the
+//!   recovery graph.
 //!
 //! Errors are [`crate::Error`]: a kind and the facts. What to do about one
 //! (a command to type, a button to press) is each front end's to say.
@@ -25,3 +27,4 @@ pub mod kit;
 pub mod recovery;
 pub mod session;
 pub mod transfer;
+pub mod ways;

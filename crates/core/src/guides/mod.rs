@@ -306,6 +306,10 @@ pub struct Step {
     /// Required ([`validate`]).
     #[serde(default)]
     pub checked: String,
+    /// For a manual step: the fact of the account's ways back in that
+    /// shows it done, so it ticks itself (see [`crate::ways::Fact`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<crate::ways::Fact>,
 }
 
 /// A citation: a page and what it supports.

@@ -264,11 +264,21 @@ pub fn step_status(
                 );
             };
             match doc.step_check(&guide.id, &step.id, &account.id) {
-                None => StepStatus {
-                    state: StepState::NotDone,
-                    done_at: None,
-                    note: None,
-                    detail: None,
+                // Ticked by the account's ways back in, when the step names
+                // the fact that shows it.
+                None => match step.inventory.and_then(|fact| fact.holds(&account.ways)) {
+                    Some(detail) => StepStatus {
+                        state: StepState::Done,
+                        done_at: account.ways.reviewed_at,
+                        note: None,
+                        detail: Some(format!("from the ways back in: {detail}")),
+                    },
+                    None => StepStatus {
+                        state: StepState::NotDone,
+                        done_at: None,
+                        note: None,
+                        detail: None,
+                    },
                 },
                 Some(c) => {
                     let stale = step

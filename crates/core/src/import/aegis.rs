@@ -272,19 +272,51 @@ fn read_db(db: &Value, out: &mut Read) -> Result<()> {
         .get("entries")
         .and_then(Value::as_array)
         .ok_or_else(|| damaged("its database has no entries list"))?;
+    // Groups (database version 3): `{uuid, name}`, named by uuid in each
+    // entry's `groups` (Aegis' VaultGroup and VaultEntry).
+    let groups: Vec<(String, String)> = db
+        .get("groups")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .map(|g| (json::text(g.get("uuid")), json::text(g.get("name"))))
+                .filter(|(uuid, name)| !uuid.is_empty() && !name.trim().is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
     for e in entries {
-        out.entries.push(entry(e));
+        out.entries.push(entry(e, &groups));
     }
     Ok(())
 }
 
-fn entry(e: &Value) -> Entry {
+fn entry(e: &Value, groups: &[(String, String)]) -> Entry {
     let name = json::text(e.get("name"));
     let issuer = json::text(e.get("issuer"));
     let label = super::join_label(&issuer, &name);
     match candidate(e, &issuer, &name) {
         Ok(mut c) => {
             c.note = json::text(e.get("note"));
+            c.pinned = e.get("favorite").and_then(Value::as_bool) == Some(true);
+            match e.get("groups").and_then(Value::as_array) {
+                Some(uuids) => {
+                    for uuid in uuids.iter().filter_map(Value::as_str) {
+                        match groups.iter().find(|(u, _)| u == uuid) {
+                            Some((_, group)) => c.tags.push(group.clone()),
+                            None => c
+                                .notes
+                                .push("names a group the export does not define".into()),
+                        }
+                    }
+                }
+                // Before version 3: one group by name.
+                None => {
+                    let group = json::text(e.get("group"));
+                    if !group.trim().is_empty() {
+                        c.tags.push(group);
+                    }
+                }
+            }
             Entry::ok(c)
         }
         Err(why) => Entry::bad(label, why),

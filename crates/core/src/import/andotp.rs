@@ -1,6 +1,6 @@
 //! andOTP's plain JSON backup: an array of `{secret (padded base32),
 //! issuer, label, digits, type (TOTP/HOTP/STEAM/MOTP), algorithm,
-//! period|counter, tags}`. Encrypted andOTP backups (`.json.aes`) are not
+//! period|counter, tags}`; the tags become Sparekey tags. Encrypted andOTP backups (`.json.aes`) are not
 //! read: export a plain backup from andOTP instead.
 
 use serde_json::Value;
@@ -53,17 +53,11 @@ pub(crate) fn read(sources: &[&[u8]]) -> Result<Read> {
                 Ok(otp) => {
                     let mut c = Candidate::new(&issuer, &name, otp);
                     if let Some(tags) = e.get("tags").and_then(Value::as_array) {
-                        let tags: Vec<String> = tags
+                        c.tags = tags
                             .iter()
                             .filter_map(Value::as_str)
                             .map(str::to_owned)
                             .collect();
-                        if !tags.is_empty() {
-                            c.notes.push(format!(
-                                "its andOTP tags ({}) are not imported",
-                                tags.join(", ")
-                            ));
-                        }
                     }
                     Entry::ok(c)
                 }

@@ -145,6 +145,10 @@ pub(crate) struct Candidate {
     pub name: String,
     pub otp: Otp,
     pub note: String,
+    /// Tags (Aegis and 2FAS groups, andOTP tags).
+    pub tags: Vec<String>,
+    /// A favourite in the other app: pinned here.
+    pub pinned: bool,
     /// Non-fatal findings (never containing the secret).
     pub notes: Vec<String>,
 }
@@ -156,6 +160,8 @@ impl Candidate {
             name: name.trim().to_owned(),
             otp,
             note: String::new(),
+            tags: Vec::new(),
+            pinned: false,
             notes: Vec::new(),
         }
     }
@@ -233,6 +239,10 @@ pub struct PreviewItem {
     pub period: Option<u32>,
     /// `SHA1`, `SHA256` or `SHA512`.
     pub algorithm: &'static str,
+    /// Tags it brings (from the other app's groups or tags).
+    pub tags: Vec<String>,
+    /// Pinned (a favourite in the other app).
+    pub pinned: bool,
     /// Non-fatal findings about this entry.
     pub notes: Vec<String>,
 }
@@ -430,6 +440,12 @@ fn build_preview(format: &'static str, read: Read, doc: &Document, now: i64) -> 
                 notes.push(format!("its note was left out: {e}"));
             }
         }
+        if !candidate.tags.is_empty() {
+            if let Err(e) = account.set_tags(&candidate.tags, now) {
+                notes.push(format!("its tags were left out: {e}"));
+            }
+        }
+        account.pinned = candidate.pinned;
         let found = in_vault
             .find(&doc.accounts, &account)
             .map(|d| duplicate(number, &account, d, false))
@@ -453,6 +469,8 @@ fn build_preview(format: &'static str, read: Read, doc: &Document, now: i64) -> 
             digits: otp.map_or(0, Otp::digits),
             period: summary.period,
             algorithm: otp.map_or("SHA1", |o| o.algorithm().as_str()),
+            tags: account.tags.clone(),
+            pinned: account.pinned,
             notes,
         });
         in_export.insert(preview.accounts.len(), &account);

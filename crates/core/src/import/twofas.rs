@@ -91,8 +91,29 @@ pub(crate) fn read(sources: &[&[u8]], password: Option<&SecretString>) -> Result
         let list = services
             .as_array()
             .ok_or_else(|| damaged("its services are not a list"))?;
+        // Groups: `{id, name, ...}`, named by each service's `groupId`
+        // (2FAS Android's BackupGroup and BackupService).
+        let groups: Vec<(String, String)> = obj
+            .get("groups")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .map(|g| (json::text(g.get("id")), json::text(g.get("name"))))
+                    .filter(|(id, name)| !id.is_empty() && !name.trim().is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
         for s in list {
-            out.entries.push(entry(s));
+            let mut e = entry(s);
+            if let (Ok(c), Some(id)) = (&mut e.result, s.get("groupId").and_then(Value::as_str)) {
+                match groups.iter().find(|(g, _)| g == id) {
+                    Some((_, name)) => c.tags.push(name.clone()),
+                    None => c
+                        .notes
+                        .push("names a group the backup does not define".into()),
+                }
+            }
+            out.entries.push(e);
         }
     }
     Ok(out)

@@ -407,6 +407,14 @@ impl Document {
             query: format!("id {id}"),
         })?;
         self.guide_checks.retain(|c| c.account_id != id);
+        // No inventory keeps pointing at the mailbox account removed.
+        for account in &mut self.accounts {
+            for email in &mut account.ways.emails {
+                if email.mailbox_account.as_deref() == Some(id) {
+                    email.mailbox_account = None;
+                }
+            }
+        }
         self.deleted.push(Tombstone {
             id: id.to_owned(),
             deleted_at: crate::time::now(),

@@ -10,7 +10,7 @@
 //! - an account on one side only was added there, unless the other side
 //!   deleted it after its last change (deletions leave a tombstone);
 //! - an account on both sides takes the newer edit's issuer, name, note and
-//!   tags; an HOTP counter takes the larger value, so no code is ever used
+//!   tags and pin; the ways back in recorded later, whole; an HOTP counter takes the larger value, so no code is ever used
 //!   twice; recovery codes keep the newer set and the union of `used` marks;
 //! - guide checks and tombstones are unions; the newer backup time wins.
 //!
@@ -176,9 +176,15 @@ fn merge_account(ours: &mut Account, theirs: &Account) -> bool {
         ours.name.clone_from(&theirs.name);
         ours.note.clone_from(&theirs.note);
         ours.tags.clone_from(&theirs.tags);
+        ours.pinned = theirs.pinned;
         if theirs.otp.as_ref().map(|o| o.secret()) != ours.otp.as_ref().map(|o| o.secret()) {
             ours.otp.clone_from(&theirs.otp);
         }
+    }
+    // Ways back in: the inventory recorded later, whole (its entries refer
+    // to each other: a check date belongs to the factor it was made on).
+    if theirs.ways.reviewed_at > ours.ways.reviewed_at {
+        ours.ways.clone_from(&theirs.ways);
     }
     // HOTP: the larger counter, so a code taken on either side is never reused.
     if let (Some(o), Some(t)) = (&ours.otp, &theirs.otp) {

@@ -1072,6 +1072,8 @@ fn health_lists_each_risk_most_serious_first() {
                 FindingKind::RecoveryCodesUsedUp,
                 Some(used_up.id.as_str())
             ),
+            // No kit and no backup: the vault itself is the single point.
+            (Severity::Critical, FindingKind::VaultSinglePoint, None),
             (
                 Severity::Warning,
                 FindingKind::RecoveryCodesLow,
@@ -1098,19 +1100,20 @@ fn health_lists_each_risk_most_serious_first() {
     let fix = |i: usize| (f[i].guide_id.as_deref(), f[i].step_id.as_deref());
     assert_eq!(fix(0), (Some("generic-prevent"), Some("recovery-codes")));
     assert_eq!(fix(1), (Some("github-prevent"), Some("codes-left")));
-    assert_eq!(fix(2), (Some("generic-prevent"), Some("codes-left")));
-    assert_eq!(fix(3), (Some("generic-prevent"), Some("backup")));
-    assert_eq!(fix(4), (Some("generic-prevent"), Some("emergency-kit")));
-    assert_eq!(fix(5), (Some("generic-recover"), Some("clock")));
-    assert_eq!(fix(7), (Some("pypi-prevent"), Some("password")));
+    assert_eq!(fix(2), (Some("generic-prevent"), Some("emergency-kit")));
+    assert_eq!(fix(3), (Some("generic-prevent"), Some("codes-left")));
+    assert_eq!(fix(4), (Some("generic-prevent"), Some("backup")));
+    assert_eq!(fix(5), (Some("generic-prevent"), Some("emergency-kit")));
+    assert_eq!(fix(6), (Some("generic-recover"), Some("clock")));
+    assert_eq!(fix(8), (Some("pypi-prevent"), Some("password")));
     assert!(
         f[0].message.contains("Example (nocodes)"),
         "{}",
         f[0].message
     );
     assert_eq!(f[0].account_label.as_deref(), Some("Example:nocodes"));
-    assert!(f[2].message.contains("Only 2 unused"), "{}", f[2].message);
-    assert!(f[7].message.contains("0 of 9"), "{}", f[7].message);
+    assert!(f[3].message.contains("Only 2 unused"), "{}", f[3].message);
+    assert!(f[8].message.contains("0 of 9"), "{}", f[8].message);
 
     // A recent backup and an unknown clock: neither is a finding, and the
     // unknown clock is reported as such.

@@ -174,6 +174,11 @@ fn aegis_plain_lists_unsupported_types_with_why() {
     assert_eq!(bad[2].0, 7);
     assert!(bad[2].1.contains("secret"), "{}", bad[2].1);
     assert_eq!(p.not_importable[0].label, "Old VPN:erin");
+    // Aegis groups become tags, its favourites pinned accounts.
+    assert_eq!(p.to_import[0].tags, ["Work"]);
+    assert!(!p.to_import[0].pinned);
+    assert!(p.to_import[1].tags.is_empty());
+    assert!(p.to_import[1].pinned);
 }
 
 #[test]
@@ -201,6 +206,9 @@ fn twofas_plain_and_encrypted() {
     assert_eq!(p.to_import[1].digits, 8);
     assert_eq!(p.to_import[2].otp_type, "hotp");
     assert_eq!(p.to_import[3].otp_type, "steam");
+    // A 2FAS group becomes a tag.
+    assert_eq!(p.to_import[0].tags, ["Dev"]);
+    assert!(p.to_import[1].tags.is_empty());
     let bytes = fixture("twofas_encrypted.2fas");
     assert!(import::is_encrypted("2fas", &[&bytes]).unwrap());
     let p = preview_of("2fas", "twofas_encrypted.2fas", Some(FIXTURE_PASSWORD));
@@ -211,7 +219,13 @@ fn twofas_plain_and_encrypted() {
 fn andotp_bitwarden_proton() {
     let p = preview_of("andotp", "andotp.json", None);
     assert_eq!(labels(&p), ["Mozilla:alice", "Ops:bob", "Steam:carol"]);
-    assert!(p.to_import[0].notes[0].contains("tags"));
+    // andOTP tags are kept as tags.
+    assert_eq!(p.to_import[0].tags, ["work"]);
+    assert!(
+        p.to_import[0].notes.is_empty(),
+        "{:?}",
+        p.to_import[0].notes
+    );
     assert_eq!(problems(&p).len(), 1);
     assert!(problems(&p)[0].1.contains("mOTP"));
 
@@ -684,4 +698,20 @@ fn qr_export_is_read_back_by_the_importer() {
         vault.doc().accounts[0].otp.as_ref().unwrap(),
     );
     assert!(uri.expose_secret().contains("JBSWY3DPEHPK3PXP"));
+}
+
+#[test]
+fn an_import_keeps_groups_as_tags_and_favourites_pinned_in_the_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = vault_with(dir.path(), &[]);
+    let bytes = fixture("aegis_plain.json");
+    let p = import::preview("aegis", &[&bytes], None, vault.doc(), 5).unwrap();
+    import::apply(p, &mut vault).unwrap();
+    let again = Vault::unlock(dir.path(), &pass("correct horse")).unwrap();
+    let doc = again.doc();
+    let mastodon = doc.find("Mastodon").unwrap();
+    assert_eq!(mastodon.tags, ["Work"]);
+    assert_eq!(mastodon.note, "personal");
+    assert!(doc.find("Bank:bob").unwrap().pinned);
+    assert!(!mastodon.pinned);
 }
