@@ -70,6 +70,7 @@ pub struct AppState {
     idle: Mutex<IdleTimer>,
     clock: Arc<dyn Clock>,
     import: Mutex<PendingImport>,
+    close_to_tray: std::sync::atomic::AtomicBool,
 }
 
 /// An import between choosing its inputs and confirming it: the inputs (to
@@ -105,6 +106,7 @@ impl AppState {
             idle: Mutex::new(idle),
             clock,
             import: Mutex::default(),
+            close_to_tray: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -121,6 +123,7 @@ impl AppState {
     /// Keeps the freshly unlocked (or created) vault and restarts the idle
     /// timer.
     pub fn set_unlocked(&self, vault: Vault) {
+        self.remember_close_to_tray(vault.doc().settings.close_to_tray);
         *self.slot() = Some(vault);
         self.touch();
         // Reading the vault's file left its buffers freed but resident.
@@ -138,6 +141,20 @@ impl AppState {
             crate::memory::return_freed_memory_soon();
         }
         was_unlocked
+    }
+
+    /// The vault's "close to tray" setting as last seen unlocked: it stays in
+    /// force while the vault is locked (off until a vault was unlocked).
+    pub fn close_to_tray(&self) -> bool {
+        self.close_to_tray
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Keeps `on` as the "close to tray" setting (after unlocking or
+    /// saving the settings).
+    pub fn remember_close_to_tray(&self, on: bool) {
+        self.close_to_tray
+            .store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Records user activity now.

@@ -7,7 +7,10 @@
 
 use std::path::{Path, PathBuf};
 
-pub(super) use super::fallback::{configure_webview, one_heap, return_freed_memory, since_boot};
+pub(super) use super::fallback::{
+    capture_screen, configure_webview, one_heap, return_freed_memory, since_boot,
+    tray_always_present as tray_host_present,
+};
 pub(super) use super::unix::SocketBell as SystemBell;
 
 /// Sets `RLIMIT_CORE` to zero for the app's own process. macOS has no
