@@ -83,7 +83,8 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) {
 }
 
 fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let item = |action: Action| MenuItem::with_id(app, action.id(), action.text(), true, None::<&str>);
+    let item =
+        |action: Action| MenuItem::with_id(app, action.id(), action.text(), true, None::<&str>);
     let show_or_hide = item(Action::ShowOrHide)?;
     let lock = item(Action::Lock)?;
     let quit = item(Action::Quit)?;

@@ -108,7 +108,7 @@ export function showAdd(app) {
 
   // 3. Scan the screen: the code another window shows fills in the form
   // below, to check and add.
-  const scanButton = /** @type {HTMLButtonElement} */ (h("button", { id: "add-scan-screen", type: "button", text: "Scan the screen", "aria-describedby": "add-scan-screen-hint add-scan-screen-error" }));
+  const scanButton = /** @type {HTMLButtonElement} */ (h("button", { id: "add-scan-screen", type: "button", class: "secondary", text: "Scan the screen", "aria-describedby": "add-scan-screen-hint add-scan-screen-error" }));
   const scanBusy = h("p", { class: "progress", hidden: true }, h("span", { class: "spinner", "aria-hidden": "true" }), "Looking for a QR code on the screen…");
   const scanCard = h(
     "div",

@@ -120,8 +120,7 @@ pub fn decode_screen(width: u32, height: u32, bgrx: &[u8]) -> Result<Vec<SecretS
     if width == 0 || height == 0 {
         return Err(Error::invalid(FIELD, "the screen capture is empty"));
     }
-    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS
-    {
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(Error::invalid(
             FIELD,
             format!(

@@ -165,9 +165,11 @@ pub(super) fn capture_screen() -> Result<super::ScreenCapture, String> {
     } else if std::env::var_os("DISPLAY").is_some_and(|value| !value.is_empty()) {
         super::x11::capture()
     } else {
-        Err("Sparekey found no screen to scan (neither WAYLAND_DISPLAY nor DISPLAY is set): \
+        Err(
+            "Sparekey found no screen to scan (neither WAYLAND_DISPLAY nor DISPLAY is set): \
              take a screenshot of the QR code and choose it above instead."
-            .to_owned())
+                .to_owned(),
+        )
     }
 }
 

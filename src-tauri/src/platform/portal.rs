@@ -33,7 +33,12 @@ const MAX_FILE_BYTES: u64 = sparekey_core::qr::MAX_INPUT_BYTES as u64;
 pub(super) const NO_PORTAL: &str = "Scanning the screen on Wayland needs the desktop portal's \
     Screenshot service (xdg-desktop-portal with your desktop's backend, e.g. \
     xdg-desktop-portal-gnome, -kde or -wlr), which did not answer here. Take a screenshot of the \
-    QR code and choose it above instead.";
+    QR code and choose it above instead";
+
+/// [`NO_PORTAL`], with what the bus said.
+fn no_portal(error: zbus::Error) -> String {
+    format!("{NO_PORTAL} ({error}).")
+}
 
 /// A screenshot of the whole screen, without a dialog where the desktop
 /// allows it.
@@ -51,7 +56,6 @@ pub(super) fn capture() -> Result<ScreenCapture, String> {
 }
 
 fn ask() -> Result<ScreenCapture, String> {
-    let no_portal = |_| NO_PORTAL.to_owned();
     let conn = Connection::session().map_err(no_portal)?;
     let portal = Proxy::new(&conn, PORTAL, PORTAL_PATH, SCREENSHOT).map_err(no_portal)?;
     // Starts the portal if the bus activates it, and says whether it offers
@@ -64,7 +68,7 @@ fn ask() -> Result<ScreenCapture, String> {
     let sender = conn
         .unique_name()
         .map(|name| name.trim_start_matches(':').replace('.', "_"))
-        .ok_or(NO_PORTAL)?;
+        .ok_or_else(|| format!("{NO_PORTAL}."))?;
     let request_path = format!("{PORTAL_PATH}/request/{sender}/{token}");
     let request = Proxy::new(
         &conn,

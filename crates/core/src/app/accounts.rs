@@ -516,7 +516,10 @@ mod tests {
         let one = format!("otpauth://totp/A:a?secret={SECRET}");
         let two = format!("otpauth://hotp/B:b?secret={SECRET}&counter=3");
         let bgrx = screen(1000, 700, &[(&one, 20, 20), (&two, 600, 300)]);
-        let error = draft_from_screen(1000, 700, &bgrx).err().unwrap().to_string();
+        let error = draft_from_screen(1000, 700, &bgrx)
+            .err()
+            .unwrap()
+            .to_string();
         assert!(error.contains("shows 2 QR codes"), "{error}");
         let bgrx = screen(1000, 700, &[(&two, 600, 300)]);
         let draft = draft_from_screen(1000, 700, &bgrx).unwrap();
