@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::gui_screens::{Audit, Theme};
 use crate::support::{self, GuiSession};
 
 /// A QR code's URI with a non-default algorithm and length, so the filled
@@ -318,6 +319,12 @@ async fn scan_the_screen_fills_the_form_from_a_code_in_another_window() {
         error.contains("no QR code found on the screen") && error.ends_with("scan again."),
         "{error}"
     );
+    // The states only this test reaches go through the screens' audit too
+    // (light theme, both sizes); it leaves the window large: made small
+    // again so the setup page fits beside it.
+    let mut audit = Audit::new(&session, Theme::Light);
+    audit.check("add, nothing on the screen to scan").await;
+    session.set_size(720, 520).await;
 
     let png = qr_png(session.temp_dir(), SCREEN_URI);
     let _viewer = Started(
@@ -352,9 +359,11 @@ async fn scan_the_screen_fills_the_form_from_a_code_in_another_window() {
             .to_owned(),
         ""
     );
+    audit.check("add, filled in from the screen").await;
+    audit.finish();
 
     session.click("#add-manual-submit").await;
-    let toast = session.text("#toast").await;
+    let toast = session.wait_text("#toast", |text| !text.is_empty()).await;
     assert!(toast.contains("Added PyPI"), "{toast}");
     let listed = session.cli(&["code", "PyPI"]);
     assert!(
@@ -649,7 +658,7 @@ async fn under_wayland_the_app_runs_natively_and_copies_a_code() {
         .wait_text("#accounts li.account .code", |text| !text.trim().is_empty())
         .await;
     session.click("#accounts li.account").await;
-    let toast = session.text("#toast").await;
+    let toast = session.wait_text("#toast", |text| !text.is_empty()).await;
     assert!(toast.contains("Code copied"), "{toast}");
     let pasted = sway.paste();
     assert!(

@@ -114,9 +114,9 @@ export function showAdd(app) {
     "div",
     { class: "card", id: "add-scan-card" },
     h("h3", { text: "Scan the screen" }),
+    h("div", { class: "actions" }, scanButton),
     h("p", { class: "hint", id: "add-scan-screen-hint", text: "Open the service's setup page with its QR code in another window, next to this one, then scan. The screen is read in memory, never saved, and the details below are filled in for you to check." }),
     h("p", { class: "field-error", id: "add-scan-screen-error", role: "alert" }),
-    h("div", { class: "actions" }, scanButton),
     scanBusy,
   );
   scanButton.addEventListener("click", async () => {
@@ -192,7 +192,7 @@ export function showAdd(app) {
     scanned.hidden = false;
     scanned.textContent = `Found ${who || "an account"} on the screen: check the details, then add it.${notes}`;
     manualForm.scrollIntoView({ block: "start" });
-    document.getElementById("add-manual-submit")?.focus();
+    document.getElementById("add-manual-submit")?.focus({ preventScroll: true });
   };
   manualForm.insertBefore(scanned, manualForm.querySelector(".grid2"));
   manualForm.addEventListener("submit", async (event) => {
