@@ -360,6 +360,15 @@ async fn scan_the_screen_fills_the_form_from_a_code_in_another_window() {
         ""
     );
     audit.check("add, filled in from the screen").await;
+    session
+        .client()
+        .execute(
+            "document.getElementById('add-scan-card').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .expect("scroll to the scan");
+    audit.shoot("add-scan", (1000, 780), false).await;
     audit.finish();
 
     session.click("#add-manual-submit").await;

@@ -335,7 +335,7 @@ impl<'a> Audit<'a> {
     /// Saves the window as `name` (PNG) in the gallery, when there is one,
     /// at the size given: in the light theme, and with `dark` also in the
     /// dark one (as `name-dark`).
-    async fn shoot(&self, name: &str, (width, height): (u32, u32), dark: bool) {
+    pub(crate) async fn shoot(&self, name: &str, (width, height): (u32, u32), dark: bool) {
         let Some(dir) = &self.gallery else { return };
         let name = match self.theme {
             Theme::Light => format!("{name}.png"),

@@ -170,7 +170,7 @@ export function showAdd(app) {
     ),
     h("div", { class: "actions" }, h("button", { id: "add-manual-submit", type: "submit", class: "primary", text: "Add account" })),
   );
-  const scanned = h("p", { class: "hint", id: "add-scanned", role: "status", hidden: true });
+  const scanned = h("p", { class: "hint scan-found", id: "add-scanned", role: "status", hidden: true });
   /** Fills the form with what a scan found, for the person to check and add. */
   const fillManual = (/** @type {any} */ found) => {
     clearErrors(manualForm);
