@@ -44,8 +44,7 @@ struct Started(Child);
 
 impl Drop for Started {
     fn drop(&mut self) {
-        let pid = self.0.id().to_string();
-        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        support::platform::ask_to_stop(&self.0);
         let deadline = Instant::now() + Duration::from_secs(3);
         while Instant::now() < deadline {
             if self.0.try_wait().ok().flatten().is_some() {
@@ -218,31 +217,10 @@ impl PrivateX {
     }
 
     /// Asks the window `window` to close, as a window manager does when its
-    /// close button is clicked (`WM_DELETE_WINDOW`).
+    /// close button is clicked.
     fn close_window(&self, window: &Window) {
-        use x11rb::protocol::xproto::{ClientMessageEvent, ConnectionExt, EventMask};
-
-        let window: u32 = window.id.parse().expect("a window id");
-        let (conn, _) = x11rb::connect(Some(&self.display)).expect("connect to the X server");
-        let atom = |name: &str| {
-            conn.intern_atom(false, name.as_bytes())
-                .expect("ask for an atom")
-                .reply()
-                .expect("an atom")
-                .atom
-        };
-        let (protocols, delete) = (atom("WM_PROTOCOLS"), atom("WM_DELETE_WINDOW"));
-        let event = ClientMessageEvent::new(32, window, protocols, [delete, 0, 0, 0, 0]);
-        conn.send_event(false, window, EventMask::NO_EVENT, event)
-            .expect("send the close request")
-            .check()
-            .expect("the X server took the close request");
-        // A round trip: the server has handled the request before this
-        // connection closes.
-        conn.get_input_focus()
-            .expect("ask for the focus")
-            .reply()
-            .expect("the X server answered");
+        let id: u32 = window.id.parse().expect("a window id");
+        support::platform::close_x_window(&self.display, id);
     }
 }
 

@@ -156,10 +156,12 @@ export function showAdd(app) {
     const value = /** @type {HTMLInputElement} */ (input).valueAsNumber;
     return Number.isFinite(value) ? value : null;
   };
+  const scanned = h("p", { class: "hint scan-found", id: "add-scanned", role: "status", hidden: true });
   const manualForm = h(
     "form",
     { class: "card", id: "add-manual-form", novalidate: true },
     h("h3", { text: "Type the details" }),
+    scanned,
     h("div", { class: "grid2" }, field("Issuer", issuer), field("Account name", name)),
     field("Secret key", secret, "The base32 key the website shows; spaces and lower case are fine."),
     h(
@@ -170,7 +172,6 @@ export function showAdd(app) {
     ),
     h("div", { class: "actions" }, h("button", { id: "add-manual-submit", type: "submit", class: "primary", text: "Add account" })),
   );
-  const scanned = h("p", { class: "hint scan-found", id: "add-scanned", role: "status", hidden: true });
   /** Fills the form with what a scan found, for the person to check and add. */
   const fillManual = (/** @type {any} */ found) => {
     clearErrors(manualForm);
@@ -194,7 +195,6 @@ export function showAdd(app) {
     manualForm.scrollIntoView({ block: "start" });
     document.getElementById("add-manual-submit")?.focus({ preventScroll: true });
   };
-  manualForm.insertBefore(scanned, manualForm.querySelector(".grid2"));
   manualForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(manualForm);
