@@ -90,6 +90,7 @@ pub fn run() {
                 }
             }
             start_auto_lock(app.handle().clone());
+            lock_on_sleep_or_screen_lock(app.handle().clone());
             tray::install(app.handle());
             Ok(())
         })
@@ -197,6 +198,17 @@ fn start_auto_lock<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
             clipboard::clear_ours(&app);
         }
     });
+}
+
+/// Locks the vault (and clears a code Sparekey copied) before the system
+/// sleeps and when the screen locks, where the system says so (see
+/// [`platform::on_sleep_or_lock`]).
+fn lock_on_sleep_or_screen_lock<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
+    platform::on_sleep_or_lock(Box::new(move || {
+        if app.state::<state::AppState>().lock() {
+            clipboard::clear_ours(&app);
+        }
+    }));
 }
 
 /// Brings the window forward (for a second launch on the same vault). Best

@@ -18,6 +18,7 @@ use crate::{platform, Error, Result};
 /// owner alone (mode 0600 on Linux and macOS; on Windows the folder's
 /// access list).
 pub fn open_new(path: &Path) -> io::Result<File> {
+    faults::check()?;
     platform::owner_only_file(OpenOptions::new().write(true).create_new(true)).open(path)
 }
 
@@ -83,14 +84,107 @@ pub fn write_private(path: &Path, bytes: &[u8], existing: Existing) -> Result<()
         .and_then(|()| file.sync_all())
         .and_then(|()| match existing {
             Existing::Refuse => Ok(()),
-            Existing::Replace => fs::rename(&target, path),
+            Existing::Replace => rename(&target, path),
         });
     if let Err(e) = written {
         // A partial file is worse than none.
-        let _ = fs::remove_file(&target);
+        let _ = remove_file(&target);
         return Err(Error::io("write", path, e));
     }
     Ok(())
+}
+
+/// Renames `from` to `to` (replacing `to` atomically).
+pub(crate) fn rename(from: &Path, to: &Path) -> io::Result<()> {
+    faults::check()?;
+    fs::rename(from, to)
+}
+
+/// Deletes the file `path`.
+pub(crate) fn remove_file(path: &Path) -> io::Result<()> {
+    faults::check()?;
+    fs::remove_file(path)
+}
+
+/// Makes `link` a second name of the file `original`.
+pub(crate) fn hard_link(original: &Path, link: &Path) -> io::Result<()> {
+    faults::check()?;
+    fs::hard_link(original, link)
+}
+
+/// Copies the file `from` to `to`.
+pub(crate) fn copy(from: &Path, to: &Path) -> io::Result<u64> {
+    faults::check()?;
+    fs::copy(from, to)
+}
+
+/// Every change Sparekey makes to a file system goes through [`open_new`],
+/// [`rename`], [`remove_file`], [`hard_link`] or [`copy`], and each asks
+/// `faults::check` first. In the library it always says yes; in core's own
+/// tests the lifecycle model arms it to fail one operation, or every
+/// operation from one on (a crash: nothing after it reaches the disk).
+#[cfg(not(test))]
+mod faults {
+    #[inline(always)]
+    pub(super) fn check() -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Injected failures for the lifecycle tests (see `vault::lifecycle`).
+#[cfg(test)]
+pub(crate) mod faults {
+    use std::cell::Cell;
+
+    /// What to break: after `after` more operations succeed, fail the
+    /// next one, and with `crash` every one after it too.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct Plan {
+        pub(crate) after: u32,
+        pub(crate) crash: bool,
+    }
+
+    thread_local! {
+        static PLAN: Cell<Option<Plan>> = const { Cell::new(None) };
+        static TRIPPED: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Arms `plan` for this thread.
+    pub(crate) fn arm(plan: Plan) {
+        PLAN.set(Some(plan));
+        TRIPPED.set(false);
+    }
+
+    /// How many operations are left before the armed failure (`None` when
+    /// disarmed): arming `u32::MAX` and reading this counts an operation's
+    /// file-system changes.
+    pub(crate) fn left() -> Option<u32> {
+        PLAN.get().map(|plan| plan.after)
+    }
+
+    /// Disarms; returns whether a failure was injected since [`arm`].
+    pub(crate) fn disarm() -> bool {
+        PLAN.set(None);
+        TRIPPED.replace(false)
+    }
+
+    pub(super) fn check() -> std::io::Result<()> {
+        let Some(plan) = PLAN.get() else {
+            return Ok(());
+        };
+        if plan.after > 0 {
+            PLAN.set(Some(Plan {
+                after: plan.after - 1,
+                ..plan
+            }));
+            return Ok(());
+        }
+        if !plan.crash {
+            PLAN.set(None);
+        }
+        TRIPPED.set(true);
+        Err(std::io::Error::other("injected failure"))
+    }
 }
 
 /// `.NAME.PID.sparekey-tmp` next to `path`.

@@ -52,6 +52,12 @@ pub enum FindingKind {
     AutoBackupStale,
     /// The system clock is not synchronized.
     ClockUnsynchronized,
+    /// A kit or passphrase change has not reached every copy of the vault
+    /// yet: some backup may still open with the replaced key.
+    KeyChangeUnfinished,
+    /// A sync tool left a conflict copy beside the vault that does not open
+    /// with its key, so it cannot be merged.
+    ConflictCopyUnreadable,
 }
 
 /// One lockout risk.
@@ -210,6 +216,54 @@ pub fn check(doc: &Document, ctx: &Context) -> Result<HealthReport> {
         counts: count(&findings),
         findings,
     })
+}
+
+/// What the vault's folder says besides its document (see
+/// [`add_file_findings`]).
+#[derive(Clone, Debug, Default)]
+pub struct VaultFiles {
+    /// A key change is still re-encrypting copies
+    /// ([`crate::vault::Vault::key_change_unfinished`]).
+    pub key_change_unfinished: bool,
+    /// Conflict copies that do not open with the vault's key, by file name.
+    pub unreadable_copies: Vec<String>,
+}
+
+/// Adds to `report` the findings about the vault's files.
+pub fn add_file_findings(report: &mut HealthReport, files: &VaultFiles) {
+    let finding = |kind, message: String| Finding {
+        severity: Severity::Warning,
+        kind,
+        message,
+        account_id: None,
+        account_label: None,
+        account_display: None,
+        guide_id: None,
+        step_id: None,
+    };
+    if files.key_change_unfinished {
+        report.findings.push(finding(
+            FindingKind::KeyChangeUnfinished,
+            "The last kit or passphrase change has not reached every backup yet: until it does, \
+             some backup may still open with the replaced kit or passphrase. Make any change \
+             (or run a backup now) to finish it; if it keeps failing, check that the backup \
+             folder is reachable."
+                .to_owned(),
+        ));
+    }
+    for name in &files.unreadable_copies {
+        report.findings.push(finding(
+            FindingKind::ConflictCopyUnreadable,
+            format!(
+                "{name} beside the vault is a sync conflict copy that does not open with this \
+                 vault's key, so nothing in it was merged. If another computer shares this \
+                 vault with another kit or passphrase, open it there; otherwise move the file \
+                 away once you have checked it."
+            ),
+        ));
+    }
+    report.findings.sort_by_key(|f| (f.severity, f.kind));
+    report.counts = count(&report.findings);
 }
 
 fn account_findings(

@@ -17,6 +17,10 @@ pub(super) fn disable_core_dumps() {}
 /// The webview keeps its defaults.
 pub(super) fn configure_webview() {}
 
+/// No sleep or screen-lock signal Sparekey knows: the idle timer alone
+/// locks the vault.
+pub(super) fn on_sleep_or_lock(_lock: super::OnSleepOrLock) {}
+
 /// No per-user runtime folder is known, so no single-instance check.
 pub(super) fn runtime_dir() -> Result<PathBuf, String> {
     Err("this system has no per-user runtime folder Sparekey knows".to_owned())

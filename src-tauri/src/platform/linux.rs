@@ -194,6 +194,62 @@ fn status_notifier_watcher() -> bool {
         .unwrap_or(false)
 }
 
+/// logind's name on the system bus.
+const LOGIN1: &str = "org.freedesktop.login1";
+
+/// Locks on logind's `PrepareForSleep(true)` (before a suspend or
+/// hibernate, so the vault is locked in the memory image and on resume)
+/// and on the session's `Lock` signal (`loginctl lock-session`, and what
+/// desktops send when the screen locks). Without a system bus or logind
+/// (a container, CI) it says so once on stderr and does nothing.
+pub(super) fn on_sleep_or_lock(lock: super::OnSleepOrLock) {
+    std::thread::spawn(move || {
+        let watched =
+            zbus::blocking::Connection::system().and_then(|bus| watch_logind(&bus, lock.into()));
+        if let Err(error) = watched {
+            eprintln!("sparekey: no lock on sleep or screen lock (logind unavailable: {error})");
+        }
+    });
+}
+
+/// Listens on `bus` for logind's signals and calls `lock` for each sleep
+/// and session lock, for as long as the bus connection lasts.
+fn watch_logind(
+    bus: &zbus::blocking::Connection,
+    lock: std::sync::Arc<dyn Fn() + Send + Sync>,
+) -> zbus::Result<()> {
+    let manager = zbus::blocking::Proxy::new(
+        bus,
+        LOGIN1,
+        "/org/freedesktop/login1",
+        "org.freedesktop.login1.Manager",
+    )?;
+    let sleeps = manager.receive_signal("PrepareForSleep")?;
+    // The session's own object: signals come from it, not from `session/auto`.
+    let session: zbus::zvariant::OwnedObjectPath =
+        manager.call("GetSessionByPID", &(std::process::id()))?;
+    let session = zbus::blocking::Proxy::new(
+        bus,
+        LOGIN1,
+        session.into_inner(),
+        "org.freedesktop.login1.Session",
+    )?;
+    let locks = session.receive_signal("Lock")?;
+    let on_lock = std::sync::Arc::clone(&lock);
+    std::thread::spawn(move || {
+        for _ in locks {
+            on_lock();
+        }
+    });
+    for message in sleeps {
+        // `true` before sleeping, `false` on waking.
+        if message.body().deserialize::<bool>().unwrap_or(true) {
+            lock();
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -210,6 +266,87 @@ mod tests {
     }
 
     use super::*;
+
+    /// logind cannot run here, so a stand-in owns its name on a real
+    /// `dbus-daemon` (Debian's, a private bus) and sends its signals.
+    struct Login1;
+
+    #[zbus::interface(name = "org.freedesktop.login1.Manager")]
+    impl Login1 {
+        #[zbus(name = "GetSessionByPID")]
+        fn get_session_by_pid(&self, _pid: u32) -> zbus::zvariant::OwnedObjectPath {
+            zbus::zvariant::OwnedObjectPath::try_from("/org/freedesktop/login1/session/_31")
+                .unwrap()
+        }
+    }
+
+    /// The vault locks when logind says the system is going to sleep and
+    /// when the session is locked, and not when the system wakes.
+    #[test]
+    fn sleep_and_session_lock_lock_the_vault() {
+        use std::{io::BufRead, sync::mpsc, time::Duration};
+        let mut daemon = std::process::Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon (Debian's dbus-daemon package) runs");
+        let mut address = String::new();
+        std::io::BufReader::new(daemon.stdout.take().unwrap())
+            .read_line(&mut address)
+            .unwrap();
+        let connect = || {
+            zbus::blocking::connection::Builder::address(address.trim())
+                .unwrap()
+                .build()
+                .unwrap()
+        };
+        let logind = zbus::blocking::connection::Builder::address(address.trim())
+            .unwrap()
+            .name(LOGIN1)
+            .unwrap()
+            .serve_at("/org/freedesktop/login1", Login1)
+            .unwrap()
+            .build()
+            .unwrap();
+        let (tx, rx) = mpsc::channel();
+        let app = connect();
+        std::thread::spawn(move || {
+            let tx = std::sync::Mutex::new(tx);
+            let lock = move || {
+                let _ = tx.lock().unwrap().send(());
+            };
+            watch_logind(&app, std::sync::Arc::new(lock)).unwrap();
+        });
+        // Each signal is sent until heard (the watcher subscribes first);
+        // then any echo of a repeated send is drained.
+        let heard = |path: &str, interface: &str, member: &str, body: Option<bool>| {
+            let tries = if body == Some(false) { 5 } else { 50 };
+            for _ in 0..tries {
+                match body {
+                    Some(start) => logind.emit_signal(None::<()>, path, interface, member, &start),
+                    None => logind.emit_signal(None::<()>, path, interface, member, &()),
+                }
+                .unwrap();
+                if rx.recv_timeout(Duration::from_millis(100)).is_ok() {
+                    while rx.recv_timeout(Duration::from_millis(300)).is_ok() {}
+                    return true;
+                }
+            }
+            false
+        };
+        let manager = ("/org/freedesktop/login1", "org.freedesktop.login1.Manager");
+        assert!(heard(manager.0, manager.1, "PrepareForSleep", Some(true)));
+        assert!(!heard(manager.0, manager.1, "PrepareForSleep", Some(false)));
+        let session = "/org/freedesktop/login1/session/_31";
+        assert!(heard(
+            session,
+            "org.freedesktop.login1.Session",
+            "Lock",
+            None
+        ));
+        let _ = daemon.kill();
+        let _ = daemon.wait();
+    }
 
     /// Without a runtime folder, the reason names the variable; a folder
     /// others may enter is refused; the user's own is used.

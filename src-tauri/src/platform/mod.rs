@@ -115,6 +115,17 @@ pub fn since_boot() -> std::time::Duration {
     os::since_boot()
 }
 
+/// What the app does when the system sleeps or the screen locks.
+pub type OnSleepOrLock = Box<dyn Fn() + Send + Sync>;
+
+/// Calls `lock` when the system is about to suspend or hibernate and when
+/// the user's session is locked (Linux: logind's `PrepareForSleep` and the
+/// session's `Lock` signals on the system bus), from a thread of its own.
+/// Where the system offers neither (no logind, a container), nothing.
+pub fn on_sleep_or_lock(lock: OnSleepOrLock) {
+    os::on_sleep_or_lock(lock);
+}
+
 /// The user's private folder for the single-instance lock and bell, or why
 /// there is none (then the app starts without the check).
 pub fn runtime_dir() -> Result<PathBuf, String> {
@@ -178,6 +189,7 @@ mod tests {
             let _: fn() -> std::time::Duration = os::since_boot;
             let _: fn() -> Result<ScreenCapture, String> = os::capture_screen;
             let _: fn() -> bool = os::tray_host_present;
+            let _: fn(OnSleepOrLock) = os::on_sleep_or_lock;
             fn is_a_bell<B: Bell>() {}
             is_a_bell::<os::SystemBell>();
         }};

@@ -141,6 +141,10 @@ pub fn set_auto(vault: &mut Vault, change: &AutoBackupChange) -> Result<AutoBack
     let switched = folder
         .as_ref()
         .is_some_and(|f| !f.is_empty() && *f != vault.doc().settings.backup_folder);
+    if let Some(chosen) = folder.as_deref().filter(|_| switched) {
+        // Copies left there by an earlier stay get the keys in force first.
+        vault.prepare_backup_folder(Path::new(chosen))?;
+    }
     if folder.is_some() || change.keep.is_some() {
         vault.update(|doc| {
             let mut settings = doc.settings.clone();

@@ -95,7 +95,13 @@ pub fn uncheck(vault: &mut Vault, step: StepRef<'_>, ctx: &Context) -> Result<(b
 
 /// The vault's lockout risks, most serious first.
 pub fn health(vault: &Vault, ctx: &Context) -> Result<HealthReport> {
-    health::check(vault.doc(), ctx)
+    let mut report = health::check(vault.doc(), ctx)?;
+    let files = health::VaultFiles {
+        key_change_unfinished: vault.key_change_unfinished(),
+        unreadable_copies: vault.unreadable_conflict_copies(),
+    };
+    health::add_file_findings(&mut report, &files);
+    Ok(report)
 }
 
 /// Whether the system clock is synchronized, in words (TOTP codes depend on

@@ -154,7 +154,7 @@ pub fn create_file(vault: &mut Vault, change: KitChange, file: &Path) -> Result<
             .map(|k| k.recipient.as_str())
             != Some(made.recipient())
         {
-            let _ = std::fs::remove_file(file);
+            let _ = fs::remove_file(file);
         }
         return Err(e);
     }

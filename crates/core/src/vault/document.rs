@@ -150,6 +150,12 @@ pub struct Document {
     /// Further age recipients (`age1...`) the vault is also encrypted to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra_recipients: Vec<String>,
+    /// True from a key change (a new kit, a new passphrase key) until every
+    /// copy the vault owns (`backups/`, the automatic-backup folder) is
+    /// re-encrypted for the new keys; the next change finishes the work if
+    /// it was interrupted. Local key state, like the recipients: never merged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rekey_pending: bool,
     /// Settings.
     #[serde(default)]
     pub settings: Settings,
@@ -201,6 +207,7 @@ impl Default for Document {
             emergency_kit: None,
             deleted: Vec::new(),
             extra_recipients: Vec::new(),
+            rekey_pending: false,
             vault_id: String::new(),
             settings: Settings::default(),
             guide_checks: Vec::new(),
@@ -387,6 +394,7 @@ impl Document {
         self.own_recipient.clone_from(&keys.own_recipient);
         self.emergency_kit.clone_from(&keys.emergency_kit);
         self.extra_recipients.clone_from(&keys.extra_recipients);
+        self.rekey_pending = keys.rekey_pending;
         self.vault_id.clone_from(&keys.vault_id);
     }
 

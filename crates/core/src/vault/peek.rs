@@ -27,7 +27,9 @@ use serde_json::value::RawValue;
 
 use super::{
     document::{FORMAT, VERSION},
-    store::{opened_with_kit, read_plaintext, VaultKey, VaultPaths},
+    files::read_plaintext,
+    keys::opened_with_kit,
+    store::{VaultKey, VaultPaths},
     sync,
 };
 use crate::{

@@ -893,3 +893,81 @@ fn a_clock_that_goes_back_does_not_prune_new_backups() {
         "the oldest went first"
     );
 }
+
+/// What Health says about the vault's files, not only its document.
+mod file_findings {
+    use super::*;
+    use sparekey_core::{
+        app::{
+            self,
+            backups::{self, AutoBackupChange},
+            kit::KitChange,
+        },
+        guides::Context,
+        health::FindingKind,
+    };
+
+    fn kinds(v: &Vault) -> Vec<FindingKind> {
+        app::guides::health(v, &Context::system())
+            .unwrap()
+            .findings
+            .into_iter()
+            .map(|f| f.kind)
+            .collect()
+    }
+
+    /// A kit replaced while the backup folder is unplugged: the new kit is
+    /// in force and the command says what did not happen; Health shows it
+    /// until a change with the folder back finishes it.
+    #[test]
+    fn a_kit_replaced_with_the_backup_folder_unplugged_is_finished_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let usb = tempfile::tempdir().unwrap();
+        let mut v = new_vault(dir.path());
+        add(&mut v, "PyPI", "alice");
+        let change = AutoBackupChange {
+            folder: Some(usb.path().to_owned()),
+            keep: None,
+        };
+        backups::set_auto(&mut v, &change).unwrap();
+        app::kit::create(&mut v, KitChange::New).unwrap();
+        fs::remove_dir_all(usb.path()).unwrap();
+        let error = app::kit::create(&mut v, KitChange::Replace).err().unwrap();
+        let text = error.to_string();
+        assert!(text.contains("the new kit is in force"), "{text}");
+        assert!(text.contains("next change"), "{text}");
+        assert!(v.key_change_unfinished());
+        assert!(kinds(&v).contains(&FindingKind::KeyChangeUnfinished));
+        // The drive is back.
+        fs::create_dir_all(usb.path()).unwrap();
+        add(&mut v, "GitHub", "alice");
+        assert!(!v.key_change_unfinished());
+        assert!(!kinds(&v).contains(&FindingKind::KeyChangeUnfinished));
+        assert!(usb.path().join("vault.age").exists());
+    }
+
+    #[test]
+    fn a_conflict_copy_that_does_not_open_is_a_finding_until_it_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut v = new_vault(dir.path());
+        add(&mut v, "PyPI", "alice");
+        let stranger = age::x25519::Identity::generate().to_public();
+        let bytes = crypto::encrypt_to(v.doc().to_json().as_slice(), &[stranger]).unwrap();
+        let name = "vault.sync-conflict-20261203-101010-OTHERKY.age";
+        fs::write(dir.path().join(name), bytes).unwrap();
+        let report = app::guides::health(&v, &sparekey_core::guides::Context::system()).unwrap();
+        let finding = report
+            .findings
+            .iter()
+            .find(|f| f.kind == FindingKind::ConflictCopyUnreadable)
+            .expect("a finding for the copy");
+        assert!(finding.message.contains(name), "{}", finding.message);
+        // A change leaves it where it is and says so.
+        add(&mut v, "GitHub", "alice");
+        let merged = v.take_merge_report().expect("a report");
+        assert_eq!(merged.unreadable.len(), 1, "{merged:?}");
+        assert!(dir.path().join(name).exists());
+        fs::remove_file(dir.path().join(name)).unwrap();
+        assert!(!kinds(&v).contains(&FindingKind::ConflictCopyUnreadable));
+    }
+}
