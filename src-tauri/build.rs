@@ -17,6 +17,7 @@ fn main() {
         "copy_code",
         "add_account",
         "add_from_qr",
+        "scan_screen",
         "update_account",
         "delete_account",
         "reveal_secret",

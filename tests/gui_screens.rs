@@ -187,7 +187,7 @@ return controls.map((el) => [el, where(el)]);
 /// Light or dark: WebKitGTK follows the GTK theme, and the page follows
 /// `prefers-color-scheme`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Theme {
+pub(crate) enum Theme {
     Light,
     Dark,
 }
@@ -237,8 +237,9 @@ async fn start(theme: Theme, with_vault: bool, export_dir: Option<&Path>) -> Gui
     session
 }
 
-/// What the audit found, and where it has been.
-struct Audit<'a> {
+/// What the audit found, and where it has been. Other GUI tests audit the
+/// states they alone can reach (`gui_desktop`'s scan of the screen).
+pub(crate) struct Audit<'a> {
     session: &'a GuiSession,
     theme: Theme,
     problems: Vec<String>,
@@ -252,7 +253,7 @@ struct Audit<'a> {
 }
 
 impl<'a> Audit<'a> {
-    fn new(session: &'a GuiSession, theme: Theme) -> Self {
+    pub(crate) fn new(session: &'a GuiSession, theme: Theme) -> Self {
         let gallery = std::env::var_os("SPAREKEY_SCREENSHOTS")
             .map(|dir| sparekey_tests::workspace_root().join(dir));
         let shots = std::env::var_os("SPAREKEY_AUDIT_SHOTS").map(PathBuf::from);
@@ -268,7 +269,7 @@ impl<'a> Audit<'a> {
 
     /// Checks the screen as it is now, at each size; `state` names it in
     /// the report. Leaves the window at the last (largest) size.
-    async fn check(&mut self, state: &str) {
+    pub(crate) async fn check(&mut self, state: &str) {
         let screen = self
             .session
             .client()
@@ -334,7 +335,7 @@ impl<'a> Audit<'a> {
     /// Saves the window as `name` (PNG) in the gallery, when there is one,
     /// at the size given: in the light theme, and with `dark` also in the
     /// dark one (as `name-dark`).
-    async fn shoot(&self, name: &str, (width, height): (u32, u32), dark: bool) {
+    pub(crate) async fn shoot(&self, name: &str, (width, height): (u32, u32), dark: bool) {
         let Some(dir) = &self.gallery else { return };
         let name = match self.theme {
             Theme::Light => format!("{name}.png"),
@@ -348,7 +349,7 @@ impl<'a> Audit<'a> {
     }
 
     /// Fails the test with every problem found, if there are any.
-    fn finish(self) {
+    pub(crate) fn finish(self) {
         assert!(
             self.problems.is_empty(),
             "{} problems on the screens ({}):\n{}",

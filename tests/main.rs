@@ -5,6 +5,8 @@
 //!   and `oathtool` reference tools;
 //! - `gui`, `gui_guides`, `gui_transfer`, `gui_ways`: the `sparekey` app driven through
 //!   WebDriver (`tauri-driver` + `WebKitWebDriver`) under a display;
+//! - `gui_desktop`: the app among other windows: scanning the screen for a
+//!   QR code, the tray, and running under a Wayland compositor;
 //! - `security`: properties of the source tree and the shipped binaries;
 //! - `bundle`: the icons and settings every system's bundle needs;
 //! - `support`: the WebDriver session and helpers the GUI tests share.
@@ -16,6 +18,7 @@
 mod bundle;
 mod cli;
 mod gui;
+mod gui_desktop;
 mod gui_guides;
 mod gui_screens;
 mod gui_transfer;

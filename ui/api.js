@@ -169,6 +169,12 @@ export const addAccount = (account) => call("add_account", { account });
 /** @param {Uint8Array} bytes an image file holding QR codes */
 export const addFromQr = (bytes) => call("add_from_qr", bytes);
 
+/**
+ * Reads the one QR code the screen shows (another window), in memory.
+ * @returns {Promise<{issuer: string, name: string, secret: string, kind: string, algorithm: string, digits: number, period: number|null, counter: number|null, notes: string[]}>}
+ */
+export const scanScreen = () => call("scan_screen");
+
 /** @param {string} id @param {{issuer: string, name: string, note: string}} edit */
 export const updateAccount = (id, edit) => call("update_account", { id, edit });
 

@@ -14,6 +14,7 @@ mod memory;
 pub mod platform;
 mod single_instance;
 pub mod state;
+pub mod tray;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -90,7 +91,16 @@ pub fn run() {
             }
             start_auto_lock(app.handle().clone());
             lock_on_sleep_or_screen_lock(app.handle().clone());
+            tray::install(app.handle());
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if tray::close_hides(window.app_handle()) {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
         })
         .invoke_handler(tauri::generate_handler![
             commands::session::app_version,
@@ -107,6 +117,7 @@ pub fn run() {
             commands::accounts::copy_code,
             commands::accounts::add_account,
             commands::accounts::add_from_qr,
+            commands::accounts::scan_screen,
             commands::accounts::update_account,
             commands::accounts::delete_account,
             commands::accounts::reveal_secret,

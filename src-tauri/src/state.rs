@@ -79,6 +79,8 @@ pub struct AppState {
     /// A kit shown to be printed or saved, not yet in force; dropped (and
     /// wiped) on lock.
     kit: Mutex<Option<PreparedKit>>,
+    /// The "close to tray" setting, kept here for the window's close event.
+    close_to_tray: std::sync::atomic::AtomicBool,
 }
 
 /// An import between choosing its inputs and confirming it: the inputs (to
@@ -116,6 +118,7 @@ impl AppState {
             import: Mutex::default(),
             merged: Mutex::default(),
             kit: Mutex::default(),
+            close_to_tray: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -132,6 +135,7 @@ impl AppState {
     /// Keeps the freshly unlocked (or created) vault and restarts the idle
     /// timer.
     pub fn set_unlocked(&self, vault: Vault) {
+        self.remember_close_to_tray(vault.doc().settings.close_to_tray);
         *self.slot() = Some(vault);
         self.touch();
         // Reading the vault's file left its buffers freed but resident.
@@ -150,6 +154,20 @@ impl AppState {
             crate::memory::return_freed_memory_soon();
         }
         was_unlocked
+    }
+
+    /// The vault's "close to tray" setting as last seen unlocked: it stays in
+    /// force while the vault is locked (off until a vault was unlocked).
+    pub fn close_to_tray(&self) -> bool {
+        self.close_to_tray
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Keeps `on` as the "close to tray" setting (after unlocking or
+    /// saving the settings).
+    pub fn remember_close_to_tray(&self, on: bool) {
+        self.close_to_tray
+            .store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Records user activity now.

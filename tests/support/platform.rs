@@ -58,3 +58,31 @@ pub fn ask_to_stop(child: &Child) -> bool {
         false
     }
 }
+
+/// Asks the X window `window` on `display` to close, as a window manager
+/// does when its close button is clicked (`WM_DELETE_WINDOW`). X11 is the
+/// Linux desktop's; the GUI tests that use this run there.
+pub fn close_x_window(display: &str, window: u32) {
+    use x11rb::protocol::xproto::{ClientMessageEvent, ConnectionExt, EventMask};
+
+    let (conn, _) = x11rb::connect(Some(display)).expect("connect to the X server");
+    let atom = |name: &str| {
+        conn.intern_atom(false, name.as_bytes())
+            .expect("ask for an atom")
+            .reply()
+            .expect("an atom")
+            .atom
+    };
+    let (protocols, delete) = (atom("WM_PROTOCOLS"), atom("WM_DELETE_WINDOW"));
+    let event = ClientMessageEvent::new(32, window, protocols, [delete, 0, 0, 0, 0]);
+    conn.send_event(false, window, EventMask::NO_EVENT, event)
+        .expect("send the close request")
+        .check()
+        .expect("the X server took the close request");
+    // A round trip: the server has handled the request before this
+    // connection closes (without it, a request was sometimes lost).
+    conn.get_input_focus()
+        .expect("ask for the focus")
+        .reply()
+        .expect("the X server answered");
+}

@@ -1,5 +1,5 @@
-// Adding accounts: paste an otpauth link, choose an image of a QR code, or
-// type the fields. Core parses and validates; an error is shown next to the
+// Adding accounts: paste an otpauth link, scan the screen or choose an
+// image for a QR code, or type the fields (a scan fills them in). Core parses and validates; an error is shown next to the
 // field core names.
 
 import * as api from "../api.js";
@@ -106,7 +106,34 @@ export function showAdd(app) {
     qrBusy,
   );
 
-  // 3. Type it.
+  // 3. Scan the screen: the code another window shows fills in the form
+  // below, to check and add.
+  const scanButton = /** @type {HTMLButtonElement} */ (h("button", { id: "add-scan-screen", type: "button", class: "secondary", text: "Scan the screen", "aria-describedby": "add-scan-screen-hint add-scan-screen-error" }));
+  const scanBusy = h("p", { class: "progress", hidden: true }, h("span", { class: "spinner", "aria-hidden": "true" }), "Looking for a QR code on the screen…");
+  const scanCard = h(
+    "div",
+    { class: "card", id: "add-scan-card" },
+    h("h3", { text: "Scan the screen" }),
+    h("div", { class: "actions" }, scanButton),
+    h("p", { class: "hint", id: "add-scan-screen-hint", text: "Open the service's setup page with its QR code in another window, next to this one, then scan. The screen is read in memory, never saved, and the details below are filled in for you to check." }),
+    h("p", { class: "field-error", id: "add-scan-screen-error", role: "alert" }),
+    scanBusy,
+  );
+  scanButton.addEventListener("click", async () => {
+    clearErrors(scanCard);
+    scanBusy.hidden = false;
+    scanButton.disabled = true;
+    try {
+      fillManual(await api.scanScreen());
+    } catch (error) {
+      showError(error, {}, "add-scan-screen");
+    } finally {
+      scanBusy.hidden = true;
+      scanButton.disabled = false;
+    }
+  });
+
+  // 4. Type it.
   const issuer = h("input", { id: "add-issuer", type: "text", autocomplete: "off", placeholder: "e.g. PyPI" });
   const name = h("input", { id: "add-name", type: "text", autocomplete: "off", placeholder: "e.g. alice@example.com" });
   const secret = h("input", { id: "add-secret", type: "password", autocomplete: "off", spellcheck: "false", placeholder: "JBSW Y3DP EHPK 3PXP" });
@@ -129,10 +156,12 @@ export function showAdd(app) {
     const value = /** @type {HTMLInputElement} */ (input).valueAsNumber;
     return Number.isFinite(value) ? value : null;
   };
+  const scanned = h("p", { class: "hint scan-found", id: "add-scanned", role: "status", hidden: true });
   const manualForm = h(
     "form",
     { class: "card", id: "add-manual-form", novalidate: true },
     h("h3", { text: "Type the details" }),
+    scanned,
     h("div", { class: "grid2" }, field("Issuer", issuer), field("Account name", name)),
     field("Secret key", secret, "The base32 key the website shows; spaces and lower case are fine."),
     h(
@@ -143,6 +172,29 @@ export function showAdd(app) {
     ),
     h("div", { class: "actions" }, h("button", { id: "add-manual-submit", type: "submit", class: "primary", text: "Add account" })),
   );
+  /** Fills the form with what a scan found, for the person to check and add. */
+  const fillManual = (/** @type {any} */ found) => {
+    clearErrors(manualForm);
+    /** @type {HTMLInputElement} */ (issuer).value = found.issuer;
+    /** @type {HTMLInputElement} */ (name).value = found.name;
+    /** @type {HTMLInputElement} */ (secret).value = found.secret;
+    kind.value = found.kind;
+    /** @type {HTMLSelectElement} */ (algorithm).value = found.algorithm;
+    /** @type {HTMLInputElement} */ (digits).value = String(found.digits);
+    /** @type {HTMLInputElement} */ (period).value = String(found.period ?? 30);
+    /** @type {HTMLInputElement} */ (counter).value = String(found.counter ?? 0);
+    updateKind();
+    const standard = found.kind === "totp" && found.algorithm === "SHA1" && found.digits === 6 && (found.period ?? 30) === 30;
+    if (!standard) {
+      manualForm.querySelector("details")?.setAttribute("open", "");
+    }
+    const who = found.issuer ? `${found.issuer} (${found.name})` : found.name;
+    const notes = found.notes.length ? ` Note: ${found.notes.map(sentence).join(" ")}` : "";
+    scanned.hidden = false;
+    scanned.textContent = `Found ${who || "an account"} on the screen: check the details, then add it.${notes}`;
+    manualForm.scrollIntoView({ block: "start" });
+    document.getElementById("add-manual-submit")?.focus({ preventScroll: true });
+  };
   manualForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(manualForm);
@@ -174,6 +226,7 @@ export function showAdd(app) {
       h("h2", { text: "Add an account" }),
     ),
     uriForm,
+    scanCard,
     qrCard,
     manualForm,
   );

@@ -1,4 +1,5 @@
-// Settings that travel with the vault (auto-lock, clipboard delay),
+// Settings that travel with the vault (auto-lock, clipboard delay, closing
+// to the tray),
 // changing the passphrase, the emergency kit's card (status, create, verify,
 // replace; the printable kit is kit.js's screen) and automatic backups.
 
@@ -19,11 +20,18 @@ export function showSettings(app, options = {}) {
   app.onBack = () => app.showList();
   const autoLock = h("input", { id: "setting-auto-lock", type: "number", min: "0", max: "1440", value: String(app.settings.auto_lock_minutes), inputmode: "numeric" });
   const clipboard = h("input", { id: "setting-clipboard", type: "number", min: "0", max: "3600", value: String(app.settings.clipboard_clear_seconds), inputmode: "numeric" });
+  const closeToTray = /** @type {HTMLInputElement} */ (h("input", { id: "setting-close-to-tray", type: "checkbox", checked: Boolean(app.settings.close_to_tray), "aria-describedby": "setting-close-to-tray-hint" }));
   const settingsForm = h(
     "form",
     { class: "card", id: "settings-form", novalidate: true },
     h("h3", { text: "Security" }),
     h("div", { class: "grid2" }, field("Lock after idle (minutes)", autoLock, "0 never locks."), field("Clear copied codes after (seconds)", clipboard, "0 never clears.")),
+    h(
+      "div",
+      { class: "check" },
+      h("label", {}, closeToTray, h("span", { text: "Closing the window keeps Sparekey in the tray" })),
+      h("p", { class: "hint", id: "setting-close-to-tray-hint", text: "The tray icon shows the window again, locks or quits. Where the desktop shows no tray icons, closing the window quits." }),
+    ),
     h("div", { class: "actions" }, h("button", { type: "submit", id: "save-settings", class: "primary", text: "Save settings" })),
   );
   settingsForm.addEventListener("submit", async (event) => {
@@ -44,7 +52,7 @@ export function showSettings(app, options = {}) {
       return;
     }
     try {
-      app.settings = await api.saveSettings({ auto_lock_minutes: minutes, clipboard_clear_seconds: seconds });
+      app.settings = await api.saveSettings({ auto_lock_minutes: minutes, clipboard_clear_seconds: seconds, close_to_tray: closeToTray.checked });
       toast("Settings saved.");
     } catch (error) {
       setFieldError("setting-auto-lock", errorMessage(error));

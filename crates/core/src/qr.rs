@@ -83,6 +83,10 @@ const FIELD: &str = "image";
 
 const NO_CODE: &str =
     "no QR code found in the image: crop to the QR code or take a sharper screenshot";
+const NO_CODE_ON_SCREEN: &str = "no QR code found on the screen: show the setup page's QR code \
+     in another window, whole and not covered by this one, then scan again";
+const UNREADABLE_ON_SCREEN: &str = "a QR code was found on the screen but could not be read: \
+     make it larger (zoom in on the page) and not covered by another window, then scan again";
 const UNREADABLE: &str = "a QR code was found but could not be read \
      (it may be damaged, blurred or partly hidden): take a sharper screenshot of the whole code";
 
@@ -100,7 +104,65 @@ const UNREADABLE: &str = "a QR code was found but could not be read \
 /// See the [module documentation](self) for how the image is searched.
 pub fn decode_image(bytes: &[u8]) -> Result<Vec<SecretString>> {
     let gray = load_gray(bytes)?;
-    let patterns = finder_patterns(&gray);
+    decode_gray(&gray, NO_CODE, UNREADABLE)
+}
+
+/// Every QR code in a capture of the screen, as text: `bgrx` holds
+/// `width`×`height` pixels of four bytes each, blue, green, red and one
+/// unused (the layout of an X server's 24-bit screens, and of most
+/// screenshots in memory), row after row.
+///
+/// The same bounds and search as [`decode_image`]: a screen over
+/// [`MAX_SIDE`] pixels wide or high, or over [`MAX_PIXELS`], is refused
+/// before any pixel is read, and so is a buffer of the wrong length. The
+/// greyscale copy is wiped once searched; `bgrx` is the caller's to wipe.
+pub fn decode_screen(width: u32, height: u32, bgrx: &[u8]) -> Result<Vec<SecretString>> {
+    if width == 0 || height == 0 {
+        return Err(Error::invalid(FIELD, "the screen capture is empty"));
+    }
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(Error::invalid(
+            FIELD,
+            format!(
+                "the screen is {width}×{height} pixels; at most {MAX_SIDE}×{MAX_SIDE} and {} \
+                 megapixels are searched: take a screenshot of the QR code and choose it instead",
+                MAX_PIXELS / 1_000_000
+            ),
+        ));
+    }
+    let expected = u64::from(width) * u64::from(height) * 4;
+    if bgrx.len() as u64 != expected {
+        return Err(Error::invalid(
+            FIELD,
+            format!(
+                "the screen capture holds {} bytes, not the {expected} of {width}×{height} pixels",
+                bgrx.len()
+            ),
+        ));
+    }
+    let luma: Vec<u8> = bgrx
+        .chunks_exact(4)
+        .map(|px| {
+            // ITU-R BT.601 weights, as `image`'s own greyscale conversion.
+            let (b, g, r) = (u32::from(px[0]), u32::from(px[1]), u32::from(px[2]));
+            ((r * 299 + g * 587 + b * 114 + 500) / 1000) as u8
+        })
+        .collect();
+    let gray = match GrayImage::from_raw(width, height, luma) {
+        Some(gray) => Zeroizing::new(GrayImageBox(gray)),
+        None => return Err(Error::invalid(FIELD, "the screen capture is damaged")),
+    };
+    decode_gray(&gray, NO_CODE_ON_SCREEN, UNREADABLE_ON_SCREEN)
+}
+
+/// The search of [`decode_image`] and [`decode_screen`], on greyscale;
+/// `no_code` and `unreadable` are the errors' messages.
+fn decode_gray(
+    gray: &GrayImage,
+    no_code: &'static str,
+    unreadable: &'static str,
+) -> Result<Vec<SecretString>> {
+    let patterns = finder_patterns(gray);
     if patterns > MAX_FINDER_PATTERNS {
         return Err(Error::invalid(
             FIELD,
@@ -132,40 +194,40 @@ pub fn decode_image(bytes: &[u8]) -> Result<Vec<SecretString>> {
 
     let full_first = pixels <= FULL_SIZE_PIXELS;
     if full_first {
-        if let Some(found) = try_pass(copy_of(&gray), w, h) {
+        if let Some(found) = try_pass(copy_of(gray), w, h) {
             return Ok(found);
         }
     }
     if longest > REDUCE_FROM_SIDE {
         let (hw, hh) = ((w / 2).max(1), (h / 2).max(1));
-        let (buf, hw, hh) = reduced(&gray, hw, hh);
+        let (buf, hw, hh) = reduced(gray, hw, hh);
         if let Some(found) = try_pass(buf, hw, hh) {
             return Ok(found);
         }
         if longest / 2 > REDUCED_SIDE {
             let (rw, rh) = fit(w, h, REDUCED_SIDE);
-            let (buf, rw, rh) = reduced(&gray, rw, rh);
+            let (buf, rw, rh) = reduced(gray, rw, rh);
             if let Some(found) = try_pass(buf, rw, rh) {
                 return Ok(found);
             }
         }
     }
     if !full_first {
-        if let Some(found) = try_pass(copy_of(&gray), w, h) {
+        if let Some(found) = try_pass(copy_of(gray), w, h) {
             return Ok(found);
         }
     }
     let factor = upscale_factor(pixels);
     if factor >= 2 {
         let (uw, uh) = (w * factor, h * factor);
-        let up = imageops::resize(&**gray, uw, uh, imageops::FilterType::Nearest);
+        let up = imageops::resize(gray, uw, uh, imageops::FilterType::Nearest);
         if let Some(found) = try_pass(Zeroizing::new(up.into_raw()), uw, uh) {
             return Ok(found);
         }
     }
     Err(Error::invalid(
         FIELD,
-        if saw_code { UNREADABLE } else { NO_CODE },
+        if saw_code { unreadable } else { no_code },
     ))
 }
 
@@ -636,6 +698,44 @@ mod tests {
         image::load_from_memory(&to_png(text, scale).unwrap())
             .unwrap()
             .to_luma8()
+    }
+
+    /// `gray` pasted at (`x`, `y`) on a mid-grey 1280×800 "screen" in the
+    /// blue-green-red-unused layout of an X server's screen.
+    fn screen_with(gray: &GrayImage, x: u32, y: u32) -> (u32, u32, Vec<u8>) {
+        let (w, h) = (1280u32, 800u32);
+        let mut bgrx = vec![0x80u8; (w * h * 4) as usize];
+        for (gx, gy, px) in gray.enumerate_pixels() {
+            let at = (((y + gy) * w + x + gx) * 4) as usize;
+            bgrx[at..at + 3].fill(px.0[0]);
+        }
+        (w, h, bgrx)
+    }
+
+    /// A code shown somewhere on a screen is read from its raw pixels.
+    #[test]
+    fn reads_a_code_shown_on_the_screen() {
+        let (w, h, bgrx) = screen_with(&gray_of(SHORT, 4), 900, 420);
+        let found = decode_screen(w, h, &bgrx).unwrap();
+        assert_eq!(texts(&found), [SHORT]);
+    }
+
+    /// A screen with no code says so; a buffer of the wrong size, an empty or
+    /// an oversized screen is refused before any pixel is read.
+    #[test]
+    fn a_screen_without_a_code_or_of_the_wrong_size_is_refused() {
+        let (w, h, bgrx) = screen_with(&GrayImage::new(1, 1), 0, 0);
+        let error = decode_screen(w, h, &bgrx).unwrap_err().to_string();
+        assert!(error.contains("no QR code found on the screen"), "{error}");
+        let error = decode_screen(w, h, &bgrx[4..]).unwrap_err().to_string();
+        assert!(error.contains("not the 4096000 of 1280×800"), "{error}");
+        assert!(decode_screen(0, 800, &[]).is_err());
+        let start = Instant::now();
+        let error = decode_screen(MAX_SIDE + 1, 1, &[]).unwrap_err().to_string();
+        assert!(error.contains("at most 8000×8000"), "{error}");
+        let error = decode_screen(8000, 8000, &[]).unwrap_err().to_string();
+        assert!(error.contains("40 megapixels"), "{error}");
+        assert!(start.elapsed() < Duration::from_secs(1));
     }
 
     fn png_bytes(img: &GrayImage) -> Vec<u8> {

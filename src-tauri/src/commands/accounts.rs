@@ -4,14 +4,14 @@
 use serde::{Deserialize, Serialize};
 use sparekey_core::{
     account::AccountSummary,
-    app::accounts::{self, AccountChoice, Added, Edit, NewAccount, Overview, Tick},
+    app::accounts::{self, AccountChoice, Added, Draft, Edit, NewAccount, Overview, Tick},
     list::ListSort,
     secret::ExposeSecret,
 };
 use tauri::{AppHandle, Runtime, State};
 use zeroize::Zeroizing;
 
-use crate::{clipboard, error::AppError, state::AppState};
+use crate::{clipboard, error::AppError, platform::ScreenCapture, state::AppState};
 
 /// One page of the account list: the accounts matching `search` (every
 /// word, in issuer, name or tags) and `tag` (none: any), pinned first, sorted by `sort` (`issuer` or `newest`),
@@ -116,6 +116,31 @@ pub fn add_from_qr(
         "crop or shrink it to the QR code",
     )?;
     state.with_vault(|vault| Ok(accounts::add_from_qr(vault, bytes)?))
+}
+
+/// "Scan the screen": the one QR code the screen shows now (another
+/// window: a service's setup page), read in memory by core's QR search, as
+/// the fields of the "type the details" form; nothing is added until the
+/// person submits it. Errors use the field `image` (or the URI's field), or
+/// the kind `screen` when the screen cannot be read here (the message says
+/// why and what to do instead).
+#[tauri::command]
+pub async fn scan_screen(state: State<'_, AppState>) -> Result<Draft, AppError> {
+    // Only for a person at the unlocked app, as adding an account.
+    state.with_vault(|_| Ok(()))?;
+    let capture = tauri::async_runtime::spawn_blocking(crate::platform::capture_screen)
+        .await
+        .map_err(|error| AppError::internal(format!("Scanning the screen stopped: {error}")))?
+        .map_err(|message| AppError::new("screen", message))?;
+    crate::ipc::blocking("Searching the screen", move || match capture {
+        ScreenCapture::Pixels {
+            width,
+            height,
+            bgrx,
+        } => accounts::draft_from_screen(width, height, &bgrx),
+        ScreenCapture::Image(image) => accounts::draft_from_screenshot(&image),
+    })
+    .await
 }
 
 /// Edited fields of an account, as the account page sends them.

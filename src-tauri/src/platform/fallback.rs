@@ -51,6 +51,27 @@ pub(super) type SystemBell = LockOnly;
 /// Time since an arbitrary start that only grows: where the system has no
 /// suspend-counting clock Sparekey knows, `Instant` (which may or may not
 /// count suspend, depending on the system).
+/// Where "Scan the screen" is not built yet.
+pub(super) const NO_SCREEN_CAPTURE: &str = "Scanning the screen is not supported on this system \
+    yet: take a screenshot of the QR code and choose it above instead.";
+
+/// Screen capture, where Sparekey has none yet.
+pub(super) fn capture_screen() -> Result<super::ScreenCapture, String> {
+    Err(NO_SCREEN_CAPTURE.to_owned())
+}
+
+/// Systems whose tray Sparekey cannot check: taken as absent, so closing
+/// the window quits as usual.
+pub(super) fn tray_host_present() -> bool {
+    false
+}
+
+/// Systems that always have a place for tray icons (macOS's menu bar,
+/// Windows's notification area).
+pub(super) fn tray_always_present() -> bool {
+    true
+}
+
 pub(super) fn since_boot() -> std::time::Duration {
     static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
     START.get_or_init(std::time::Instant::now).elapsed()

@@ -152,6 +152,48 @@ pub(super) fn since_boot() -> std::time::Duration {
     )
 }
 
+/// Whether this session is a Wayland one (`WAYLAND_DISPLAY` set), where
+/// the screen is the compositor's and X11 sees only XWayland's windows.
+fn wayland_session() -> bool {
+    std::env::var_os("WAYLAND_DISPLAY").is_some_and(|value| !value.is_empty())
+}
+
+/// Wayland: the desktop portal's screenshot; X11: the root window's pixels.
+pub(super) fn capture_screen() -> Result<super::ScreenCapture, String> {
+    if wayland_session() {
+        super::portal::capture()
+    } else if std::env::var_os("DISPLAY").is_some_and(|value| !value.is_empty()) {
+        super::x11::capture()
+    } else {
+        Err(
+            "Sparekey found no screen to scan (neither WAYLAND_DISPLAY nor DISPLAY is set): \
+             take a screenshot of the QR code and choose it above instead."
+                .to_owned(),
+        )
+    }
+}
+
+/// A StatusNotifierWatcher on the session bus (KDE, GNOME with the
+/// AppIndicator extension, most panels), which libayatana-appindicator
+/// uses; else, on X11, an XEmbed system tray (`_NET_SYSTEM_TRAY_S<n>`
+/// owned), which it falls back to.
+pub(super) fn tray_host_present() -> bool {
+    status_notifier_watcher() || (!wayland_session() && super::x11::system_tray())
+}
+
+fn status_notifier_watcher() -> bool {
+    let Ok(conn) = zbus::blocking::Connection::session() else {
+        return false;
+    };
+    let Ok(bus) = zbus::blocking::fdo::DBusProxy::new(&conn) else {
+        return false;
+    };
+    zbus::names::BusName::try_from("org.kde.StatusNotifierWatcher")
+        .ok()
+        .and_then(|name| bus.name_has_owner(name).ok())
+        .unwrap_or(false)
+}
+
 /// logind's name on the system bus.
 const LOGIN1: &str = "org.freedesktop.login1";
 

@@ -8,7 +8,8 @@
 use std::path::{Path, PathBuf};
 
 pub(super) use super::fallback::{
-    configure_webview, on_sleep_or_lock, one_heap, return_freed_memory, since_boot,
+    capture_screen, configure_webview, on_sleep_or_lock, one_heap, return_freed_memory, since_boot,
+    tray_always_present as tray_host_present,
 };
 pub(super) use super::unix::SocketBell as SystemBell;
 

@@ -12,6 +12,8 @@
 //! | [`since_boot`] (the idle timer's clock) | `CLOCK_BOOTTIME`: counts suspend | `Instant` | `Instant` |
 //! | [`runtime_dir`] | `$XDG_RUNTIME_DIR`, if private | `~/Library/Caches/dev.sparekey.sparekey`, made private | `%LOCALAPPDATA%\sparekey\sparekey\cache` |
 //! | [`Bell`] (a second launch asks the first to show its window) | a Unix socket | a Unix socket | none: the lock alone |
+//! | [`capture_screen`] ("Scan the screen") | X11: the root window's pixels; Wayland: the desktop portal's Screenshot | not yet: says so | not yet: says so |
+//! | [`tray_host_present`] (may closing hide to the tray?) | a StatusNotifierWatcher on the session bus or an X11 system tray | yes (the menu bar) | yes (the notification area) |
 //!
 //! Other systems (the BSDs, say) get the portable pieces: no runtime
 //! folder, so no single-instance check. Only the Linux column is built and
@@ -26,6 +28,10 @@ mod unix;
 
 #[cfg(target_os = "linux")]
 mod linux;
+#[cfg(target_os = "linux")]
+mod portal;
+#[cfg(target_os = "linux")]
+mod x11;
 #[cfg(target_os = "linux")]
 use linux as os;
 
@@ -126,6 +132,38 @@ pub fn runtime_dir() -> Result<PathBuf, String> {
     os::runtime_dir()
 }
 
+/// A picture of the screen, held in memory only (wiped on drop).
+pub enum ScreenCapture {
+    /// The screen's pixels: blue, green, red and one unused byte each,
+    /// row after row (what `sparekey_core::qr::decode_screen` reads).
+    Pixels {
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+        /// `width`×`height`×4 bytes.
+        bgrx: zeroize::Zeroizing<Vec<u8>>,
+    },
+    /// A PNG or JPEG screenshot, as a desktop's screenshot service hands
+    /// it over.
+    Image(zeroize::Zeroizing<Vec<u8>>),
+}
+
+/// What the screen shows now, for "Scan the screen", or a sentence saying
+/// why it cannot be had (no display, no portal, not supported on this
+/// system), with what to do instead. Blocks: the desktop may ask the person
+/// first.
+pub fn capture_screen() -> Result<ScreenCapture, String> {
+    os::capture_screen()
+}
+
+/// Whether something shows tray icons now, so a window closed to the tray
+/// can be found again (Linux desktops without one are common; the app then
+/// quits on close, as without the setting).
+pub fn tray_host_present() -> bool {
+    os::tray_host_present()
+}
+
 /// Sparekey's folders from `directories`, with the names core's
 /// `VaultPaths` uses, so the app's own folders sit beside the vault's.
 /// (Linux's runtime folder is the session's own, so only macOS and Windows
@@ -149,6 +187,8 @@ mod tests {
             let _: fn() = os::configure_webview;
             let _: fn() -> Result<PathBuf, String> = os::runtime_dir;
             let _: fn() -> std::time::Duration = os::since_boot;
+            let _: fn() -> Result<ScreenCapture, String> = os::capture_screen;
+            let _: fn() -> bool = os::tray_host_present;
             let _: fn(OnSleepOrLock) = os::on_sleep_or_lock;
             fn is_a_bell<B: Bell>() {}
             is_a_bell::<os::SystemBell>();

@@ -8,8 +8,9 @@
 use std::path::{Path, PathBuf};
 
 pub(super) use super::fallback::{
-    configure_webview, disable_core_dumps, on_sleep_or_lock, one_heap, return_freed_memory,
-    since_boot, LockOnly as SystemBell,
+    capture_screen, configure_webview, disable_core_dumps, on_sleep_or_lock, one_heap,
+    return_freed_memory, since_boot, tray_always_present as tray_host_present,
+    LockOnly as SystemBell,
 };
 
 /// `%LOCALAPPDATA%\sparekey\sparekey\cache`, made if missing. It is in the

@@ -158,6 +158,74 @@ pub fn add_from_qr(vault: &mut Vault, image: &[u8]) -> Result<Added> {
     })
 }
 
+/// An account read from a QR code, for the person to check before adding
+/// it: the fields of the "type the details" form, filled in. No `Debug`,
+/// and wiped on drop: it holds the secret.
+#[derive(Serialize, Zeroize, ZeroizeOnDrop)]
+pub struct Draft {
+    /// The service, e.g. "PyPI" (empty when the code names none).
+    pub issuer: String,
+    /// The account name at the service.
+    pub name: String,
+    /// The secret in base32.
+    pub secret: String,
+    /// `totp`, `hotp` or `steam`.
+    pub kind: String,
+    /// `SHA1`, `SHA256` or `SHA512`.
+    pub algorithm: String,
+    /// Code length.
+    pub digits: u8,
+    /// Seconds per code (TOTP and Steam).
+    pub period: Option<u32>,
+    /// HOTP: the counter of the next code.
+    pub counter: Option<u64>,
+    /// Non-fatal findings from the URI parser, to show the person.
+    pub notes: Vec<String>,
+}
+
+/// The account in the one QR code of a screen capture (see
+/// [`qr::decode_screen`] for the layout of `bgrx`), as a [`Draft`]: nothing
+/// is added until the person confirms the form. Fails when the screen
+/// shows no code, several, or one that is not a 2FA setup code.
+pub fn draft_from_screen(width: u32, height: u32, bgrx: &[u8]) -> Result<Draft> {
+    draft_from_codes(qr::decode_screen(width, height, bgrx)?)
+}
+
+/// [`draft_from_screen`] for a screenshot given as a PNG or JPEG (what a
+/// desktop's screenshot service hands back).
+pub fn draft_from_screenshot(image: &[u8]) -> Result<Draft> {
+    draft_from_codes(qr::decode_image(image)?)
+}
+
+fn draft_from_codes(codes: Vec<crate::secret::SecretString>) -> Result<Draft> {
+    let [code] = codes.as_slice() else {
+        return Err(Error::invalid(
+            "image",
+            format!(
+                "the screen shows {} QR codes: close or cover all but the one to add, then scan again",
+                codes.len()
+            ),
+        ));
+    };
+    let parsed = otp::parse_uri(code.expose_secret())?;
+    let otp = &parsed.otp;
+    let (period, counter) = match otp.kind() {
+        OtpKind::Totp { period } | OtpKind::Steam { period } => (Some(*period), None),
+        OtpKind::Hotp { counter } => (None, Some(*counter)),
+    };
+    Ok(Draft {
+        issuer: parsed.issuer.clone().unwrap_or_default(),
+        name: parsed.name.clone(),
+        secret: otp.secret_base32().expose_secret().to_owned(),
+        kind: otp.kind().type_name().to_owned(),
+        algorithm: otp.algorithm().as_str().to_owned(),
+        digits: otp.digits(),
+        period,
+        counter,
+        notes: parsed.notes.clone(),
+    })
+}
+
 /// New values for an account's issuer, name and note: `None` keeps one.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -438,5 +506,60 @@ mod tests {
     fn an_unknown_type_names_the_field() {
         let error = build(&typed("sms"), 0).err().unwrap();
         assert!(matches!(&error, Error::InvalidInput { field, .. } if field == "type"));
+    }
+
+    /// A screen capture (blue, green, red, unused per pixel) of `w`×`h` with
+    /// each code's PNG pasted at its position.
+    fn screen(w: u32, h: u32, codes: &[(&str, u32, u32)]) -> Vec<u8> {
+        let mut bgrx = vec![0xffu8; (w * h * 4) as usize];
+        for (text, x, y) in codes {
+            let png = image::load_from_memory(&qr::to_png(text, 4).unwrap())
+                .unwrap()
+                .to_luma8();
+            for (gx, gy, px) in png.enumerate_pixels() {
+                let at = (((y + gy) * w + x + gx) * 4) as usize;
+                bgrx[at..at + 3].fill(px.0[0]);
+            }
+        }
+        bgrx
+    }
+
+    /// The one code on a screen fills the form's fields, secret included;
+    /// nothing else is decided for the person.
+    #[test]
+    fn a_code_on_the_screen_becomes_a_draft() {
+        let uri = format!(
+            "otpauth://totp/PyPI:alice?secret={SECRET}&issuer=PyPI&algorithm=SHA256&digits=8"
+        );
+        let draft = draft_from_screen(1000, 700, &screen(1000, 700, &[(&uri, 600, 300)])).unwrap();
+        assert_eq!(
+            (
+                draft.issuer.as_str(),
+                draft.name.as_str(),
+                draft.secret.as_str(),
+                draft.kind.as_str(),
+                draft.algorithm.as_str(),
+                draft.digits,
+                draft.period,
+                draft.counter
+            ),
+            ("PyPI", "alice", SECRET, "totp", "SHA256", 8, Some(30), None)
+        );
+    }
+
+    /// Two codes on the screen: the person is asked to leave one.
+    #[test]
+    fn two_codes_on_the_screen_are_refused() {
+        let one = format!("otpauth://totp/A:a?secret={SECRET}");
+        let two = format!("otpauth://hotp/B:b?secret={SECRET}&counter=3");
+        let bgrx = screen(1000, 700, &[(&one, 20, 20), (&two, 600, 300)]);
+        let error = draft_from_screen(1000, 700, &bgrx)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(error.contains("shows 2 QR codes"), "{error}");
+        let bgrx = screen(1000, 700, &[(&two, 600, 300)]);
+        let draft = draft_from_screen(1000, 700, &bgrx).unwrap();
+        assert_eq!((draft.kind.as_str(), draft.counter), ("hotp", Some(3)));
     }
 }

@@ -37,6 +37,10 @@ pub struct Settings {
     pub backup_folder: String,
     /// How many earlier automatic backups the folder keeps.
     pub backup_keep: u32,
+    /// Whether closing the desktop app's window hides it to the tray icon
+    /// instead of quitting (off by default; the app quits anyway where no
+    /// tray is shown).
+    pub close_to_tray: bool,
 }
 
 /// Longest auto-lock delay the settings accept (a day), in minutes.
@@ -85,6 +89,7 @@ impl Default for Settings {
             clipboard_clear_seconds: 20,
             backup_folder: String::new(),
             backup_keep: 10,
+            close_to_tray: false,
         }
     }
 }
