@@ -331,6 +331,11 @@ fn bad_otpauth_uris_name_the_field_and_never_echo_the_secret() {
             "period",
         ),
         ("https://pypi.org/?secret=JBSWY3DPEHPK3PXP", "otpauth://"),
+        // A Google Authenticator export: the CLI names its command.
+        (
+            "otpauth-migration://offline?data=CjEKCkhlbGxv",
+            "sparekey-cli import --format google-migration",
+        ),
     ];
     for (uri, field) in cases {
         let err = env.fail(&["add", "--uri", uri]);

@@ -106,6 +106,10 @@ fn advice(error: &sparekey_core::Error) -> Option<&'static str> {
              stops working"
         }
         Error::NoKit => "Make one in Settings first",
+        Error::InvalidInput { reason, .. } if reason.contains(sparekey_core::otp::GOOGLE_EXPORT) => {
+            "Choose Import, then Google Authenticator, and paste the link or choose a screenshot \
+             of its QR code"
+        }
         _ => return None,
     })
 }

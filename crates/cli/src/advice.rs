@@ -58,6 +58,13 @@ pub fn advice(error: &Error) -> Option<String> {
                 .to_owned()
         }
         Error::NoKit => "make one with `sparekey-cli kit create --out FILE`".to_owned(),
+        Error::InvalidInput { reason, .. }
+            if reason.contains(sparekey_core::otp::GOOGLE_EXPORT) =>
+        {
+            "run `sparekey-cli import --format google-migration` with the link or a screenshot \
+             of its QR code"
+                .to_owned()
+        }
         Error::NeedsConfirmation { .. } => {
             "nothing was written; confirm on a terminal, or pass --yes".to_owned()
         }

@@ -38,7 +38,7 @@ mod uri;
 
 pub use base32::parse_secret;
 pub use code::Code;
-pub use uri::{parse_uri, to_uri, ParsedUri};
+pub use uri::{parse_uri, to_uri, ParsedUri, GOOGLE_EXPORT};
 
 use uri::shown;
 

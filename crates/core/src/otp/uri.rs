@@ -26,6 +26,10 @@ pub struct ParsedUri {
     pub notes: Vec<String>,
 }
 
+/// What to do with a Google Authenticator export given where one account
+/// is expected; front ends add how (a CLI command, the Import screen).
+pub const GOOGLE_EXPORT: &str = "import it as a Google Authenticator export";
+
 /// Parses an `otpauth://totp/...`, `otpauth://hotp/...`,
 /// `otpauth://steam/...` or `steam://SECRET` URI, tolerating what real apps
 /// write (see `formats.md`): percent-encoding everywhere, `+` for spaces,
@@ -47,17 +51,23 @@ pub fn parse_uri(uri: &str) -> Result<ParsedUri> {
     if scheme.eq_ignore_ascii_case("otpauth-migration") {
         return Err(Error::invalid(
             "uri",
-            "this is a Google Authenticator export (otpauth-migration://), which holds \
-             several accounts; import it with `import --format google-migration`",
+            format!(
+                "this is a Google Authenticator export (otpauth-migration://), which holds \
+                 several accounts: {GOOGLE_EXPORT}"
+            ),
         ));
     }
     if !scheme.eq_ignore_ascii_case("otpauth") {
         return Err(Error::invalid(
             "uri",
             format!(
-                "expected a URI starting with otpauth://, got {}; Google Authenticator \
-                 exports (otpauth-migration://) are imported with `import --format google-migration`",
-                if scheme.len() < 16 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+                "expected a URI starting with otpauth://, got {}; a Google Authenticator \
+                 export (otpauth-migration://) holds several accounts: {GOOGLE_EXPORT}",
+                if scheme.len() < 16
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                {
                     format!("a {scheme}:// URI")
                 } else {
                     "something else".to_owned()
@@ -552,7 +562,7 @@ mod tests {
         let m = rejected("https://example.com/?secret=JBSWY3DPEHPK3PXP", "uri");
         assert!(m.contains("otpauth://"), "{m}");
         let m = rejected("otpauth-migration://offline?data=CjEKCkhlbGxv", "uri");
-        assert!(m.contains("google-migration"), "{m}");
+        assert!(m.contains(GOOGLE_EXPORT), "{m}");
         rejected("JBSWY3DPEHPK3PXP", "uri");
         rejected("", "uri");
         rejected("otpauth://motp/x?secret=JBSWY3DPEHPK3PXP", "type");
