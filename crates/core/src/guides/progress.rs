@@ -317,7 +317,7 @@ pub fn auto_status(
     use StepState::{Done, NotDone, Stale, Unknown};
     let done_if = |ok: bool| if ok { Done } else { NotDone };
     if check == AutoCheck::BackupRecent {
-        return match doc.last_backup_export_at {
+        let exported = match doc.last_backup_export_at {
             None => StepStatus::new(NotDone, "no encrypted backup was ever exported"),
             Some(at) if ctx.now - at > i64::from(BACKUP_MAX_AGE_DAYS) * DAY => StepStatus::new(
                 Stale,
@@ -333,6 +333,15 @@ pub fn auto_status(
                 format!("encrypted backup exported {}", crate::time::format_date(at)),
             )
             .at(Some(at)),
+        };
+        // For one account, a printed copy of its codes is a copy outside
+        // Sparekey too (the step says "or keep a printed copy").
+        let printed = account
+            .filter(|_| exported.state != Done)
+            .and_then(|a| crate::ways::Fact::PrintedCopy.holds(&a.ways));
+        return match printed {
+            Some(detail) => StepStatus::new(Done, detail),
+            None => exported,
         };
     }
     if check == AutoCheck::EmergencyKit {

@@ -518,4 +518,12 @@ fn a_manual_guide_step_ticks_itself_from_the_inventory() {
         .emails
         .push(email("a@fastmail.com", None, false));
     assert_eq!(state(&doc, "emails").0, StepState::Done);
+    // "Keep the codes where Sparekey is not the only copy": no export yet,
+    // but a printed copy of this account's codes is one.
+    doc.last_backup_export_at = None;
+    assert_eq!(state(&doc, "backup").0, StepState::NotDone);
+    doc.accounts[0].ways.copies.push(printed());
+    let (s, detail) = state(&doc, "backup");
+    assert_eq!(s, StepState::Done);
+    assert!(detail.unwrap().contains("printed copy recorded"));
 }
