@@ -138,16 +138,7 @@ impl Vault {
                     .map_err(|e| Error::io("move the damaged vault aside to", &aside, e))?;
             }
         }
-        let mut vault = Vault {
-            paths,
-            identity,
-            opened_with_kit: false,
-            doc,
-            stamp: None,
-            merge_report: None,
-            rekey_error: None,
-            awaiting_folder: false,
-        };
+        let mut vault = Vault::with(paths, identity, doc);
         let doc = std::mem::take(&mut vault.doc);
         let written = vault.write_document(&doc);
         vault.doc = doc;

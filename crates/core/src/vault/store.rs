@@ -70,6 +70,20 @@ impl std::fmt::Debug for Vault {
 }
 
 impl Vault {
+    /// A vault in memory opened by `identity`, nothing read or merged yet.
+    pub(super) fn with(paths: VaultPaths, identity: x25519::Identity, doc: Document) -> Vault {
+        Vault {
+            paths,
+            identity,
+            opened_with_kit: false,
+            doc,
+            stamp: None,
+            merge_report: None,
+            rekey_error: None,
+            awaiting_folder: false,
+        }
+    }
+
     /// Creates a new, empty vault in `dir` (created if missing). Refuses a
     /// folder that already holds a vault. `work_factor` overrides age's
     /// machine-tuned scrypt cost (about one second) for the passphrase.
@@ -88,16 +102,7 @@ impl Vault {
             vault_id: crate::account::new_id(),
             ..Document::default()
         };
-        let mut vault = Vault {
-            paths,
-            identity,
-            opened_with_kit: false,
-            doc,
-            stamp: None,
-            merge_report: None,
-            rekey_error: None,
-            awaiting_folder: false,
-        };
+        let mut vault = Vault::with(paths, identity, doc);
         // The document first: a crash between the two writes leaves a
         // vault.age without identity.age, which `unlock` reports as such.
         vault.write_document(&vault.doc.clone())?;
@@ -144,16 +149,7 @@ impl Vault {
                 dir: dir.to_owned(),
             }));
         }
-        let mut vault = Vault {
-            paths,
-            identity,
-            opened_with_kit: false,
-            doc: Document::default(),
-            stamp: None,
-            merge_report: None,
-            rekey_error: None,
-            awaiting_folder: false,
-        };
+        let mut vault = Vault::with(paths, identity, Document::default());
         vault.refresh()?;
         let key = vault.identity.to_public().to_string();
         vault.opened_with_kit = opened_with_kit(
