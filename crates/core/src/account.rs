@@ -379,6 +379,13 @@ fn validate_labels(issuer: &str, name: &str) -> Result<(String, String)> {
 
 fn check_label(field: &str, value: &str) -> Result<String> {
     let value = value.trim();
+    check_text(field, value)?;
+    Ok(value.to_owned())
+}
+
+/// The rule for short text a person types (a label, a place, an
+/// address): at most [`MAX_LABEL_CHARS`] characters, no control character.
+pub(crate) fn check_text(field: &str, value: &str) -> Result<()> {
     if value.chars().count() > MAX_LABEL_CHARS {
         return Err(Error::invalid(
             field,
@@ -391,7 +398,7 @@ fn check_label(field: &str, value: &str) -> Result<String> {
             "contains a control character (tab, newline...)",
         ));
     }
-    Ok(value.to_owned())
+    Ok(())
 }
 
 /// A fresh 128-bit random identifier as 32 lowercase hex characters.

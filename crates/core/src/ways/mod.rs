@@ -25,7 +25,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    account::{Account, MAX_LABEL_CHARS},
+    account::{check_text, Account},
     health::{Finding, FindingKind, Opens, Severity},
     vault::Document,
     Error, Result,
@@ -292,22 +292,6 @@ impl Ways {
         }
         self
     }
-}
-
-fn check_text(field: &str, value: &str) -> Result<()> {
-    if value.chars().count() > MAX_LABEL_CHARS {
-        return Err(Error::invalid(
-            field,
-            format!("is longer than {MAX_LABEL_CHARS} characters"),
-        ));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(Error::invalid(
-            field,
-            "contains a control character (tab, newline...)",
-        ));
-    }
-    Ok(())
 }
 
 fn check_address(address: &str) -> Result<()> {
