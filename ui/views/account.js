@@ -606,52 +606,50 @@ async function renderWays(app, id, card, data, options = {}) {
   });
 
   // "Check my phone" and a printed sheet: proof the second copy exists.
+  /**
+   * Runs `check` when `form` is submitted: a match shows the inventory again
+   * with its message (the check's date is recorded), a mismatch or an error
+   * is said under the form.
+   *
+   * @param {HTMLElement} form
+   * @param {HTMLInputElement} code emptied after each check
+   * @param {HTMLElement} result
+   * @param {() => Promise<{matches: boolean, message: string}>} check
+   */
+  const onCheck = (form, code, result, check) => {
+    const bad = (/** @type {string} */ message) => {
+      result.className = "check-result bad";
+      result.textContent = message;
+    };
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        const checked = await check();
+        code.value = "";
+        if (checked.matches) {
+          rerender(await api.waysView(id), { message: h("p", { class: "check-result ok", id: "check-result", role: "status", text: checked.message }) });
+        } else {
+          bad(checked.message);
+        }
+      } catch (failure) {
+        bad(errorMessage(failure));
+      }
+    });
+  };
   const checks = [];
   if (view.totp_here) {
     const code = /** @type {HTMLInputElement} */ (h("input", { id: "check-phone-code", type: "text", inputmode: "numeric", autocomplete: "off", "aria-label": "Code shown by the other authenticator", placeholder: "Code on the phone" }));
     const device = /** @type {HTMLInputElement} */ (h("input", { id: "check-phone-device", type: "text", autocomplete: "off", "aria-label": "Which device", placeholder: "Device, e.g. Pixel 8" }));
     const result = h("p", { id: "check-phone-result", role: "status", class: "check-result" });
     const form = h("form", { class: "ways-check", id: "check-phone-form", novalidate: true }, h("h4", { text: "Check my phone" }), h("p", { class: "hint", text: "Before wiping a phone: type the code its authenticator shows for this account. Sparekey says whether it is the same secret." }), h("div", { class: "ways-row" }, code, device, h("button", { type: "submit", class: "secondary small", id: "check-phone", text: "Check" })), result);
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      try {
-        const checked = await api.waysCheckPhone(id, code.value, device.value);
-        code.value = "";
-        if (checked.matches) {
-          const next = await api.waysView(id);
-          rerender(next, { message: h("p", { class: "check-result ok", id: "check-result", role: "status", text: checked.message }) });
-        } else {
-          result.className = "check-result bad";
-          result.textContent = checked.message;
-        }
-      } catch (failure) {
-        result.className = "check-result bad";
-        result.textContent = errorMessage(failure);
-      }
-    });
+    onCheck(form, code, result, () => api.waysCheckPhone(id, code.value, device.value));
     checks.push(form);
   }
   if (view.codes_here > 0) {
     const code = /** @type {HTMLInputElement} */ (h("input", { id: "check-sheet-code", type: "text", autocomplete: "off", spellcheck: "false", "aria-label": "One unused code from the printed sheet", placeholder: "One unused code from the sheet" }));
     const result = h("p", { id: "check-sheet-result", role: "status", class: "check-result" });
     const form = h("form", { class: "ways-check", id: "check-sheet-form", novalidate: true }, h("h4", { text: "Check a printed sheet" }), h("p", { class: "hint", text: "Type one unused code from the paper: Sparekey confirms it is in the saved set. The code stays unused." }), h("div", { class: "ways-row" }, code, h("button", { type: "submit", class: "secondary small", id: "check-sheet", text: "Check" })), result);
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      try {
-        const checked = await api.waysCheckSheet(id, code.value);
-        code.value = "";
-        if (checked.matches) {
-          const next = await api.waysView(id);
-          rerender(next, { message: h("p", { class: "check-result ok", id: "check-result", role: "status", text: checked.message }) });
-        } else {
-          result.className = "check-result bad";
-          result.textContent = checked.message;
-        }
-      } catch (failure) {
-        result.className = "check-result bad";
-        result.textContent = errorMessage(failure);
-      }
-    });
+    onCheck(form, code, result, () => api.waysCheckSheet(id, code.value));
     checks.push(form);
   }
 
