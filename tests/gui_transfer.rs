@@ -93,34 +93,6 @@ async fn wait_dom_text(session: &GuiSession, css: &str, accept: impl Fn(&str) ->
     }
 }
 
-/// Clicks the element matching `css` after scrolling it to the middle of
-/// the screen (WebDriver's own scrolling can leave it under the footer).
-async fn click(session: &GuiSession, css: &str) {
-    session.find(css).await;
-    session
-        .client()
-        .execute(
-            "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
-            vec![json!(css)],
-        )
-        .await
-        .unwrap_or_else(|error| panic!("cannot scroll to {css}: {error}"));
-    session.click(css).await;
-}
-
-async fn count_elements(session: &GuiSession, css: &str) -> u64 {
-    session
-        .client()
-        .execute(
-            "return document.querySelectorAll(arguments[0]).length;",
-            vec![json!(css)],
-        )
-        .await
-        .expect("count elements")
-        .as_u64()
-        .unwrap_or_default()
-}
-
 /// Aegis plain JSON through the Import screen: the preview lists what will be
 /// added, the duplicate with its reason and the entries that cannot be
 /// imported; nothing is in the vault until the user confirms.
@@ -163,7 +135,7 @@ async fn imports_an_aegis_file_after_the_preview() {
         "nothing is written before the confirm"
     );
 
-    click(&session, "#import-confirm").await;
+    session.click("#import-confirm").await;
     let result = session
         .wait_text("#import-result", |t| t.starts_with("Added"))
         .await;
@@ -182,7 +154,7 @@ async fn imports_an_aegis_file_after_the_preview() {
     }
     assert_eq!(saved.len(), 4, "{saved:?}");
 
-    click(&session, "#import-done").await;
+    session.click("#import-done").await;
     wait_dom_text(&session, "#view", |t| {
         t.contains("Mastodon") && t.contains("Steam")
     })
@@ -206,7 +178,7 @@ async fn encrypted_export_asks_for_its_password() {
     session
         .type_into("#import-password", "not the password")
         .await;
-    click(&session, "#import-unlock").await;
+    session.click("#import-unlock").await;
     let error = session
         .wait_text("#import-password-error", |t| !t.is_empty())
         .await;
@@ -224,7 +196,7 @@ async fn encrypted_export_asks_for_its_password() {
     session
         .type_into("#import-password", FIXTURE_PASSWORD)
         .await;
-    click(&session, "#import-unlock").await;
+    session.click("#import-unlock").await;
     session
         .wait_text("#import-to-import", |t| t.contains("Mastodon"))
         .await;
@@ -255,7 +227,7 @@ async fn imports_a_pasted_otpauth_list() {
         )
         .await
         .expect("paste the text");
-    click(&session, "#import-text-submit").await;
+    session.click("#import-text-submit").await;
     let adding = session
         .wait_text("#import-to-import", |t| t.contains("Pasted One"))
         .await;
@@ -264,7 +236,7 @@ async fn imports_a_pasted_otpauth_list() {
     assert!(summary.starts_with("Found 3 entries"), "{summary}");
     let problems = session.text("#import-problems").await;
     assert!(problems.contains("#2"), "{problems}");
-    click(&session, "#import-confirm").await;
+    session.click("#import-confirm").await;
     session
         .wait_text("#import-result", |t| t == "Added 2 accounts.")
         .await;
@@ -294,9 +266,9 @@ async fn imports_a_google_batch_from_images() {
     session
         .wait_text("#import-summary", |t| t.starts_with("Found 3"))
         .await;
-    assert_eq!(count_elements(&session, "#import-notes").await, 0);
-    assert_eq!(count_elements(&session, "#import-sources li").await, 2);
-    click(&session, "#import-confirm").await;
+    assert_eq!(session.count("#import-notes").await, 0);
+    assert_eq!(session.count("#import-sources li").await, 2);
+    session.click("#import-confirm").await;
     session
         .wait_text("#import-result", |t| t == "Added 3 accounts.")
         .await;
@@ -358,13 +330,13 @@ async fn imported_names_render_as_text() {
         .wait_text("#import-to-import", |t| t.contains("eve"))
         .await;
     assert!(adding.contains(hostile), "shown literally: {adding}");
-    assert_eq!(count_elements(&session, "img").await, 0);
+    assert_eq!(session.count("img").await, 0);
 
-    click(&session, "#import-confirm").await;
-    click(&session, "#import-done").await;
+    session.click("#import-confirm").await;
+    session.click("#import-done").await;
     let list = wait_dom_text(&session, "#view", |t| t.contains(hostile)).await;
     assert!(list.contains("eve"), "{list}");
-    assert_eq!(count_elements(&session, "img").await, 0, "no img element");
+    assert_eq!(session.count("img").await, 0, "no img element");
     session.close().await;
 }
 
@@ -412,7 +384,7 @@ async fn exports_an_encrypted_backup_that_restores() {
     session
         .type_into("#export-passphrase-again", "something else")
         .await;
-    click(&session, "#export-save").await;
+    session.click("#export-save").await;
     let error = session
         .wait_text("#export-passphrase-again-error", |t| !t.is_empty())
         .await;
@@ -428,7 +400,7 @@ async fn exports_an_encrypted_backup_that_restores() {
     session
         .type_into("#export-passphrase-again", backup_pass)
         .await;
-    click(&session, "#export-save").await;
+    session.click("#export-save").await;
     session
         .wait_text("#export-saved", |t| t.contains("sparekey-backup-"))
         .await;
@@ -471,7 +443,7 @@ async fn exports_an_encrypted_backup_that_restores() {
     session
         .type_into("#export-passphrase-again", backup_pass)
         .await;
-    click(&session, "#export-save").await;
+    session.click("#export-save").await;
     let error = session.wait_text("#export-error", |t| !t.is_empty()).await;
     assert!(error.contains("already exists"), "{error}");
     session.close().await;
@@ -495,7 +467,7 @@ async fn otpauth_export_is_confirmed_as_plaintext() {
     session.unlock().await;
     session.click("#export-button").await;
     choose(&session, "#export-format", "otpauth").await;
-    click(&session, "#export-save").await;
+    session.click("#export-save").await;
     let warning = session
         .wait_text("#export-confirm-text", |t| !t.is_empty())
         .await;
@@ -508,7 +480,7 @@ async fn otpauth_export_is_confirmed_as_plaintext() {
         "cancelled: nothing written"
     );
 
-    click(&session, "#export-save").await;
+    session.click("#export-save").await;
     session.click("#export-confirm-write").await;
     let saved = session
         .wait_text("#export-saved", |t| t.contains("sparekey-otpauth-"))
@@ -581,7 +553,7 @@ async fn health_lists_missing_recovery_codes_until_they_are_saved() {
         &["recovery", "add", "pypi", "-"],
         &format!("{}\n", codes.join("\n")),
     );
-    click(&session, "#health-refresh").await;
+    session.click("#health-refresh").await;
     let deadline = std::time::Instant::now() + support::WAIT_TIMEOUT;
     loop {
         let kinds = finding_kinds(&session).await;

@@ -33,21 +33,6 @@ fn oathtool_now(secret: &str) -> String {
         .to_owned()
 }
 
-/// Clicks the element matching `css` after bringing it to the middle of
-/// the window, where a toast (at the bottom) does not cover it.
-async fn press(session: &GuiSession, css: &str) {
-    session.find(css).await;
-    session
-        .client()
-        .execute(
-            "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
-            vec![json!(css)],
-        )
-        .await
-        .expect("run the script");
-    session.click(css).await;
-}
-
 /// The issuers of the listed accounts, in order, once they are `expected`.
 async fn wait_order(session: &GuiSession, expected: serde_json::Value) {
     let deadline = std::time::Instant::now() + crate::support::WAIT_TIMEOUT;
@@ -72,20 +57,6 @@ async fn wait_order(session: &GuiSession, expected: serde_json::Value) {
     }
 }
 
-/// How many elements match `css`.
-async fn count(session: &GuiSession, css: &str) -> u64 {
-    session
-        .client()
-        .execute(
-            "return document.querySelectorAll(arguments[0]).length;",
-            vec![json!(css)],
-        )
-        .await
-        .expect("run the script")
-        .as_u64()
-        .unwrap_or_default()
-}
-
 /// The PyPI account page: record "nothing else" (one way in: a finding),
 /// add a security key (two ways: it clears), then prove the phone holds the
 /// same secret.
@@ -102,7 +73,7 @@ async fn filling_the_inventory_clears_the_finding_and_check_my_phone_records_it(
     session.find("#way-add-security_key").await;
 
     // Saved with nothing else: Sparekey is the only way in.
-    press(&session, "#ways-save").await;
+    session.click("#ways-save").await;
     session
         .wait_text("#ways-count", |t| t.contains("1 independent way"))
         .await;
@@ -111,10 +82,10 @@ async fn filling_the_inventory_clears_the_finding_and_check_my_phone_records_it(
         .await;
 
     // A security key with its place: two ways, the finding clears.
-    press(&session, "#way-add-security_key").await;
+    session.click("#way-add-security_key").await;
     session.type_into("#way-factor-0-name", "YubiKey 5C").await;
     session.type_into("#way-factor-0-place", "keyring").await;
-    press(&session, "#ways-save").await;
+    session.click("#ways-save").await;
     session
         .wait_text("#ways-count", |t| t.contains("2 independent ways"))
         .await;
@@ -145,7 +116,7 @@ async fn filling_the_inventory_clears_the_finding_and_check_my_phone_records_it(
     let code = oathtool_now("JBSWY3DPEHPK3PXP");
     let wrong = if code == "000000" { "111111" } else { "000000" };
     session.type_into("#check-phone-code", wrong).await;
-    press(&session, "#check-phone").await;
+    session.click("#check-phone").await;
     session
         .wait_text("#check-phone-result", |t| t.contains("does not match"))
         .await;
@@ -154,7 +125,7 @@ async fn filling_the_inventory_clears_the_finding_and_check_my_phone_records_it(
         .type_into("#check-phone-code", &oathtool_now("JBSWY3DPEHPK3PXP"))
         .await;
     session.type_into("#check-phone-device", "Pixel 8").await;
-    press(&session, "#check-phone").await;
+    session.click("#check-phone").await;
     session
         .wait_text("#check-result", |t| t.contains("It matches"))
         .await;
@@ -197,7 +168,7 @@ async fn the_health_graph_marks_the_shared_mailbox_until_it_is_fixed() {
     session.find(&format!("{mailbox}.weak")).await;
     let label = session.dom_text(&format!("{mailbox} .graph-detail")).await;
     assert!(label.contains("weak point"), "{label}");
-    assert_eq!(count(&session, "#recovery-graph .graph-edge").await, 3);
+    assert_eq!(session.count("#recovery-graph .graph-edge").await, 3);
     let stroke = session
         .client()
         .execute(
@@ -231,11 +202,11 @@ async fn the_health_graph_marks_the_shared_mailbox_until_it_is_fixed() {
         .click(&format!("{finding} [data-fix='mailbox_single_point']"))
         .await;
     session.wait_text("#account-title", |t| t == "Google").await;
-    press(&session, "#way-add-passkey").await;
+    session.click("#way-add-passkey").await;
     session
         .type_into("#way-factor-0-name", "Pixel passkey")
         .await;
-    press(&session, "#ways-save").await;
+    session.click("#ways-save").await;
     session
         .wait_text("#ways-count", |t| t.contains("2 independent ways"))
         .await;
@@ -244,7 +215,7 @@ async fn the_health_graph_marks_the_shared_mailbox_until_it_is_fixed() {
     session.click("#health-button").await;
     session.find("#recovery-graph").await;
     session.find(&format!("{mailbox}:not(.weak)")).await;
-    assert_eq!(count(&session, "#recovery-graph .graph-node.weak").await, 0);
+    assert_eq!(session.count("#recovery-graph .graph-node.weak").await, 0);
     session.wait_gone(finding).await;
     session.close().await;
 }
@@ -262,7 +233,7 @@ async fn tags_and_pins_from_the_account_page_filter_and_order_the_list() {
     session
         .click("#accounts li.account:last-child .details")
         .await;
-    press(&session, "#pin-account").await;
+    session.click("#pin-account").await;
     session.wait_text("#pin-account", |t| t == "Pinned").await;
     session.type_into("#edit-tags", "release, work").await;
     // Saving shows the page again: mark this one to know when it is gone.
@@ -274,10 +245,10 @@ async fn tags_and_pins_from_the_account_page_filter_and_order_the_list() {
         )
         .await
         .expect("run the script");
-    press(&session, "#save-account").await;
+    session.click("#save-account").await;
     session.wait_text("#toast", |t| t.contains("Saved")).await;
     session.find("#account-title:not([data-old])").await;
-    press(&session, "#back").await;
+    session.click("#back").await;
     session.find("#accounts li.account").await;
     // Pinned first.
     wait_order(&session, json!(["PyPI", "GitHub"])).await;
@@ -293,7 +264,7 @@ async fn tags_and_pins_from_the_account_page_filter_and_order_the_list() {
         .await
         .expect("run the script");
     let deadline = std::time::Instant::now() + crate::support::WAIT_TIMEOUT;
-    while count(&session, "#accounts li.account").await != 1 {
+    while session.count("#accounts li.account").await != 1 {
         assert!(
             std::time::Instant::now() < deadline,
             "the tag filter did not apply"

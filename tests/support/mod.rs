@@ -474,6 +474,19 @@ impl GuiSession {
             .unwrap_or_else(|error| panic!("cannot click `{css}`: {error}"));
     }
 
+    /// How many elements match `css` now.
+    pub async fn count(&self, css: &str) -> u64 {
+        self.client()
+            .execute(
+                "return document.querySelectorAll(arguments[0]).length;",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .unwrap_or_else(|error| panic!("cannot count `{css}`: {error}"))
+            .as_u64()
+            .unwrap_or_default()
+    }
+
     /// Types `text` into the element matching `css`.
     pub async fn type_into(&self, css: &str, text: &str) {
         self.find(css)
