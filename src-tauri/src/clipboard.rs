@@ -40,9 +40,6 @@ impl<R: Runtime> Clipboard for SystemClipboard<R> {
     }
 }
 
-/// Puts `text` on the clipboard (marked so clipboard managers skip it) and,
-/// unless `clear_after_seconds` is 0, clears it after that many seconds if it
-/// still holds `text`.
 /// The last code or recovery code this app put on the clipboard, until it
 /// is cleared: what [`clear_ours`] takes off at lock and exit.
 static LAST_COPIED: std::sync::Mutex<Option<Zeroizing<String>>> = std::sync::Mutex::new(None);
@@ -68,6 +65,9 @@ fn clear_last(clipboard: &dyn Clipboard) -> bool {
     }
 }
 
+/// Puts `text` on the clipboard (marked so clipboard managers skip it) and,
+/// unless `clear_after_seconds` is 0, clears it after that many seconds if it
+/// still holds `text`.
 pub fn copy_secret<R: Runtime>(
     app: &AppHandle<R>,
     text: Zeroizing<String>,

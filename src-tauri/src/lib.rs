@@ -215,10 +215,16 @@ fn start_auto_lock<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
 /// [`platform::on_sleep_or_lock`]).
 fn lock_on_sleep_or_screen_lock<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
     platform::on_sleep_or_lock(Box::new(move || {
-        if app.state::<state::AppState>().lock() {
-            clipboard::clear_ours(&app);
-        }
+        lock_now(&app);
     }));
+}
+
+/// Locks the vault and takes a code this app copied off the clipboard: the
+/// Lock button, the tray's Lock, and a sleep or screen lock. The page finds
+/// out on its next call (within a second: it refreshes the codes).
+pub(crate) fn lock_now<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    app.state::<state::AppState>().lock();
+    clipboard::clear_ours(app);
 }
 
 /// Brings the window forward (for a second launch on the same vault). Best

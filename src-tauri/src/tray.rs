@@ -15,7 +15,7 @@ use tauri::{
     AppHandle, Manager, Runtime, WebviewWindow,
 };
 
-use crate::{clipboard, platform, state::AppState, MAIN_WINDOW};
+use crate::{platform, state::AppState, MAIN_WINDOW};
 
 /// The tray icon's id.
 const TRAY: &str = "sparekey";
@@ -114,20 +114,12 @@ pub fn act<R: Runtime>(app: &AppHandle<R>, action: Action) {
             }
             _ => crate::show_main_window(app),
         },
-        Action::Lock => lock(app),
+        Action::Lock => crate::lock_now(app),
         Action::Quit => {
-            lock(app);
+            crate::lock_now(app);
             app.exit(0);
         }
     }
-}
-
-/// Locks the vault and takes a code this app copied off the clipboard: the
-/// Lock button's path. The page finds out on its next call (within a
-/// second: it refreshes the codes), as after an automatic lock.
-fn lock<R: Runtime>(app: &AppHandle<R>) {
-    app.state::<AppState>().lock();
-    clipboard::clear_ours(app);
 }
 
 fn window<R: Runtime>(app: &AppHandle<R>) -> Option<WebviewWindow<R>> {

@@ -140,9 +140,8 @@ pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<Ov
 /// Locks: drops the decrypted vault from memory and takes a code this app
 /// copied off the clipboard.
 #[tauri::command]
-pub fn lock<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
-    state.lock();
-    crate::clipboard::clear_ours(&app);
+pub fn lock<R: Runtime>(app: AppHandle<R>) {
+    crate::lock_now(&app);
 }
 
 /// What the last changes merged from a sync tool's conflict copies, once:
