@@ -290,9 +290,9 @@ pub fn add_file_findings(report: &mut HealthReport, files: &VaultFiles) {
         report.findings.push(finding(
             FindingKind::KeyChangeUnfinished,
             "The last kit or passphrase change has not reached every backup yet: until it does, \
-             some backup may still open with the replaced kit or passphrase. Make any change \
-             (or run a backup now) to finish it; if it keeps failing, check that the backup \
-             folder is reachable."
+             some backup may still open with the replaced kit or passphrase. Any change to the \
+             vault finishes it; if it keeps failing, check that the automatic-backup folder is \
+             reachable (the drive plugged in, the share mounted)."
                 .to_owned(),
         ));
     }

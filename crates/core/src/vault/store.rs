@@ -450,11 +450,9 @@ impl Vault {
                 .is_none_or(|t| now - t >= AUTO_BACKUP_INTERVAL_SECS);
         let awaiting_folder = std::mem::take(&mut self.awaiting_folder);
         if due {
-            let before = (
-                doc.last_auto_backup_at,
-                doc.auto_backup_error.take(),
-                doc.rekey_pending,
-            );
+            // What to put back if the backup fails (its error replaces the old one).
+            let before = (doc.last_auto_backup_at, doc.rekey_pending);
+            doc.auto_backup_error = None;
             doc.last_auto_backup_at = Some(now);
             if awaiting_folder {
                 // The key change is done once the folder holds this save.
@@ -470,7 +468,7 @@ impl Vault {
                 Ok(()) => return self.commit_ciphertext(&ciphertext),
                 Err(e) => {
                     doc.last_auto_backup_at = before.0;
-                    doc.rekey_pending = before.2;
+                    doc.rekey_pending = before.1;
                     doc.auto_backup_error = Some(format!("{} ({})", e, time::format_utc(now)));
                 }
             }
