@@ -103,12 +103,13 @@ impl Account {
         Ok(())
     }
 
-    /// Sets the tags: trimmed, empty ones dropped, duplicates removed.
+    /// Sets the tags: trimmed, empty ones dropped, duplicates removed
+    /// (ignoring case, as the tag filter does: "Work" and "work" are one).
     pub fn set_tags(&mut self, tags: &[String], now: i64) -> Result<()> {
         let mut out: Vec<String> = Vec::new();
         for tag in tags {
             let tag = check_label("tag", tag)?;
-            if !tag.is_empty() && !out.contains(&tag) {
+            if !tag.is_empty() && !out.iter().any(|t| t.to_lowercase() == tag.to_lowercase()) {
                 out.push(tag);
             }
         }

@@ -742,7 +742,9 @@ pub fn check_phone(
     check_text("device", device)?;
     let factors = &mut account.ways.factors;
     let found = factors.iter().position(|f| {
-        f.kind == FactorKind::TotpElsewhere && (device.is_empty() || f.name == device)
+        // "pixel 8" is the "Pixel 8" recorded, not a second phone.
+        f.kind == FactorKind::TotpElsewhere
+            && (device.is_empty() || f.name.to_lowercase() == device.to_lowercase())
     });
     let i = match found {
         Some(i) => i,

@@ -241,6 +241,13 @@ fn check_phone_accepts_one_step_either_side_and_records_the_date() {
         let r = check_phone(&mut doc, &id, &code, Some("Pixel"), NOW).unwrap();
         assert!(r.matches, "{}", r.message);
     }
+    // The same phone typed in other case is the same phone.
+    let code = otp.code_at(t).as_str().to_owned();
+    assert!(
+        check_phone(&mut doc, &id, &code, Some("pixel"), NOW)
+            .unwrap()
+            .matches
+    );
     let f = &doc.accounts[0].ways.factors;
     assert_eq!(f.len(), 1, "one factor, recorded once");
     assert_eq!(
@@ -526,4 +533,12 @@ fn a_manual_guide_step_ticks_itself_from_the_inventory() {
     let (s, detail) = state(&doc, "backup");
     assert_eq!(s, StepState::Done);
     assert!(detail.unwrap().contains("printed copy recorded"));
+}
+
+#[test]
+fn tags_that_differ_only_in_case_are_one_tag() {
+    let mut doc = doc(vec![account("PyPI", "alice", true, 0)]);
+    let tags = ["Work", " work ", "release", ""].map(String::from);
+    doc.accounts[0].set_tags(&tags, NOW).unwrap();
+    assert_eq!(doc.accounts[0].tags, ["Work", "release"]);
 }
