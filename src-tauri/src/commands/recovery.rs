@@ -26,8 +26,10 @@ pub fn recovery_list(
     state.with_vault(|vault| Ok(recovery::view(vault, &id, reveal)?))
 }
 
-/// Saves pasted recovery codes, generated on `generated` (`YYYY-MM-DD`;
-/// empty: the time in a PyPI download's `file_name`, else today). With
+/// Saves pasted recovery codes, or those of a file the page read
+/// (`file_name`: its name is a hint, as for the CLI's files), generated on
+/// the day a PyPI download's name says, else `generated` (`YYYY-MM-DD`),
+/// else today (core's rule: `recovery::save`). With
 /// `replace`, replaces a saved set (after regenerating codes at the
 /// service); without it, refuses to overwrite one.
 #[tauri::command(async)]
@@ -40,13 +42,15 @@ pub fn recovery_save(
     file_name: Option<String>,
 ) -> Result<RecoveryView, AppError> {
     let text = Zeroizing::new(text);
-    let generated_at = recovery::generated_date(generated.as_deref(), sparekey_core::time::now())?
-        .or_else(|| {
-            file_name
-                .as_deref()
-                .and_then(sparekey_core::recovery::generated_from_file_name)
-        });
-    let parsed = recovery::parse(CodesSource::Text(&text))?;
+    let generated_at = recovery::generated_date(generated.as_deref(), sparekey_core::time::now())?;
+    let source = match file_name.as_deref() {
+        Some(file_name) => CodesSource::Named {
+            text: &text,
+            file_name,
+        },
+        None => CodesSource::Text(&text),
+    };
+    let parsed = recovery::parse(source)?;
     state.with_vault(|vault| Ok(recovery::save(vault, &id, parsed, replace, generated_at)?))
 }
 

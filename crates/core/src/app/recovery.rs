@@ -104,6 +104,13 @@ pub enum CodesSource<'a> {
     /// A downloaded file (its name hints at the service, e.g.
     /// `PyPI-Recovery-Codes-….txt`).
     File(&'a Path),
+    /// A file's text read by a window, with the file's name (the same hint).
+    Named {
+        /// The file's text.
+        text: &'a str,
+        /// Its name.
+        file_name: &'a str,
+    },
 }
 
 /// Parses codes from `source` (before the vault is opened, so bad input
@@ -112,6 +119,7 @@ pub fn parse(source: CodesSource<'_>) -> Result<ParsedCodes> {
     match source {
         CodesSource::Text(text) => recovery::parse_codes(text),
         CodesSource::File(path) => recovery::parse_codes_file(path),
+        CodesSource::Named { text, file_name } => recovery::parse_codes_named(text, file_name),
     }
 }
 

@@ -86,7 +86,7 @@ use serde::{Deserialize, Serialize};
 mod parse;
 mod set;
 
-pub use parse::{generated_from_file_name, parse_codes, parse_codes_file, ParsedCodes};
+pub use parse::{parse_codes, parse_codes_file, parse_codes_named, ParsedCodes};
 pub use set::{RecoveryCode, RecoverySet, SupersededSet, MAX_SUPERSEDED};
 
 /// [`RecoverySet::is_running_low`] is true once this many unused codes or

@@ -119,30 +119,29 @@ pub fn parse_codes_file(path: &Path) -> Result<ParsedCodes> {
             "is not UTF-8 text: choose the .txt file the service gave you",
         )
     })?;
-    let mut parsed =
-        parse_with_hint(text, service_from_file_name(path)).map_err(|err| match err {
-            Error::InvalidInput { reason, .. } => Error::InvalidInput {
-                field: field(),
-                reason,
-            },
-            other => other,
-        })?;
-    if parsed.service == Service::Pypi {
-        parsed.generated_at = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(time_in_file_name);
-    }
-    Ok(parsed)
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    parse_codes_named(text, name).map_err(|err| match err {
+        Error::InvalidInput { reason, .. } => Error::InvalidInput {
+            field: field(),
+            reason,
+        },
+        other => other,
+    })
 }
 
-/// When a PyPI download named `name` was generated
-/// (`PyPI-Recovery-Codes-<user>-<ISO time>.txt`), for codes read from a
-/// file by a front end that passes only the text.
-pub fn generated_from_file_name(name: &str) -> Option<i64> {
-    (service_from_file_name(Path::new(name)) == Service::Pypi)
-        .then(|| time_in_file_name(name))
-        .flatten()
+/// Parses codes read from a file named `file_name` (by a window that has
+/// only the text and the name): the name is the service hint of
+/// [`parse_codes_file`], and a PyPI download's name says when the set was
+/// generated.
+pub fn parse_codes_named(text: &str, file_name: &str) -> Result<ParsedCodes> {
+    let mut parsed = parse_with_hint(text, service_from_file_name(Path::new(file_name)))?;
+    if parsed.service == Service::Pypi {
+        parsed.generated_at = time_in_file_name(file_name);
+    }
+    Ok(parsed)
 }
 
 /// The first `YYYY-MM-DDTHH:MM:SS` in a file name (`:` may be `_` or `-`,
@@ -512,6 +511,14 @@ mod tests {
         assert_eq!(pasted.service, Service::Unknown);
         assert_eq!(pasted.count_note(), None);
         assert_eq!(pasted.generated_at, None);
+        // Read by the app, which passes the text and the name: the same.
+        let text = std::fs::read_to_string(&path).unwrap();
+        let named = path.file_name().unwrap().to_str().unwrap();
+        let loaded = parse_codes_named(&text, named).unwrap();
+        assert_eq!(
+            (loaded.service, loaded.generated_at),
+            (Service::Pypi, Some(1_722_558_068))
+        );
     }
 
     #[test]
