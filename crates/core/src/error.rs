@@ -115,6 +115,15 @@ pub enum Error {
     },
     /// The vault has no emergency kit (to replace or verify).
     NoKit,
+    /// A key change is in force, but some copy of the vault (a backup) could
+    /// not be re-encrypted yet: it may still open with the replaced key until
+    /// the next change finishes it.
+    KeyChangeUnfinished {
+        /// What is in force, e.g. "the new kit is in force".
+        in_force: String,
+        /// Why re-encrypting stopped.
+        cause: String,
+    },
     /// A file Sparekey was asked to create already exists; it was left as
     /// it is.
     FileExists {
@@ -179,6 +188,7 @@ impl Error {
             Error::NeedsConfirmation { .. } => "needs_confirmation",
             Error::KitExists { .. } => "kit_exists",
             Error::NoKit => "no_kit",
+            Error::KeyChangeUnfinished { .. } => "key_change_unfinished",
             Error::FileExists { .. } => "file_exists",
         }
     }
@@ -265,6 +275,12 @@ impl fmt::Display for Error {
                 crate::time::format_utc(*created_at)
             ),
             Error::NoKit => write!(f, "this vault has no emergency kit yet"),
+            Error::KeyChangeUnfinished { in_force, cause } => write!(
+                f,
+                "{in_force}, but re-encrypting the backups stopped ({cause}); until it finishes, \
+                 some backups may still open with the replaced key. The next change to the vault \
+                 finishes it"
+            ),
             Error::FileExists { path } => write!(
                 f,
                 "{} already exists: nothing was written (choose another file name; an existing \
@@ -333,6 +349,10 @@ mod tests {
             },
             Error::KitExists { created_at: 0 },
             Error::NoKit,
+            Error::KeyChangeUnfinished {
+                in_force: "the new kit is in force".into(),
+                cause: "the drive is not mounted".into(),
+            },
             Error::FileExists { path },
         ]
     }

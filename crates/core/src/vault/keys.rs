@@ -424,14 +424,10 @@ impl Vault {
             .take()
             .or_else(|| self.doc.auto_backup_error.clone())
             .unwrap_or_else(|| "it was interrupted".to_owned());
-        Err(Error::invalid(
-            "vault copies",
-            format!(
-                "{in_force}, but re-encrypting the backups stopped ({why}); until it finishes, \
-                 some backups may still open with the replaced key. The next change to the \
-                 vault finishes it"
-            ),
-        ))
+        Err(Error::KeyChangeUnfinished {
+            in_force: in_force.to_owned(),
+            cause: why,
+        })
     }
 
     /// Encrypts every copy the vault owns to `incoming` as well as to the
