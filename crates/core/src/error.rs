@@ -380,7 +380,7 @@ mod tests {
             .iter()
             .all(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
         kinds.dedup();
-        // `missing` appears twice (two `Absent`s), so 17 distinct kinds.
-        assert_eq!(kinds.len(), 17, "{kinds:?}");
+        // `missing` appears twice (two `Absent`s), so 18 distinct kinds.
+        assert_eq!(kinds.len(), 18, "{kinds:?}");
     }
 }
