@@ -83,6 +83,18 @@ pub(super) fn write_auto_backup(
 /// backups it holds.
 pub const BACKUP_CLAIM_FILE: &str = "sparekey-backup-of";
 
+/// The id of the vault that claimed `folder` (its `sparekey-backup-of`),
+/// `None` for a folder no vault claimed. A marker that cannot be read is an
+/// error, never taken for "unclaimed".
+pub(super) fn claimed_by(folder: &Path) -> Result<Option<String>> {
+    let marker = folder.join(BACKUP_CLAIM_FILE);
+    match fs::read_to_string(&marker) {
+        Ok(owner) => Ok(Some(owner.trim().to_owned())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io("read", &marker, e)),
+    }
+}
+
 /// A vault's claim on an automatic-backup folder: its id, and its key (to
 /// recognize its own backups written before folders were claimed).
 pub(super) struct Claim<'a> {
@@ -105,17 +117,12 @@ impl Claim<'_> {
                 ),
             )
         };
-        let marker = folder.join(BACKUP_CLAIM_FILE);
-        match fs::read_to_string(&marker) {
-            Ok(owner) => {
-                return if owner.trim() == self.vault_id {
-                    Ok(())
-                } else {
-                    Err(other())
-                };
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io("read", &marker, e)),
+        if let Some(owner) = claimed_by(folder)? {
+            return if owner == self.vault_id {
+                Ok(())
+            } else {
+                Err(other())
+            };
         }
         let target = VaultPaths::new(folder);
         if target.vault().exists() {

@@ -2,16 +2,12 @@
 //! and its emergency kit. Key material is local state: it changes only
 //! through these operations, never through a merge.
 
-use std::{
-    fs,
-    path::{Path, PathBuf},
-};
+use std::path::{Path, PathBuf};
 
 use age::x25519;
 
 use super::{
-    auto_backup::BACKUP_CLAIM_FILE, crypto, document::EmergencyKit, files::*, lock::*, paths::*,
-    store::*,
+    auto_backup::claimed_by, crypto, document::EmergencyKit, files::*, lock::*, paths::*, store::*,
 };
 use crate::{secret::SecretString, time, Error, Result};
 
@@ -554,8 +550,10 @@ impl Vault {
     /// The copies of this vault in `folder`, if this vault has claimed it:
     /// its `vault.age` and the files in its `backups/`.
     pub(super) fn folder_copies(&self, folder: &Path) -> Result<Vec<PathBuf>> {
-        let marker = fs::read_to_string(folder.join(BACKUP_CLAIM_FILE)).unwrap_or_default();
-        if !folder.is_dir() || self.doc.vault_id.is_empty() || marker.trim() != self.doc.vault_id {
+        if !folder.is_dir() || self.doc.vault_id.is_empty() {
+            return Ok(Vec::new());
+        }
+        if claimed_by(folder)?.as_deref() != Some(self.doc.vault_id.as_str()) {
             return Ok(Vec::new());
         }
         let paths = VaultPaths::new(folder);
