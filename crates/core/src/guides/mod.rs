@@ -177,19 +177,6 @@ pub fn url_problem(service: &str, url: &str) -> Option<String> {
         .map(|(_, why)| format!("{url} must not be linked: {why}"))
 }
 
-/// True for a `YYYY-MM-DD` date.
-fn is_iso_date(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        && matches!(text[5..7].parse::<u32>(), Ok(1..=12))
-        && matches!(text[8..10].parse::<u32>(), Ok(1..=31))
-}
-
 /// Prevent ("make it lockout-proof") or recover ("I am locked out").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -762,7 +749,7 @@ pub fn validate(guides: &[Guide]) -> Vec<String> {
                     p(format!("step {}: source {problem}", s.id));
                 }
             }
-            if !is_iso_date(&s.checked) {
+            if crate::time::parse_date(&s.checked).is_none() {
                 p(format!(
                     "step {}: checked {:?} is not the YYYY-MM-DD date its sources were checked",
                     s.id, s.checked
