@@ -1945,6 +1945,34 @@ mod safety_net {
     }
 
     #[test]
+    fn a_conflict_copy_for_another_key_is_named_and_never_promised_a_merge() {
+        let env = Env::init();
+        env.ok(&["add", "--uri", PYPI_URI]);
+        let stranger = keygen(&env.tmp.path().join("stranger.key"));
+        let plain = env.tmp.path().join("doc.json");
+        fs::write(&plain, "{}").unwrap();
+        let copy = env
+            .vault()
+            .join("vault.sync-conflict-20261203-020304-OTHERKY.age");
+        let out = Command::new("age")
+            .args(["-r", &stranger, "-o"])
+            .arg(&copy)
+            .arg(&plain)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let out = env.run(&["rename", "pypi", "--name", "alice2"]);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        check_ok(&["rename"], out);
+        assert!(
+            stderr.contains("does not open with this vault's key"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("the next change merges"), "{stderr}");
+        assert!(copy.exists(), "left where it is");
+    }
+
+    #[test]
     fn a_planted_conflict_copy_adds_no_recipient_and_is_named() {
         let env = Env::new();
         // The vault's public key is no secret (`init --json` prints it).

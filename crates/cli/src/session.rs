@@ -103,7 +103,21 @@ impl Session {
         if kit {
             opened_with_kit_note();
         }
-        let pending = vault.pending_conflict_copies();
+        // A copy that does not open with this vault's key is never merged:
+        // say so instead of promising it (Health names it too).
+        let unreadable = vault.unreadable_conflict_copies();
+        for name in &unreadable {
+            note(format!(
+                "warning: a sync tool left {name} beside the vault, and it does not open with \
+                 this vault's key, so nothing in it will be merged; check it on the machine that \
+                 wrote it, then move it away"
+            ));
+        }
+        let pending: Vec<String> = vault
+            .pending_conflict_copies()
+            .into_iter()
+            .filter(|name| !unreadable.contains(name))
+            .collect();
         if !pending.is_empty() {
             note(format!(
                 "note: a sync tool left {} beside the vault ({}); the next change merges {}",
