@@ -109,7 +109,10 @@ export async function showAccount(app, id) {
         try {
           await api.accountSetTags(id, wanted);
         } catch (error) {
+          // The details above are saved already: say which part was not.
           setFieldError("edit-tags", errorMessage(error));
+          toast("Saved the service, name and note; the tags were not saved.", "error");
+          await app.reload();
           return;
         }
       }
