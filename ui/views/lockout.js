@@ -243,8 +243,8 @@ function requestCard(focus, accountId) {
       if (info.username && !username.value) {
         username.value = info.username;
       }
-      if (info.unused_codes) {
-        fill(codesNote, h("p", { class: "warning", role: "note", text: `Sparekey still holds ${info.unused_codes} unused recovery ${info.unused_codes === 1 ? "code" : "codes"} for this account: try one first ("I lost my 2FA app or security key, but I have my recovery codes").` }));
+      if (info.codes_first) {
+        fill(codesNote, h("p", { class: "warning", role: "note", text: info.codes_first }));
       }
     })
     .catch(toastError);

@@ -147,6 +147,9 @@ pub struct RequestForm {
     /// Unused recovery codes Sparekey holds for the account (`None`: no
     /// account, or the vault is locked).
     pub unused_codes: Option<usize>,
+    /// When the vault holds unused codes for the account: the advice to use
+    /// one first (the recover guide's own words).
+    pub codes_first: Option<String>,
 }
 
 /// PyPI's account-recovery form: its reasons and address, and what the vault
@@ -161,6 +164,10 @@ pub fn request_form(doc: Option<&Document>, account_id: Option<&str>) -> Result<
         form_url: request::PYPI_FORM_URL,
         username: account.and_then(|a| request::pypi_username(&a.name).ok()),
         unused_codes: account.map(|a| a.recovery.unused_count()),
+        codes_first: match account {
+            Some(a) => guides::codes_first(guides::get("pypi-recover")?, a).map(|c| c.message),
+            None => None,
+        },
     })
 }
 
