@@ -60,10 +60,7 @@ pub fn kit_create(
 #[tauri::command(async)]
 pub fn kit_commit(state: State<'_, AppState>) -> Result<KitStatus, AppError> {
     let prepared = state.prepared_kit().take().ok_or_else(|| {
-        AppError::from(sparekey_core::Error::invalid(
-            "emergency kit",
-            "no new kit is waiting: make one first",
-        ))
+        AppError::invalid("emergency kit", "no new kit is waiting: make one first")
     })?;
     state.with_vault(|vault| Ok(kit::commit(vault, &prepared)?))
 }
